@@ -1,0 +1,40 @@
+// Scalar reference kernels: the portable definition of every format and the
+// oracle that each SIMD kernel is tested against. Signatures match the
+// function-pointer types in lumen/tensor_type.hpp.
+#pragma once
+
+#include <cstdint>
+
+namespace lumen::kernels::ref {
+
+#define LUMEN_DECLARE_TYPE_KERNELS(t)                                 \
+    void dequant_##t(const void* src, float* dst, int64_t n);         \
+    void quant_##t(const float* src, void* dst, int64_t n);           \
+    float dot_##t(int64_t n, const void* w, const void* a);
+
+LUMEN_DECLARE_TYPE_KERNELS(f32)
+LUMEN_DECLARE_TYPE_KERNELS(f16)
+LUMEN_DECLARE_TYPE_KERNELS(bf16)
+LUMEN_DECLARE_TYPE_KERNELS(q4_0)
+LUMEN_DECLARE_TYPE_KERNELS(q4_1)
+LUMEN_DECLARE_TYPE_KERNELS(q5_0)
+LUMEN_DECLARE_TYPE_KERNELS(q5_1)
+LUMEN_DECLARE_TYPE_KERNELS(q8_0)
+LUMEN_DECLARE_TYPE_KERNELS(q8_1)
+LUMEN_DECLARE_TYPE_KERNELS(iq4_nl)
+LUMEN_DECLARE_TYPE_KERNELS(q2_k)
+LUMEN_DECLARE_TYPE_KERNELS(q3_k)
+LUMEN_DECLARE_TYPE_KERNELS(q4_k)
+LUMEN_DECLARE_TYPE_KERNELS(q5_k)
+LUMEN_DECLARE_TYPE_KERNELS(q6_k)
+LUMEN_DECLARE_TYPE_KERNELS(q8_k)
+LUMEN_DECLARE_TYPE_KERNELS(tq2_0)
+#undef LUMEN_DECLARE_TYPE_KERNELS
+
+// Activation quantizers used at run time (the quantize_* above reproduce the
+// reference *file* quantizer; these follow the reference runtime, which scales
+// by 127/amax and rounds half to even, as its SIMD code does).
+void quant_act_q8_0(const float* src, void* dst, int64_t n);
+void quant_act_q8_1(const float* src, void* dst, int64_t n);
+
+}  // namespace lumen::kernels::ref

@@ -1,0 +1,11 @@
+// Each subcommand of the `lumen` CLI registers itself on the app here. Tools use
+// only the library's public API.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace lumen::cli {
+
+void register_inspect(CLI::App& app);
+
+}  // namespace lumen::cli
