@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Sets up a fresh Debian 12 machine for lumen and builds it (Release, -O3).
+# Idempotent: packages already installed are not touched, the build is incremental.
+#   bash scripts/setup.sh                 # install packages, configure, build
+#   bash scripts/setup.sh -DLUMEN_NATIVE=ON   # extra CMake options are passed through
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+packages=(
+  cmake make g++                     # toolchain
+  libeigen3-dev libxsimd-dev         # linear algebra (LoRA merge), portable SIMD
+  libomp-dev                         # OpenMP runtime for clang builds (g++ uses libgomp)
+  libbenchmark-dev catch2            # microbenchmarks, tests (Catch2 v2)
+  libcli11-dev nlohmann-json3-dev    # command line, JSON
+  libpcre2-dev libutf8proc-dev       # tokenizer regexes and Unicode normalization
+  clang                              # libFuzzer and sanitizer builds
+  tmux                               # terminal tests of `lumen chat`
+  python3 python3-numpy              # model generator (shared tools) and test helpers
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "setup: installing ${missing[*]}" >&2
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y --no-install-recommends "${missing[@]}"
+fi
+
+cmake -S . -B build -DCMAKE_BUILD_TYPE=Release "$@"
+cmake --build build -j"$(nproc)"
