@@ -51,7 +51,7 @@ static_assert(sizeof(BlockTQ2_0) == 66);
 inline constexpr int8_t kIQ4NL[16] = {-127, -104, -83, -65, -49, -35, -22, -10, 1, 13, 25, 38, 53, 69, 89, 113};
 
 // The 6-bit scale and min of group j (0..7) of a Q4_K / Q5_K block.
-inline void unpack_scale_min_k4(int j, const uint8_t* s, uint8_t& scale, uint8_t& min) {
+static inline void unpack_scale_min_k4(int j, const uint8_t* s, uint8_t& scale, uint8_t& min) {
     if (j < 4) {
         scale = s[j] & 63;
         min = s[j + 4] & 63;
@@ -62,7 +62,7 @@ inline void unpack_scale_min_k4(int j, const uint8_t* s, uint8_t& scale, uint8_t
 }
 
 // The signed 6-bit scale of group j (0..15) of a Q3_K block.
-inline int unpack_scale_q3_k(int j, const uint8_t* s) {
+static inline int unpack_scale_q3_k(int j, const uint8_t* s) {
     const int low = j < 8 ? (s[j] & 0xF) : (s[j - 8] >> 4);
     const int high = (s[8 + j % 4] >> (2 * (j / 4))) & 3;
     return (low | (high << 4)) - 32;

@@ -7,10 +7,10 @@
 
 namespace lumen::kernels {
 
-inline uint32_t float_bits(float f) { uint32_t u; std::memcpy(&u, &f, 4); return u; }
-inline float bits_float(uint32_t u) { float f; std::memcpy(&f, &u, 4); return f; }
+static inline uint32_t float_bits(float f) { uint32_t u; std::memcpy(&u, &f, 4); return u; }
+static inline float bits_float(uint32_t u) { float f; std::memcpy(&f, &u, 4); return f; }
 
-inline float fp16_to_fp32(uint16_t h) {
+static inline float fp16_to_fp32(uint16_t h) {
     const uint32_t sign = uint32_t(h & 0x8000) << 16;
     const uint32_t exp = (h >> 10) & 0x1f;
     const uint32_t man = h & 0x3ff;
@@ -22,7 +22,7 @@ inline float fp16_to_fp32(uint16_t h) {
     return sign ? -v : v;
 }
 
-inline uint16_t fp32_to_fp16(float f) {
+static inline uint16_t fp32_to_fp16(float f) {
     const uint32_t u = float_bits(f);
     const uint16_t sign = uint16_t((u >> 16) & 0x8000);
     const uint32_t abs = u & 0x7fffffff;
@@ -46,9 +46,9 @@ inline uint16_t fp32_to_fp16(float f) {
     return uint16_t(sign | (r >> 13));
 }
 
-inline float bf16_to_fp32(uint16_t h) { return bits_float(uint32_t(h) << 16); }
+static inline float bf16_to_fp32(uint16_t h) { return bits_float(uint32_t(h) << 16); }
 
-inline uint16_t fp32_to_bf16(float f) {
+static inline uint16_t fp32_to_bf16(float f) {
     const uint32_t u = float_bits(f);
     if ((u & 0x7fffffff) > 0x7f800000) return uint16_t((u >> 16) | 64);  // quiet the NaN
     return uint16_t((u + (0x7fff + ((u >> 16) & 1))) >> 16);

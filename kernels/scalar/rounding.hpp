@@ -8,7 +8,7 @@ namespace lumen::kernels {
 
 // Round to nearest, ties to even, for |x| < 2^22: adding 1.5 * 2^23 leaves the
 // rounded integer in the low mantissa bits. Independent of the FPU rounding mode.
-inline int nearest_int(float x) {
+static inline int nearest_int(float x) {
     const float v = x + 12582912.f;
     int i;
     std::memcpy(&i, &v, sizeof i);
@@ -17,14 +17,14 @@ inline int nearest_int(float x) {
 
 // Truncate toward zero into [lo, hi] (NaN gives lo): the reference quantizers
 // truncate with a cast; clamping first keeps hostile inputs (NaN, inf) defined.
-inline int trunc_clamped(float v, int lo, int hi) {
+static inline int trunc_clamped(float v, int lo, int hi) {
     if (!(v >= float(lo))) return lo;
     if (v >= float(hi)) return hi;
     return int(v);
 }
 
 // Round half away from zero into [lo, hi] (NaN gives 0).
-inline int round_clamped(float v, int lo, int hi) {
+static inline int round_clamped(float v, int lo, int hi) {
     if (v != v) return 0;
     if (v <= float(lo)) return lo;
     if (v >= float(hi)) return hi;

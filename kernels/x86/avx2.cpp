@@ -1,0 +1,30 @@
+// AVX2 + FMA + F16C kernels. Compiled with -mavx2 -mfma -mf16c; only reached
+// when CPUID reports those features.
+#include <immintrin.h>
+
+#include <cstring>
+
+#include "blocks.hpp"
+#include "dispatch.hpp"
+
+namespace lumen::kernels::avx2 {
+
+namespace {
+
+// Unsigned x signed bytes to 8 int32 sums: maddubs (pairs to int16, cannot
+// saturate for w < 128, |a| <= 128) then madd with ones (pairs to int32).
+inline __m256i dot_u8s8(__m256i w, __m256i a) {
+    return _mm256_madd_epi16(_mm256_maddubs_epi16(w, a), _mm256_set1_epi16(1));
+}
+
+// The scale is applied in the int16 -> int32 step: free on AVX2.
+inline __m256i dot_u8s8_scaled(__m256i w, __m256i a, int s_lo, int s_hi) {
+    const __m256i scale = _mm256_set_m128i(_mm_set1_epi16(short(s_hi)), _mm_set1_epi16(short(s_lo)));
+    return _mm256_madd_epi16(_mm256_maddubs_epi16(w, a), scale);
+}
+
+}  // namespace
+
+#include "x86/x86_kernels.inl"
+
+}  // namespace lumen::kernels::avx2

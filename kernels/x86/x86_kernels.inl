@@ -1,0 +1,485 @@
+// x86 SIMD kernels, written once against two integer primitives that each ISA
+// file defines before including this body:
+//
+//   __m256i dot_u8s8(__m256i w, __m256i a)                  -> 8 x int32, sum of w*a
+//     (w: 32 unsigned bytes with values < 128, a: 32 signed bytes)
+//   __m256i dot_u8s8_scaled(__m256i w, __m256i a, int s_lo, int s_hi)
+//     -> the same with products of bytes 0..15 multiplied by s_lo and of bytes
+//        16..31 by s_hi (|s| < 2^15)
+//
+// AVX2 builds them from maddubs/madd, AVX-512 VNNI from vpdpbusd. Everything
+// here lives in the including file's own namespace (one copy per ISA), so no
+// function compiled for one ISA can be picked up by another's code.
+//
+// Integer sums inside a block are exact; only the float accumulation across
+// blocks runs in a different order than the scalar reference.
+
+namespace {
+
+using namespace lumen::kernels;
+
+inline float hsum(__m256 v) {
+    __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
+    s = _mm_add_ss(s, _mm_movehdup_ps(s));
+    return _mm_cvtss_f32(s);
+}
+
+inline int hsum_i32(__m256i v) {
+    __m128i s = _mm_add_epi32(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1));
+    s = _mm_add_epi32(s, _mm_shuffle_epi32(s, 0x4e));
+    s = _mm_add_epi32(s, _mm_shuffle_epi32(s, 0xb1));
+    return _mm_cvtsi128_si32(s);
+}
+
+inline float half(uint16_t h) { return _cvtsh_ss(h); }
+
+// Signed x signed bytes via |w| and a*sign(w) (|w| <= 127 fits the unsigned side).
+inline __m256i dot_s8s8(__m256i w, __m256i a) {
+    return dot_u8s8(_mm256_sign_epi8(w, w), _mm256_sign_epi8(a, w));
+}
+
+// 16 packed bytes -> 32 nibbles: low nibbles in bytes 0..15, high in 16..31.
+inline __m256i nibbles32(const uint8_t* qs) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(qs));
+    const __m256i both = _mm256_set_m128i(_mm_srli_epi16(v, 4), v);
+    return _mm256_and_si256(both, _mm256_set1_epi8(0x0F));
+}
+
+// 32 bits -> 32 bytes, 0xFF where the bit is set (bit j -> byte j).
+inline __m256i bits_to_bytes(uint32_t bits) {
+    const __m256i select = _mm256_set_epi64x(0x0303030303030303, 0x0202020202020202, 0x0101010101010101, 0);
+    const __m256i spread = _mm256_shuffle_epi8(_mm256_set1_epi32(int(bits)), select);
+    const __m256i bit = _mm256_set1_epi64x(int64_t(0x8040201008040201));
+    return _mm256_cmpeq_epi8(_mm256_and_si256(spread, bit), bit);
+}
+
+inline __m256i load32(const void* p) { return _mm256_loadu_si256(static_cast<const __m256i*>(p)); }
+
+// 2-bit field `run` (0..3) of 32 bytes: the layout of Q2_K, Q3_K and TQ2_0.
+inline __m256i crumbs(__m256i v, int run) {
+    return _mm256_and_si256(_mm256_srli_epi16(v, 2 * run), _mm256_set1_epi8(3));
+}
+
+// ---- float types ---------------------------------------------------------------
+float dot_f32(int64_t n, const void* wv, const void* av) {
+    const float* w = static_cast<const float*>(wv);
+    const float* a = static_cast<const float*>(av);
+    __m256 acc0 = _mm256_setzero_ps(), acc1 = _mm256_setzero_ps();
+    int64_t i = 0;
+    for (; i + 16 <= n; i += 16) {
+        acc0 = _mm256_fmadd_ps(_mm256_loadu_ps(w + i), _mm256_loadu_ps(a + i), acc0);
+        acc1 = _mm256_fmadd_ps(_mm256_loadu_ps(w + i + 8), _mm256_loadu_ps(a + i + 8), acc1);
+    }
+    float sum = hsum(_mm256_add_ps(acc0, acc1));
+    for (; i < n; ++i) sum += w[i] * a[i];
+    return sum;
+}
+
+float dot_f16(int64_t n, const void* wv, const void* av) {
+    const uint16_t* w = static_cast<const uint16_t*>(wv);
+    const uint16_t* a = static_cast<const uint16_t*>(av);
+    __m256 acc0 = _mm256_setzero_ps(), acc1 = _mm256_setzero_ps();
+    int64_t i = 0;
+    for (; i + 16 <= n; i += 16) {
+        const __m256 w0 = _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(w + i)));
+        const __m256 w1 = _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(w + i + 8)));
+        const __m256 a0 = _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(a + i)));
+        const __m256 a1 = _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(a + i + 8)));
+        acc0 = _mm256_fmadd_ps(w0, a0, acc0);
+        acc1 = _mm256_fmadd_ps(w1, a1, acc1);
+    }
+    float sum = hsum(_mm256_add_ps(acc0, acc1));
+    for (; i < n; ++i) sum += half(w[i]) * half(a[i]);
+    return sum;
+}
+
+float dot_bf16(int64_t n, const void* wv, const void* av) {
+    const uint16_t* w = static_cast<const uint16_t*>(wv);
+    const uint16_t* a = static_cast<const uint16_t*>(av);
+    auto widen = [](const uint16_t* p) {
+        const __m256i v = _mm256_cvtepu16_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)));
+        return _mm256_castsi256_ps(_mm256_slli_epi32(v, 16));
+    };
+    __m256 acc = _mm256_setzero_ps();
+    int64_t i = 0;
+    for (; i + 8 <= n; i += 8) acc = _mm256_fmadd_ps(widen(w + i), widen(a + i), acc);
+    float sum = hsum(acc);
+    for (; i < n; ++i) {
+        uint32_t x = uint32_t(w[i]) << 16, y = uint32_t(a[i]) << 16;
+        float fx, fy;
+        std::memcpy(&fx, &x, 4);
+        std::memcpy(&fy, &y, 4);
+        sum += fx * fy;
+    }
+    return sum;
+}
+
+// ---- 32-element block types ------------------------------------------------------
+float dot_q8_0(int64_t n, const void* wv, const void* av) {
+    const auto* x = static_cast<const BlockQ8_0*>(wv);
+    const auto* y = static_cast<const BlockQ8_0*>(av);
+    __m256 acc = _mm256_setzero_ps();
+    for (int64_t i = 0; i < n / QK; ++i) {
+        const __m256i p = dot_s8s8(load32(x[i].qs), load32(y[i].qs));
+        acc = _mm256_fmadd_ps(_mm256_set1_ps(half(x[i].d) * half(y[i].d)), _mm256_cvtepi32_ps(p), acc);
+    }
+    return hsum(acc);
+}
+
+float dot_q4_0(int64_t n, const void* wv, const void* av) {
+    const auto* x = static_cast<const BlockQ4_0*>(wv);
+    const auto* y = static_cast<const BlockQ8_0*>(av);
+    __m256 acc = _mm256_setzero_ps();
+    for (int64_t i = 0; i < n / QK; ++i) {
+        const __m256i q = _mm256_sub_epi8(nibbles32(x[i].qs), _mm256_set1_epi8(8));
+        const __m256i p = dot_s8s8(q, load32(y[i].qs));
+        acc = _mm256_fmadd_ps(_mm256_set1_ps(half(x[i].d) * half(y[i].d)), _mm256_cvtepi32_ps(p), acc);
+    }
+    return hsum(acc);
+}
+
+float dot_q4_1(int64_t n, const void* wv, const void* av) {
+    const auto* x = static_cast<const BlockQ4_1*>(wv);
+    const auto* y = static_cast<const BlockQ8_1*>(av);
+    __m256 acc = _mm256_setzero_ps();
+    float mins = 0.f;
+    for (int64_t i = 0; i < n / QK; ++i) {
+        const __m256i p = dot_u8s8(nibbles32(x[i].qs), load32(y[i].qs));
+        acc = _mm256_fmadd_ps(_mm256_set1_ps(half(x[i].d) * half(y[i].d)), _mm256_cvtepi32_ps(p), acc);
+        mins += half(x[i].m) * half(y[i].s);
+    }
+    return hsum(acc) + mins;
+}
+
+inline __m256i q5_values(const uint8_t* qs, const uint8_t* qh) {
+    uint32_t bits;
+    std::memcpy(&bits, qh, 4);
+    const __m256i high = _mm256_and_si256(bits_to_bytes(bits), _mm256_set1_epi8(0x10));
+    return _mm256_or_si256(nibbles32(qs), high);
+}
+
+float dot_q5_0(int64_t n, const void* wv, const void* av) {
+    const auto* x = static_cast<const BlockQ5_0*>(wv);
+    const auto* y = static_cast<const BlockQ8_0*>(av);
+    __m256 acc = _mm256_setzero_ps();
+    for (int64_t i = 0; i < n / QK; ++i) {
+        const __m256i q = _mm256_sub_epi8(q5_values(x[i].qs, x[i].qh), _mm256_set1_epi8(16));
+        const __m256i p = dot_s8s8(q, load32(y[i].qs));
+        acc = _mm256_fmadd_ps(_mm256_set1_ps(half(x[i].d) * half(y[i].d)), _mm256_cvtepi32_ps(p), acc);
+    }
+    return hsum(acc);
+}
+
+float dot_q5_1(int64_t n, const void* wv, const void* av) {
+    const auto* x = static_cast<const BlockQ5_1*>(wv);
+    const auto* y = static_cast<const BlockQ8_1*>(av);
+    __m256 acc = _mm256_setzero_ps();
+    float mins = 0.f;
+    for (int64_t i = 0; i < n / QK; ++i) {
+        const __m256i p = dot_u8s8(q5_values(x[i].qs, x[i].qh), load32(y[i].qs));
+        acc = _mm256_fmadd_ps(_mm256_set1_ps(half(x[i].d) * half(y[i].d)), _mm256_cvtepi32_ps(p), acc);
+        mins += half(x[i].m) * half(y[i].s);
+    }
+    return hsum(acc) + mins;
+}
+
+float dot_iq4_nl(int64_t n, const void* wv, const void* av) {
+    const auto* x = static_cast<const BlockIQ4_NL*>(wv);
+    const auto* y = static_cast<const BlockQ8_0*>(av);
+    const __m128i levels = _mm_loadu_si128(reinterpret_cast<const __m128i*>(kIQ4NL));
+    const __m256i table = _mm256_set_m128i(levels, levels);
+    __m256 acc = _mm256_setzero_ps();
+    for (int64_t i = 0; i < n / QK; ++i) {
+        const __m256i q = _mm256_shuffle_epi8(table, nibbles32(x[i].qs));
+        const __m256i p = dot_s8s8(q, load32(y[i].qs));
+        acc = _mm256_fmadd_ps(_mm256_set1_ps(half(x[i].d) * half(y[i].d)), _mm256_cvtepi32_ps(p), acc);
+    }
+    return hsum(acc);
+}
+
+// ---- K-quants (activations in Q8_K) ------------------------------------------------
+// Sum over 16-element groups of scale[g] * bsums[g] (the offset/min correction).
+inline int scaled_bsums16(const int16_t* bsums, const int* scale) {
+    int s = 0;
+    for (int g = 0; g < 16; ++g) s += scale[g] * bsums[g];
+    return s;
+}
+
+float dot_q2_k(int64_t n, const void* wv, const void* av) {
+    const auto* x = static_cast<const BlockQ2_K*>(wv);
+    const auto* y = static_cast<const BlockQ8_K*>(av);
+    __m256 acc = _mm256_setzero_ps();
+    float mins = 0.f;
+    for (int64_t i = 0; i < n / QK_K; ++i) {
+        int sc[16], mn[16];
+        for (int g = 0; g < 16; ++g) {
+            sc[g] = x[i].scales[g] & 0xF;
+            mn[g] = x[i].scales[g] >> 4;
+        }
+        __m256i isum = _mm256_setzero_si256();
+        for (int c = 0; c < 2; ++c) {
+            const __m256i q = load32(x[i].qs + 32 * c);
+            for (int run = 0; run < 4; ++run) {
+                const int g = 8 * c + 2 * run;
+                isum = _mm256_add_epi32(isum, dot_u8s8_scaled(crumbs(q, run), load32(y[i].qs + 128 * c + 32 * run),
+                                                              sc[g], sc[g + 1]));
+            }
+        }
+        const float dy = y[i].d;
+        acc = _mm256_fmadd_ps(_mm256_set1_ps(dy * half(x[i].d)), _mm256_cvtepi32_ps(isum), acc);
+        mins += dy * half(x[i].dmin) * float(scaled_bsums16(y[i].bsums, mn));
+    }
+    return hsum(acc) - mins;
+}
+
+float dot_q3_k(int64_t n, const void* wv, const void* av) {
+    const auto* x = static_cast<const BlockQ3_K*>(wv);
+    const auto* y = static_cast<const BlockQ8_K*>(av);
+    __m256 acc = _mm256_setzero_ps();
+    float offsets = 0.f;
+    for (int64_t i = 0; i < n / QK_K; ++i) {
+        int sc[16];
+        for (int g = 0; g < 16; ++g) sc[g] = unpack_scale_q3_k(g, x[i].scales);
+        const __m256i hmask = load32(x[i].hmask);
+        __m256i isum = _mm256_setzero_si256();
+        for (int c = 0; c < 2; ++c) {
+            const __m256i q = load32(x[i].qs + 32 * c);
+            for (int run = 0; run < 4; ++run) {
+                const int r = 4 * c + run;  // which hmask bit
+                const __m256i hb = _mm256_cmpeq_epi8(_mm256_and_si256(hmask, _mm256_set1_epi8(char(1 << r))),
+                                                     _mm256_set1_epi8(char(1 << r)));
+                // Unsigned 0..7 = stored value + 4; the 4 is taken off via bsums below.
+                const __m256i v = _mm256_or_si256(crumbs(q, run), _mm256_and_si256(hb, _mm256_set1_epi8(4)));
+                const int g = 2 * r;
+                isum = _mm256_add_epi32(isum, dot_u8s8_scaled(v, load32(y[i].qs + 32 * r), sc[g], sc[g + 1]));
+            }
+        }
+        const float d = y[i].d * half(x[i].d);
+        acc = _mm256_fmadd_ps(_mm256_set1_ps(d), _mm256_cvtepi32_ps(isum), acc);
+        offsets += d * float(4 * scaled_bsums16(y[i].bsums, sc));
+    }
+    return hsum(acc) - offsets;
+}
+
+// Q4_K and Q5_K: 8 groups of 32 with 6-bit scales and mins.
+inline void scales_mins_k4(const uint8_t* packed, int* sc, int* mn) {
+    for (int g = 0; g < 8; ++g) {
+        uint8_t s, m;
+        unpack_scale_min_k4(g, packed, s, m);
+        sc[g] = s;
+        mn[g] = m;
+    }
+}
+
+inline int mins_k4(const int16_t* bsums, const int* mn) {
+    int s = 0;
+    for (int g = 0; g < 8; ++g) s += mn[g] * (bsums[2 * g] + bsums[2 * g + 1]);
+    return s;
+}
+
+float dot_q4_k(int64_t n, const void* wv, const void* av) {
+    const auto* x = static_cast<const BlockQ4_K*>(wv);
+    const auto* y = static_cast<const BlockQ8_K*>(av);
+    const __m256i mask = _mm256_set1_epi8(0x0F);
+    __m256 acc = _mm256_setzero_ps();
+    float mins = 0.f;
+    for (int64_t i = 0; i < n / QK_K; ++i) {
+        int sc[8], mn[8];
+        scales_mins_k4(x[i].scales, sc, mn);
+        __m256i isum = _mm256_setzero_si256();
+        for (int c = 0; c < 4; ++c) {
+            const __m256i q = load32(x[i].qs + 32 * c);
+            const __m256i lo = _mm256_and_si256(q, mask);
+            const __m256i hi = _mm256_and_si256(_mm256_srli_epi16(q, 4), mask);
+            isum = _mm256_add_epi32(isum, dot_u8s8_scaled(lo, load32(y[i].qs + 64 * c), sc[2 * c], sc[2 * c]));
+            isum = _mm256_add_epi32(isum,
+                                    dot_u8s8_scaled(hi, load32(y[i].qs + 64 * c + 32), sc[2 * c + 1], sc[2 * c + 1]));
+        }
+        acc = _mm256_fmadd_ps(_mm256_set1_ps(y[i].d * half(x[i].d)), _mm256_cvtepi32_ps(isum), acc);
+        mins += y[i].d * half(x[i].dmin) * float(mins_k4(y[i].bsums, mn));
+    }
+    return hsum(acc) - mins;
+}
+
+float dot_q5_k(int64_t n, const void* wv, const void* av) {
+    const auto* x = static_cast<const BlockQ5_K*>(wv);
+    const auto* y = static_cast<const BlockQ8_K*>(av);
+    const __m256i mask = _mm256_set1_epi8(0x0F);
+    __m256 acc = _mm256_setzero_ps();
+    float mins = 0.f;
+    for (int64_t i = 0; i < n / QK_K; ++i) {
+        int sc[8], mn[8];
+        scales_mins_k4(x[i].scales, sc, mn);
+        const __m256i qh = load32(x[i].qh);
+        __m256i isum = _mm256_setzero_si256();
+        for (int c = 0; c < 4; ++c) {
+            const __m256i q = load32(x[i].qs + 32 * c);
+            const __m256i b0 = _mm256_set1_epi8(char(1 << (2 * c))), b1 = _mm256_set1_epi8(char(1 << (2 * c + 1)));
+            const __m256i h0 = _mm256_and_si256(_mm256_cmpeq_epi8(_mm256_and_si256(qh, b0), b0), _mm256_set1_epi8(16));
+            const __m256i h1 = _mm256_and_si256(_mm256_cmpeq_epi8(_mm256_and_si256(qh, b1), b1), _mm256_set1_epi8(16));
+            const __m256i lo = _mm256_or_si256(_mm256_and_si256(q, mask), h0);
+            const __m256i hi = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(q, 4), mask), h1);
+            isum = _mm256_add_epi32(isum, dot_u8s8_scaled(lo, load32(y[i].qs + 64 * c), sc[2 * c], sc[2 * c]));
+            isum = _mm256_add_epi32(isum,
+                                    dot_u8s8_scaled(hi, load32(y[i].qs + 64 * c + 32), sc[2 * c + 1], sc[2 * c + 1]));
+        }
+        acc = _mm256_fmadd_ps(_mm256_set1_ps(y[i].d * half(x[i].d)), _mm256_cvtepi32_ps(isum), acc);
+        mins += y[i].d * half(x[i].dmin) * float(mins_k4(y[i].bsums, mn));
+    }
+    return hsum(acc) - mins;
+}
+
+float dot_q6_k(int64_t n, const void* wv, const void* av) {
+    const auto* x = static_cast<const BlockQ6_K*>(wv);
+    const auto* y = static_cast<const BlockQ8_K*>(av);
+    const __m256i mask = _mm256_set1_epi8(0x0F);
+    __m256 acc = _mm256_setzero_ps();
+    float offsets = 0.f;
+    for (int64_t i = 0; i < n / QK_K; ++i) {
+        int sc[16];
+        for (int g = 0; g < 16; ++g) sc[g] = x[i].scales[g];
+        __m256i isum = _mm256_setzero_si256();
+        for (int c = 0; c < 2; ++c) {
+            const __m256i l0 = load32(x[i].ql + 64 * c), l1 = load32(x[i].ql + 64 * c + 32);
+            const __m256i h = load32(x[i].qh + 32 * c);
+            const __m256i low[4] = {_mm256_and_si256(l0, mask), _mm256_and_si256(l1, mask),
+                                    _mm256_and_si256(_mm256_srli_epi16(l0, 4), mask),
+                                    _mm256_and_si256(_mm256_srli_epi16(l1, 4), mask)};
+            for (int run = 0; run < 4; ++run) {
+                // Unsigned 0..63 = stored value + 32; the 32 comes off via bsums.
+                const __m256i v = _mm256_or_si256(low[run], _mm256_slli_epi16(crumbs(h, run), 4));
+                const int g = 8 * c + 2 * run;
+                isum = _mm256_add_epi32(isum, dot_u8s8_scaled(v, load32(y[i].qs + 128 * c + 32 * run),
+                                                              sc[g], sc[g + 1]));
+            }
+        }
+        const float d = y[i].d * half(x[i].d);
+        acc = _mm256_fmadd_ps(_mm256_set1_ps(d), _mm256_cvtepi32_ps(isum), acc);
+        offsets += d * float(32 * scaled_bsums16(y[i].bsums, sc));
+    }
+    return hsum(acc) - offsets;
+}
+
+float dot_tq2_0(int64_t n, const void* wv, const void* av) {
+    const auto* x = static_cast<const BlockTQ2_0*>(wv);
+    const auto* y = static_cast<const BlockQ8_K*>(av);
+    __m256 acc = _mm256_setzero_ps();
+    float offsets = 0.f;
+    for (int64_t i = 0; i < n / QK_K; ++i) {
+        __m256i isum = _mm256_setzero_si256();
+        for (int c = 0; c < 2; ++c) {
+            const __m256i q = load32(x[i].qs + 32 * c);
+            for (int run = 0; run < 4; ++run)
+                isum = _mm256_add_epi32(isum, dot_u8s8(crumbs(q, run), load32(y[i].qs + 128 * c + 32 * run)));
+        }
+        int asum = 0;
+        for (int g = 0; g < 16; ++g) asum += y[i].bsums[g];
+        const float d = y[i].d * half(x[i].d);
+        acc = _mm256_fmadd_ps(_mm256_set1_ps(d), _mm256_cvtepi32_ps(isum), acc);
+        offsets += d * float(asum);
+    }
+    return hsum(acc) - offsets;
+}
+
+// ---- activation quantizers (bit-identical to the scalar reference) ------------------
+inline __m256 abs_ps(__m256 v) { return _mm256_andnot_ps(_mm256_set1_ps(-0.f), v); }
+
+inline float hmax(__m256 v) {
+    __m128 m = _mm_max_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+    m = _mm_max_ps(m, _mm_movehl_ps(m, m));
+    m = _mm_max_ss(m, _mm_movehdup_ps(m));
+    return _mm_cvtss_f32(m);
+}
+
+// 32 floats * id, rounded half to even, packed to 32 int8 in order.
+inline void round_pack32(const float* x, __m256 id, int8_t* out) {
+    const __m256i a = _mm256_cvtps_epi32(_mm256_mul_ps(_mm256_loadu_ps(x), id));
+    const __m256i b = _mm256_cvtps_epi32(_mm256_mul_ps(_mm256_loadu_ps(x + 8), id));
+    const __m256i c = _mm256_cvtps_epi32(_mm256_mul_ps(_mm256_loadu_ps(x + 16), id));
+    const __m256i d = _mm256_cvtps_epi32(_mm256_mul_ps(_mm256_loadu_ps(x + 24), id));
+    const __m256i ab = _mm256_packs_epi32(a, b), cd = _mm256_packs_epi32(c, d);
+    const __m256i packed = _mm256_packs_epi16(ab, cd);
+    // packs work per 128-bit lane: restore element order.
+    const __m256i order = _mm256_permutevar8x32_epi32(packed, _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7));
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(out), order);
+}
+
+inline float absmax32(const float* x) {
+    __m256 m = abs_ps(_mm256_loadu_ps(x));
+    for (int k = 8; k < 32; k += 8) m = _mm256_max_ps(m, abs_ps(_mm256_loadu_ps(x + k)));
+    return hmax(m);
+}
+
+void quant_act_q8_0(const float* x, void* dst, int64_t n) {
+    auto* b = static_cast<BlockQ8_0*>(dst);
+    for (int64_t i = 0; i < n / QK; ++i, x += QK) {
+        const float amax = absmax32(x);
+        const float id = amax != 0.f ? 127.f / amax : 0.f;
+        round_pack32(x, _mm256_set1_ps(id), b[i].qs);
+        b[i].d = _cvtss_sh(amax / 127.f, _MM_FROUND_TO_NEAREST_INT);
+    }
+}
+
+void quant_act_q8_1(const float* x, void* dst, int64_t n) {
+    auto* b = static_cast<BlockQ8_1*>(dst);
+    for (int64_t i = 0; i < n / QK; ++i, x += QK) {
+        const float amax = absmax32(x);
+        const float d = amax / 127.f;
+        const float id = amax != 0.f ? 127.f / amax : 0.f;
+        round_pack32(x, _mm256_set1_ps(id), b[i].qs);
+        const __m256i sums = dot_s8s8(_mm256_set1_epi8(1), load32(b[i].qs));
+        b[i].d = _cvtss_sh(d, _MM_FROUND_TO_NEAREST_INT);
+        b[i].s = _cvtss_sh(float(hsum_i32(sums)) * d, _MM_FROUND_TO_NEAREST_INT);
+    }
+}
+
+void quant_act_q8_k(const float* x, void* dst, int64_t n) {
+    auto* b = static_cast<BlockQ8_K*>(dst);
+    for (int64_t i = 0; i < n / QK_K; ++i, x += QK_K) {
+        __m256 m = _mm256_setzero_ps();
+        for (int k = 0; k < QK_K; k += 8) m = _mm256_max_ps(m, abs_ps(_mm256_loadu_ps(x + k)));
+        const float amax = hmax(m);
+        if (!(amax > 0.f) || amax > 3.4e38f) {  // zero, NaN or inf: as the reference, all zero
+            std::memset(&b[i], 0, sizeof b[i]);
+            continue;
+        }
+        int first = 0;  // the first element of largest magnitude fixes the sign of the scale
+        while (x[first] != amax && x[first] != -amax) ++first;
+        const float iscale = -127.f / x[first];
+        for (int k = 0; k < QK_K; k += 32) round_pack32(x + k, _mm256_set1_ps(iscale), b[i].qs + k);
+        for (int g = 0; g < 16; ++g) {
+            const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(b[i].qs + 16 * g));
+            const __m128i w = _mm_madd_epi16(_mm_maddubs_epi16(_mm_set1_epi8(1), v), _mm_set1_epi16(1));
+            __m128i s = _mm_add_epi32(w, _mm_shuffle_epi32(w, 0x4e));
+            s = _mm_add_epi32(s, _mm_shuffle_epi32(s, 0xb1));
+            b[i].bsums[g] = int16_t(_mm_cvtsi128_si32(s));
+        }
+        b[i].d = 1 / iscale;
+    }
+}
+
+}  // namespace
+
+// Fills the kernel set with this ISA's kernels.
+void fill_kernel_set(KernelSet& ks) {
+    using T = lumen::TensorType;
+    ks.set(T::F32, dot_f32);
+    ks.set(T::F16, dot_f16);
+    ks.set(T::BF16, dot_bf16);
+    ks.set(T::Q8_0, dot_q8_0);
+    ks.set(T::Q4_0, dot_q4_0);
+    ks.set(T::Q4_1, dot_q4_1);
+    ks.set(T::Q5_0, dot_q5_0);
+    ks.set(T::Q5_1, dot_q5_1);
+    ks.set(T::IQ4_NL, dot_iq4_nl);
+    ks.set(T::Q2_K, dot_q2_k);
+    ks.set(T::Q3_K, dot_q3_k);
+    ks.set(T::Q4_K, dot_q4_k);
+    ks.set(T::Q5_K, dot_q5_k);
+    ks.set(T::Q6_K, dot_q6_k);
+    ks.set(T::TQ2_0, dot_tq2_0);
+    ks.set_activation(T::Q8_0, quant_act_q8_0);
+    ks.set_activation(T::Q8_1, quant_act_q8_1);
+    ks.set_activation(T::Q8_K, quant_act_q8_k);
+}

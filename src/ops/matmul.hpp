@@ -1,0 +1,31 @@
+// Matrix x vector / matrix x matrix over quantized weights.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "dispatch.hpp"
+#include "lumen/tensor_type.hpp"
+
+namespace lumen::ops {
+
+// A weight matrix as stored: `rows` rows of `cols` elements of `type`
+// (ggml ne = [cols, rows]), row-major, rows `row_bytes` apart.
+struct WeightView {
+    TensorType type = TensorType::F32;
+    const void* data = nullptr;
+    int64_t rows = 0, cols = 0;
+    size_t row_bytes = 0;
+
+    const std::byte* row(int64_t r) const { return static_cast<const std::byte*>(data) + size_t(r) * row_bytes; }
+};
+
+// y[t * ldy + r] = W[r] . x[t * cols ...] for r < rows, t < n_tokens.
+// x is quantized once into the weight type's activation format (in `scratch`,
+// grown as needed) and shared by all rows and threads. Each output is produced
+// by exactly one dot product, so results do not depend on the thread count.
+void matmul(const kernels::KernelSet& ks, const WeightView& w, const float* x, int64_t n_tokens, float* y,
+            int64_t ldy, std::vector<std::byte>& scratch, int n_threads);
+
+}  // namespace lumen::ops

@@ -1,0 +1,117 @@
+// Every SIMD kernel against its scalar twin, on random data, for every type and
+// several row lengths. Tolerances (documented in docs/kernels.md):
+//  * activation quantizers: bit-identical;
+//  * dot products: integer block sums are exact, only the float accumulation
+//    order differs: |simd - scalar| <= 2e-6 * sum|w_i * a_i| (+1e-6).
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <random>
+
+#include "dispatch.hpp"
+#include "lumen/tensor_type.hpp"
+#include "ops/matmul.hpp"
+
+using namespace lumen;
+
+namespace {
+
+std::vector<float> random_floats(size_t n, uint32_t seed, float scale = 1.f) {
+    std::mt19937 rng(seed);
+    std::normal_distribution<float> dist(0.f, scale);
+    std::vector<float> v(n);
+    for (auto& x : v) x = dist(rng);
+    return v;
+}
+
+std::vector<std::byte> quantize(const QuantizeRowFn f, TensorType t, const std::vector<float>& x) {
+    std::vector<std::byte> out(row_bytes(t, int64_t(x.size())));
+    f(x.data(), out.data(), int64_t(x.size()));
+    return out;
+}
+
+std::vector<Isa> simd_isas() {
+    std::vector<Isa> out;
+    for (Isa isa : {Isa::avx2, Isa::avx512})
+        if (isa_supported(isa)) out.push_back(isa);
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("SIMD activation quantizers are bit-identical to the scalar ones") {
+    const auto& ref = kernels::kernel_set(Isa::scalar);
+    for (Isa isa : simd_isas()) {
+        const auto& ks = kernels::kernel_set(isa);
+        for (TensorType act : {TensorType::Q8_0, TensorType::Q8_1, TensorType::Q8_K}) {
+            for (int64_t n : {256, 512, 2816}) {
+                for (uint32_t seed = 1; seed <= 5; ++seed) {
+                    INFO(isa_name(isa) << " " << type_name(act) << " n=" << n << " seed=" << seed);
+                    auto x = random_floats(size_t(n), seed, seed == 5 ? 1e-3f : 3.f);
+                    if (seed == 4) std::fill(x.begin(), x.begin() + 256, 0.f);  // an all-zero block
+                    CHECK(quantize(ks.activation_quantizer(act), act, x) ==
+                          quantize(ref.activation_quantizer(act), act, x));
+                }
+            }
+        }
+    }
+}
+
+TEST_CASE("SIMD dot products agree with their scalar twins for every type") {
+    const auto& ref = kernels::kernel_set(Isa::scalar);
+    for (Isa isa : simd_isas()) {
+        const auto& ks = kernels::kernel_set(isa);
+        for (const TypeTraits& t : all_type_traits()) {
+            if (t.vec_dot == nullptr || t.quantize == nullptr) continue;
+            const TypeTraits& at = type_traits(t.vec_dot_type);
+            for (int64_t blocks : {1, 3, 7, 11}) {
+                const int64_t n = blocks * std::max<int64_t>(t.block_size, 256);
+                for (uint32_t seed = 1; seed <= 3; ++seed) {
+                    INFO(isa_name(isa) << " " << t.name << " n=" << n << " seed=" << seed);
+                    const auto w = random_floats(size_t(n), seed);
+                    const auto a = random_floats(size_t(n), seed + 100);
+                    const auto wq = quantize(t.quantize, t.type, w);
+                    const auto aq = quantize(ref.activation_quantizer(at.type), at.type, a);
+                    // Magnitude of the sum for the tolerance, from dequantized operands.
+                    std::vector<float> wd(static_cast<size_t>(n)), ad(static_cast<size_t>(n));
+                    t.dequantize(wq.data(), wd.data(), n);
+                    at.dequantize(aq.data(), ad.data(), n);
+                    double mag = 0;
+                    for (int64_t i = 0; i < n; ++i) mag += std::fabs(double(wd[size_t(i)]) * ad[size_t(i)]);
+                    const float want = ref.dot(t.type)(n, wq.data(), aq.data());
+                    const float got = ks.dot(t.type)(n, wq.data(), aq.data());
+                    CHECK(std::fabs(double(got) - double(want)) <= 2e-6 * mag + 1e-6);
+                }
+            }
+        }
+    }
+}
+
+TEST_CASE("matmul: SIMD equals scalar, odd row counts, results independent of thread count") {
+    for (TensorType type : {TensorType::Q4_0, TensorType::Q8_0, TensorType::Q4_K, TensorType::Q6_K,
+                            TensorType::F16, TensorType::F32, TensorType::TQ2_0}) {
+        const TypeTraits& t = type_traits(type);
+        const int64_t rows = 37, cols = 512, n_tokens = 5;
+        const auto wf = random_floats(size_t(rows * cols), 9);
+        const auto x = random_floats(size_t(n_tokens * cols), 10);
+        std::vector<std::byte> wq(row_bytes(type, cols) * rows);
+        for (int64_t r = 0; r < rows; ++r) t.quantize(wf.data() + r * cols, wq.data() + r * row_bytes(type, cols), cols);
+        const ops::WeightView w{type, wq.data(), rows, cols, row_bytes(type, cols)};
+        std::vector<std::byte> scratch;
+        std::vector<float> y_ref(size_t(rows * n_tokens));
+        ops::matmul(kernels::kernel_set(Isa::scalar), w, x.data(), n_tokens, y_ref.data(), rows, scratch, 1);
+        // Each output equals the scalar dot of that row and token.
+        const auto& ref = kernels::kernel_set(Isa::scalar);
+        std::vector<std::byte> aq(row_bytes(t.vec_dot_type, cols));
+        ref.activation_quantizer(t.vec_dot_type)(x.data() + 2 * cols, aq.data(), cols);
+        CHECK(y_ref[size_t(2 * rows + 36)] == ref.dot(type)(cols, w.row(36), aq.data()));
+        for (Isa isa : simd_isas()) {
+            std::vector<float> y1(y_ref.size()), y2(y_ref.size());
+            ops::matmul(kernels::kernel_set(isa), w, x.data(), n_tokens, y1.data(), rows, scratch, 1);
+            ops::matmul(kernels::kernel_set(isa), w, x.data(), n_tokens, y2.data(), rows, scratch, 2);
+            INFO(isa_name(isa) << " " << t.name);
+            CHECK(y1 == y2);
+            for (size_t i = 0; i < y1.size(); ++i) CHECK(y1[i] == Approx(y_ref[i]).margin(1e-3).epsilon(1e-4));
+        }
+    }
+}
