@@ -27,4 +27,6 @@ inline __m256i dot_u8s8_scaled(__m256i w, __m256i a, int s_lo, int s_hi) {
 
 #include "x86/x86_kernels.inl"
 
+void fill_kernel_set(KernelSet& ks) { fill_common(ks); }
+
 }  // namespace lumen::kernels::avx2

@@ -237,7 +237,6 @@ float dot_q3_k(int64_t n, const void* wv, const void* av) {
     const auto* x = static_cast<const BlockQ3_K*>(wv);
     const auto* y = static_cast<const BlockQ8_K*>(av);
     __m256 acc = _mm256_setzero_ps();
-    float offsets = 0.f;
     for (int64_t i = 0; i < n / QK_K; ++i) {
         int sc[16];
         for (int g = 0; g < 16; ++g) sc[g] = unpack_scale_q3_k(g, x[i].scales);
@@ -247,19 +246,19 @@ float dot_q3_k(int64_t n, const void* wv, const void* av) {
             const __m256i q = load32(x[i].qs + 32 * c);
             for (int run = 0; run < 4; ++run) {
                 const int r = 4 * c + run;  // which hmask bit
-                const __m256i hb = _mm256_cmpeq_epi8(_mm256_and_si256(hmask, _mm256_set1_epi8(char(1 << r))),
-                                                     _mm256_set1_epi8(char(1 << r)));
-                // Unsigned 0..7 = stored value + 4; the 4 is taken off via bsums below.
-                const __m256i v = _mm256_or_si256(crumbs(q, run), _mm256_and_si256(hb, _mm256_set1_epi8(4)));
+                const __m256i bit = _mm256_set1_epi8(char(1 << r));
+                const __m256i has_high = _mm256_cmpeq_epi8(_mm256_and_si256(hmask, bit), bit);
+                // value = low bits - (high bit clear ? 4 : 0), subtracted per lane in integers.
+                const __m256i minus4 = _mm256_andnot_si256(has_high, _mm256_set1_epi8(4));
+                const __m256i a = load32(y[i].qs + 32 * r);
                 const int g = 2 * r;
-                isum = _mm256_add_epi32(isum, dot_u8s8_scaled(v, load32(y[i].qs + 32 * r), sc[g], sc[g + 1]));
+                isum = _mm256_add_epi32(isum, dot_u8s8_scaled(crumbs(q, run), a, sc[g], sc[g + 1]));
+                isum = _mm256_sub_epi32(isum, dot_u8s8_scaled(minus4, a, sc[g], sc[g + 1]));
             }
         }
-        const float d = y[i].d * half(x[i].d);
-        acc = _mm256_fmadd_ps(_mm256_set1_ps(d), _mm256_cvtepi32_ps(isum), acc);
-        offsets += d * float(4 * scaled_bsums16(y[i].bsums, sc));
+        acc = _mm256_fmadd_ps(_mm256_set1_ps(y[i].d * half(x[i].d)), _mm256_cvtepi32_ps(isum), acc);
     }
-    return hsum(acc) - offsets;
+    return hsum(acc);
 }
 
 // Q4_K and Q5_K: 8 groups of 32 with 6-bit scales and mins.
@@ -334,11 +333,9 @@ float dot_q6_k(int64_t n, const void* wv, const void* av) {
     const auto* x = static_cast<const BlockQ6_K*>(wv);
     const auto* y = static_cast<const BlockQ8_K*>(av);
     const __m256i mask = _mm256_set1_epi8(0x0F);
+    const __m256i k32 = _mm256_set1_epi8(32);
     __m256 acc = _mm256_setzero_ps();
-    float offsets = 0.f;
     for (int64_t i = 0; i < n / QK_K; ++i) {
-        int sc[16];
-        for (int g = 0; g < 16; ++g) sc[g] = x[i].scales[g];
         __m256i isum = _mm256_setzero_si256();
         for (int c = 0; c < 2; ++c) {
             const __m256i l0 = load32(x[i].ql + 64 * c), l1 = load32(x[i].ql + 64 * c + 32);
@@ -347,39 +344,39 @@ float dot_q6_k(int64_t n, const void* wv, const void* av) {
                                     _mm256_and_si256(_mm256_srli_epi16(l0, 4), mask),
                                     _mm256_and_si256(_mm256_srli_epi16(l1, 4), mask)};
             for (int run = 0; run < 4; ++run) {
-                // Unsigned 0..63 = stored value + 32; the 32 comes off via bsums.
+                // Stored value 0..63 means value - 32; the 32 comes off per lane in integers.
                 const __m256i v = _mm256_or_si256(low[run], _mm256_slli_epi16(crumbs(h, run), 4));
+                const __m256i a = load32(y[i].qs + 128 * c + 32 * run);
                 const int g = 8 * c + 2 * run;
-                isum = _mm256_add_epi32(isum, dot_u8s8_scaled(v, load32(y[i].qs + 128 * c + 32 * run),
-                                                              sc[g], sc[g + 1]));
+                const int s_lo = x[i].scales[g], s_hi = x[i].scales[g + 1];
+                isum = _mm256_add_epi32(isum, dot_u8s8_scaled(v, a, s_lo, s_hi));
+                isum = _mm256_sub_epi32(isum, dot_u8s8_scaled(k32, a, s_lo, s_hi));
             }
         }
-        const float d = y[i].d * half(x[i].d);
-        acc = _mm256_fmadd_ps(_mm256_set1_ps(d), _mm256_cvtepi32_ps(isum), acc);
-        offsets += d * float(32 * scaled_bsums16(y[i].bsums, sc));
+        acc = _mm256_fmadd_ps(_mm256_set1_ps(y[i].d * half(x[i].d)), _mm256_cvtepi32_ps(isum), acc);
     }
-    return hsum(acc) - offsets;
+    return hsum(acc);
 }
 
 float dot_tq2_0(int64_t n, const void* wv, const void* av) {
     const auto* x = static_cast<const BlockTQ2_0*>(wv);
     const auto* y = static_cast<const BlockQ8_K*>(av);
+    const __m256i one = _mm256_set1_epi8(1);
     __m256 acc = _mm256_setzero_ps();
-    float offsets = 0.f;
     for (int64_t i = 0; i < n / QK_K; ++i) {
         __m256i isum = _mm256_setzero_si256();
         for (int c = 0; c < 2; ++c) {
             const __m256i q = load32(x[i].qs + 32 * c);
-            for (int run = 0; run < 4; ++run)
-                isum = _mm256_add_epi32(isum, dot_u8s8(crumbs(q, run), load32(y[i].qs + 128 * c + 32 * run)));
+            for (int run = 0; run < 4; ++run) {
+                // Stored 0..2 means -1..+1: subtract the activations per lane.
+                const __m256i a = load32(y[i].qs + 128 * c + 32 * run);
+                isum = _mm256_add_epi32(isum, dot_u8s8(crumbs(q, run), a));
+                isum = _mm256_sub_epi32(isum, dot_u8s8(one, a));
+            }
         }
-        int asum = 0;
-        for (int g = 0; g < 16; ++g) asum += y[i].bsums[g];
-        const float d = y[i].d * half(x[i].d);
-        acc = _mm256_fmadd_ps(_mm256_set1_ps(d), _mm256_cvtepi32_ps(isum), acc);
-        offsets += d * float(asum);
+        acc = _mm256_fmadd_ps(_mm256_set1_ps(y[i].d * half(x[i].d)), _mm256_cvtepi32_ps(isum), acc);
     }
-    return hsum(acc) - offsets;
+    return hsum(acc);
 }
 
 // ---- activation quantizers (bit-identical to the scalar reference) ------------------
@@ -461,8 +458,8 @@ void quant_act_q8_k(const float* x, void* dst, int64_t n) {
 
 }  // namespace
 
-// Fills the kernel set with this ISA's kernels.
-void fill_kernel_set(KernelSet& ks) {
+// Fills the kernel set with the kernels shared by the x86 ISAs.
+void fill_common(KernelSet& ks) {
     using T = lumen::TensorType;
     ks.set(T::F32, dot_f32);
     ks.set(T::F16, dot_f16);

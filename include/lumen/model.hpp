@@ -1,0 +1,68 @@
+// A loaded model: hyperparameters plus typed views of the weights inside the
+// memory-mapped GGUF file. Read-only after load, shareable between threads and
+// sessions (hold it in a std::shared_ptr<const Model>).
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "lumen/export.hpp"
+#include "lumen/gguf.hpp"
+
+namespace lumen {
+
+// How RoPE pairs the elements of a head: adjacent (x[2i], x[2i+1]) or halves (x[i], x[i+d/2]).
+enum class RopeStyle { adjacent, halves };
+
+struct ModelConfig {
+    std::string arch;        // general.architecture
+    int n_layer = 0;
+    int n_embd = 0;          // model width
+    int n_head = 0;
+    int n_head_kv = 0;       // < n_head: grouped-query attention
+    int head_dim = 0;
+    int n_ff = 0;            // feed-forward width
+    int n_vocab = 0;
+    int n_ctx_train = 0;
+    int n_rot = 0;           // rotated dimensions per head
+    float rms_eps = 1e-5f;
+    float rope_base = 10000.f;
+    RopeStyle rope = RopeStyle::adjacent;
+    bool qkv_bias = false;   // qwen2
+    bool qk_norm = false;    // qwen3: RMSNorm per head on q and k
+    bool tied_output = false;     // no output.weight: logits use token_embd
+    bool rope_freq_factors = false;  // rope_freqs.weight present (llama3)
+};
+
+struct ModelWeights;  // internal
+class Vocab;
+
+class LUMEN_API Model {
+public:
+    // Maps and validates the file; throws lumen::Error naming what is wrong
+    // ("unsupported architecture X", a missing tensor, a wrong shape...).
+    static std::shared_ptr<const Model> load(const std::filesystem::path& path);
+    ~Model();
+
+    const ModelConfig& config() const { return config_; }
+    const GgufFile& file() const { return file_; }
+    const Vocab& vocab() const { return *vocab_; }
+    // Bytes of weight data (what a generation step streams).
+    uint64_t weight_bytes() const { return weight_bytes_; }
+    uint64_t n_params() const { return n_params_; }
+    const ModelWeights& weights() const { return *weights_; }
+
+private:
+    explicit Model(GgufFile file);
+
+    GgufFile file_;
+    ModelConfig config_;
+    std::unique_ptr<ModelWeights> weights_;
+    std::unique_ptr<Vocab> vocab_;
+    uint64_t weight_bytes_ = 0;
+    uint64_t n_params_ = 0;
+};
+
+}  // namespace lumen

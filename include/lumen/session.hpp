@@ -1,0 +1,64 @@
+// A session: one conversation's state over a shared Model — its KV cache, its
+// position and its scratch buffers. Sessions are independent: many can run on
+// one Model at once (one thread per session, or one session using many threads).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <vector>
+
+#include "lumen/export.hpp"
+#include "lumen/isa.hpp"
+#include "lumen/model.hpp"
+#include "lumen/tensor_type.hpp"
+
+namespace lumen {
+
+struct SessionOptions {
+    int n_ctx = 0;       // context length in tokens; 0 = min(training context, 4096)
+    int n_batch = 512;   // prompt tokens evaluated per step
+    int n_threads = 0;   // 0 = number of physical cores
+    TensorType cache_type_k = TensorType::F16;  // F16, F32 or Q8_0
+    TensorType cache_type_v = TensorType::F16;
+    std::optional<Isa> isa;  // kernels to use; default: best for this CPU (or LUMEN_FORCE_ISA)
+};
+
+struct SessionImpl;
+
+class LUMEN_API Session {
+public:
+    Session(std::shared_ptr<const Model> model, SessionOptions options = {});
+    ~Session();
+    Session(Session&&) noexcept;
+    Session& operator=(Session&&) noexcept;
+
+    // Appends `tokens` at the current position and returns the logits of the
+    // last one (n_vocab floats), or of every token when `all_logits` (n * n_vocab).
+    // Throws lumen::Error (state unchanged) if the tokens do not fit the context
+    // or a token id is out of range. The span stays valid until the next call.
+    std::span<const float> eval(std::span<const int32_t> tokens, bool all_logits = false);
+
+    int position() const;       // tokens in the context so far
+    int context_size() const;   // n_ctx
+    void reset();               // forget everything (position 0)
+    // Drops `n_discard` tokens after the first `n_keep` and moves the rest
+    // down, re-rotating their keys so they stay consistent with their new
+    // positions. Used to continue past a full context.
+    void shift_context(int n_keep, int n_discard);
+
+    const Model& model() const;
+    const SessionOptions& options() const;
+    Isa isa() const;
+    uint64_t kv_cache_bytes() const;
+    uint64_t scratch_bytes() const;
+
+private:
+    std::unique_ptr<SessionImpl> impl_;
+};
+
+// Physical cores of this machine (at least 1).
+LUMEN_API int physical_cores();
+
+}  // namespace lumen

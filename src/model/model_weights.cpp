@@ -1,0 +1,90 @@
+#include "model/model_weights.hpp"
+
+#include <string>
+
+#include "lumen/error.hpp"
+
+namespace lumen {
+
+namespace {
+
+std::string dims(int64_t a, int64_t b) { return std::to_string(a) + " x " + std::to_string(b); }
+
+class Binder {
+public:
+    Binder(const GgufFile& f) : f_(f) {}
+
+    // A 2-D weight with ne = [cols, rows].
+    ops::WeightView matrix(const std::string& name, int64_t cols, int64_t rows) const {
+        const GgufTensor& t = f_.tensor(name);
+        if (t.n_dims != 2 || t.ne[0] != cols || t.ne[1] != rows)
+            throw Error(f_.label() + ": tensor '" + name + "' has shape " + t.shape_string() + ", expected " +
+                        dims(cols, rows));
+        const TypeTraits& tt = type_traits(t.type);
+        if (tt.vec_dot == nullptr)
+            throw Error(f_.label() + ": tensor '" + name + "' has type " + tt.name + ", which lumen cannot compute with yet");
+        return {t.type, t.data, rows, cols, size_t(row_bytes(t.type, cols))};
+    }
+
+    // A 1-D vector, converted to float.
+    std::vector<float> vector(const std::string& name, int64_t n) const {
+        const GgufTensor& t = f_.tensor(name);
+        if (t.n_elements() != n || t.ne[0] != n)
+            throw Error(f_.label() + ": tensor '" + name + "' has shape " + t.shape_string() + ", expected " +
+                        std::to_string(n));
+        const TypeTraits& tt = type_traits(t.type);
+        if (tt.dequantize == nullptr)
+            throw Error(f_.label() + ": tensor '" + name + "' has unsupported type " + tt.name);
+        std::vector<float> out(static_cast<size_t>(n));
+        tt.dequantize(t.data, out.data(), n);
+        return out;
+    }
+
+    bool has(const std::string& name) const { return f_.find_tensor(name) != nullptr; }
+
+private:
+    const GgufFile& f_;
+};
+
+}  // namespace
+
+ModelWeights bind_weights(const GgufFile& f, ModelConfig& c) {
+    const Binder b(f);
+    ModelWeights w;
+    const GgufTensor& emb = f.tensor("token_embd.weight");
+    c.n_vocab = int(emb.ne[1]);
+    w.token_embd = b.matrix("token_embd.weight", c.n_embd, c.n_vocab);
+    w.output_norm = b.vector("output_norm.weight", c.n_embd);
+    c.tied_output = !b.has("output.weight");
+    w.output = c.tied_output ? w.token_embd : b.matrix("output.weight", c.n_embd, c.n_vocab);
+    c.rope_freq_factors = b.has("rope_freqs.weight");
+    if (c.rope_freq_factors) w.rope_freqs = b.vector("rope_freqs.weight", c.n_rot / 2);
+
+    const int64_t q_dim = int64_t(c.n_head) * c.head_dim, kv_dim = int64_t(c.n_head_kv) * c.head_dim;
+    for (int l = 0; l < c.n_layer; ++l) {
+        const std::string p = "blk." + std::to_string(l) + ".";
+        LayerWeights lw;
+        lw.attn_norm = b.vector(p + "attn_norm.weight", c.n_embd);
+        lw.wq = b.matrix(p + "attn_q.weight", c.n_embd, q_dim);
+        lw.wk = b.matrix(p + "attn_k.weight", c.n_embd, kv_dim);
+        lw.wv = b.matrix(p + "attn_v.weight", c.n_embd, kv_dim);
+        lw.wo = b.matrix(p + "attn_output.weight", q_dim, c.n_embd);
+        if (c.qkv_bias) {
+            lw.bq = b.vector(p + "attn_q.bias", q_dim);
+            lw.bk = b.vector(p + "attn_k.bias", kv_dim);
+            lw.bv = b.vector(p + "attn_v.bias", kv_dim);
+        }
+        if (c.qk_norm) {
+            lw.q_norm = b.vector(p + "attn_q_norm.weight", c.head_dim);
+            lw.k_norm = b.vector(p + "attn_k_norm.weight", c.head_dim);
+        }
+        lw.ffn_norm = b.vector(p + "ffn_norm.weight", c.n_embd);
+        lw.ffn_gate = b.matrix(p + "ffn_gate.weight", c.n_embd, c.n_ff);
+        lw.ffn_up = b.matrix(p + "ffn_up.weight", c.n_embd, c.n_ff);
+        lw.ffn_down = b.matrix(p + "ffn_down.weight", c.n_ff, c.n_embd);
+        w.layers.push_back(std::move(lw));
+    }
+    return w;
+}
+
+}  // namespace lumen

@@ -1,0 +1,36 @@
+// Typed views of a model's weights inside the mapped file (nothing copied but
+// the small 1-D vectors, converted to float once at load).
+#pragma once
+
+#include <vector>
+
+#include "lumen/gguf.hpp"
+#include "lumen/model.hpp"
+#include "ops/matmul.hpp"
+
+namespace lumen {
+
+struct LayerWeights {
+    std::vector<float> attn_norm;            // [n_embd]
+    ops::WeightView wq;                      // [n_head*head_dim rows, n_embd cols]
+    ops::WeightView wk, wv;                  // [n_head_kv*head_dim, n_embd]
+    ops::WeightView wo;                      // [n_embd, n_head*head_dim]
+    std::vector<float> bq, bk, bv;           // qkv_bias: [rows of wq / wk / wv]
+    std::vector<float> q_norm, k_norm;       // qk_norm: [head_dim]
+    std::vector<float> ffn_norm;             // [n_embd]
+    ops::WeightView ffn_gate, ffn_up;        // [n_ff, n_embd]
+    ops::WeightView ffn_down;                // [n_embd, n_ff]
+};
+
+struct ModelWeights {
+    ops::WeightView token_embd;              // [n_vocab rows, n_embd cols]
+    std::vector<float> output_norm;          // [n_embd]
+    ops::WeightView output;                  // [n_vocab, n_embd] (token_embd when tied)
+    std::vector<float> rope_freqs;           // [n_rot/2] divisors of the angles, or empty
+    std::vector<LayerWeights> layers;
+};
+
+// Binds and shape-checks every tensor the architecture needs (throws lumen::Error).
+ModelWeights bind_weights(const GgufFile& file, ModelConfig& config);
+
+}  // namespace lumen

@@ -1,0 +1,33 @@
+// Element-wise pieces of the transformer: RMSNorm, RoPE, SwiGLU.
+#pragma once
+
+#include <cstdint>
+#include <span>
+
+#include "lumen/model.hpp"
+
+namespace lumen::ops {
+
+// out = (x / sqrt(mean(x^2) + eps)) * weight; the mean is accumulated in double
+// as the reference does. `out` may alias `x`.
+void rms_norm(const float* x, const float* weight, float* out, int n, float eps);
+
+// Rotary position embedding of one head (length head_dim; the first n_rot
+// elements rotate) by `pos` positions: angle_i = pos * base^(-2i/n_rot) / freq_factor_i.
+// `pos` may be negative (used to re-rotate cached keys when shifting the context).
+class Rope {
+public:
+    Rope(const ModelConfig& c, std::span<const float> freq_factors);
+    void apply(float* head, int pos) const;
+
+private:
+    int n_rot_;
+    RopeStyle style_;
+    float theta_scale_;
+    std::span<const float> freq_factors_;
+};
+
+// gate[i] = silu(gate[i]) * up[i]
+void swiglu(float* gate, const float* up, int64_t n);
+
+}  // namespace lumen::ops
