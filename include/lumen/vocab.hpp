@@ -64,4 +64,25 @@ private:
     int32_t byte_tokens_[256];
 };
 
+// Turns generated tokens into text as they arrive without ever splitting a
+// UTF-8 character: bytes of an incomplete character are held back until the
+// token that completes it (or flush()). Invalid bytes come out as U+FFFD.
+class LUMEN_API StreamDecoder {
+public:
+    explicit StreamDecoder(const Vocab& vocab, bool special = false) : vocab_(vocab), special_(special) {}
+    std::string push(int32_t token);
+    std::string flush();  // whatever is still held back
+
+private:
+    const Vocab& vocab_;
+    bool special_;
+    std::string pending_;
+};
+
+// Length of the longest prefix of `s` that ends on a UTF-8 character boundary
+// (an incomplete trailing sequence is excluded).
+LUMEN_API size_t utf8_complete_prefix(std::string_view s);
+// `s` with every invalid UTF-8 sequence replaced by U+FFFD.
+LUMEN_API std::string utf8_sanitize(std::string_view s);
+
 }  // namespace lumen

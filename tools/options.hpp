@@ -1,0 +1,34 @@
+// Command-line options shared by several subcommands (llama.cpp's flag names),
+// and the helpers that turn them into library objects.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <memory>
+#include <string>
+
+#include "lumen/model.hpp"
+#include "lumen/sampler.hpp"
+#include "lumen/session.hpp"
+
+namespace lumen::cli {
+
+struct ModelOptions {
+    std::string model;          // -m; empty: the bundled default model
+    int threads = 0;            // -t
+    int ctx = 0;                // -c
+    int batch = 512;            // -b
+    std::string cache_type_k = "f16", cache_type_v = "f16";
+    bool verbose = false;
+};
+
+void add_model_options(CLI::App& cmd, ModelOptions& o, bool model_required);
+void add_sampling_options(CLI::App& cmd, SamplerParams& p);
+
+// The bundled model: $LUMEN_MODEL, ./models/stories260K.gguf, or next to the binary.
+std::string default_model_path();
+std::shared_ptr<const Model> load_model(const ModelOptions& o);
+SessionOptions session_options(const ModelOptions& o);
+// Memory report for --verbose (stderr).
+void report_memory(const Model& m, const Session& s);
+
+}  // namespace lumen::cli
