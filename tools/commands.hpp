@@ -8,5 +8,6 @@ namespace lumen::cli {
 
 void register_inspect(CLI::App& app);
 void register_run(CLI::App& app);
+void register_quantize(CLI::App& app);
 
 }  // namespace lumen::cli

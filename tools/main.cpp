@@ -11,6 +11,7 @@ int main(int argc, char** argv) {
     app.set_version_flag("--version", "lumen 0.1.0");
     lumen::cli::register_inspect(app);
     lumen::cli::register_run(app);
+    lumen::cli::register_quantize(app);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
