@@ -9,5 +9,6 @@ namespace lumen::cli {
 void register_inspect(CLI::App& app);
 void register_run(CLI::App& app);
 void register_quantize(CLI::App& app);
+void register_bench(CLI::App& app);
 
 }  // namespace lumen::cli

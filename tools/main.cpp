@@ -1,9 +1,33 @@
 // The `lumen` command-line tool: one binary, one subcommand per task.
 #include <cstdio>
+#include <algorithm>
 #include <exception>
+#include <string>
+#include <vector>
 
 #include "commands.hpp"
 #include "lumen/error.hpp"
+
+namespace {
+
+// llama.cpp spells some long options with one dash ("-pg", "-ctk"); our users
+// type them from habit. The parser wants two, so they are rewritten here.
+std::vector<std::string> normalize_args(int argc, char** argv) {
+    static const std::pair<const char*, const char*> kAliases[] = {
+        {"-pg", "--pg"}, {"-ctk", "--cache-type-k"}, {"-ctv", "--cache-type-v"}, {"-sys", "--system-prompt"},
+    };
+    std::vector<std::string> args;
+    for (int i = 1; i < argc; ++i) {
+        std::string a = argv[i];
+        for (const auto& [from, to] : kAliases)
+            if (a == from) a = to;
+        args.push_back(a);
+    }
+    std::reverse(args.begin(), args.end());  // CLI11 takes the vector back to front
+    return args;
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
     CLI::App app{"lumen: run small quantized language models fast and offline", "lumen"};
@@ -12,8 +36,10 @@ int main(int argc, char** argv) {
     lumen::cli::register_inspect(app);
     lumen::cli::register_run(app);
     lumen::cli::register_quantize(app);
+    lumen::cli::register_bench(app);
     try {
-        app.parse(argc, argv);
+        auto args = normalize_args(argc, argv);
+        app.parse(args);
     } catch (const CLI::ParseError& e) {
         return app.exit(e);
     } catch (const lumen::Error& e) {

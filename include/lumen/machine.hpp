@@ -1,0 +1,33 @@
+// What the machine is and how fast it can stream memory: the numbers that make
+// benchmark results comparable and honest (speed as a share of the roofline).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "lumen/export.hpp"
+#include "lumen/isa.hpp"
+
+namespace lumen {
+
+struct MachineInfo {
+    std::string cpu_model;
+    int physical_cores = 1;
+    int logical_cpus = 1;
+    uint64_t memory_bytes = 0;
+    std::vector<std::string> features;
+    Isa isa = Isa::scalar;  // kernels lumen picks here
+};
+
+LUMEN_API MachineInfo machine_info();
+
+// Streaming read bandwidth in bytes/s with `threads` threads over a buffer of
+// `bytes` (well beyond the caches), best of `repeats` passes.
+LUMEN_API double measure_read_bandwidth(int threads, size_t bytes = size_t(1) << 30, int repeats = 3);
+
+// Peak resident set size of this process, and a reset of that peak (Linux).
+LUMEN_API uint64_t peak_rss_bytes();
+LUMEN_API void reset_peak_rss();
+
+}  // namespace lumen

@@ -1,0 +1,182 @@
+// `lumen bench`: prompt-processing and generation speed, llama-bench style.
+// Method (as llama-bench): per test one warm-up run, then -r timed repetitions
+// on a fresh context with random tokens; t/s = tokens / wall time.
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <ctime>
+#include <nlohmann/json.hpp>
+
+#include "bench_report.hpp"
+#include "commands.hpp"
+#include "lumen/error.hpp"
+#include "lumen/machine.hpp"
+#include "lumen/quantize.hpp"
+#include "lumen/vocab.hpp"
+#include <map>
+
+#include "options.hpp"
+
+namespace lumen::cli {
+
+namespace {
+
+struct BenchCli {
+    std::vector<std::string> models;
+    std::vector<int> n_prompt = {512}, n_gen = {128}, threads, batch = {512};
+    std::vector<std::string> pg, cache_k = {"f16"}, cache_v = {"f16"};
+    int reps = 5;
+    std::string output = "md";
+    bool machine = false, progress = true;
+};
+
+// splitmix64 random tokens: reproducible across platforms.
+struct TokenStream {
+    uint64_t state = 1234;
+    int32_t next(int32_t n_vocab) {
+        uint64_t z = (state += 0x9E3779B97F4A7C15ull);
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+        return int32_t((z ^ (z >> 31)) % uint64_t(n_vocab));
+    }
+};
+
+// Weight bytes one generated token streams: every matrix but the embedding
+// table (one row is read), which counts when it doubles as the output.
+uint64_t bytes_per_token(const Model& m) {
+    uint64_t b = 0;
+    for (const auto& t : m.file().tensors())
+        if (t.name != "token_embd.weight" || m.config().tied_output) b += t.n_bytes;
+    return b;
+}
+
+std::string model_type(const Model& m) {
+    const double p = double(m.n_params());
+    char size[32];
+    if (p >= 1e9) std::snprintf(size, sizeof size, "%.0fB", p / 1e9);
+    else if (p >= 1e6) std::snprintf(size, sizeof size, "%.0fM", p / 1e6);
+    else std::snprintf(size, sizeof size, "%.0fK", p / 1e3);
+    std::string ftype = "mixed";
+    const uint64_t ft = m.file().get_u64("general.file_type", 0);
+    for (const auto& mix : all_quant_mixes())
+        if (mix.file_type == ft) ftype = mix.name;
+    return m.config().arch + " " + size + " " + ftype;
+}
+
+double run_once(Session& s, int n_prompt, int n_gen, int batch, TokenStream& rng) {
+    const int32_t V = s.model().config().n_vocab;
+    const Vocab& vocab = s.model().vocab();
+    s.reset();
+    const auto t0 = std::chrono::steady_clock::now();
+    if (n_prompt > 0) {
+        std::vector<int32_t> toks(static_cast<size_t>(n_prompt));
+        for (auto& t : toks) t = rng.next(V);
+        if (vocab.add_bos() && vocab.bos() >= 0) toks[0] = vocab.bos();
+        for (int i = 0; i < n_prompt; i += batch)
+            s.eval(std::span<const int32_t>(toks).subspan(size_t(i), size_t(std::min(batch, n_prompt - i))));
+    }
+    int32_t tok = vocab.add_bos() && vocab.bos() >= 0 ? vocab.bos() : rng.next(V);
+    for (int i = 0; i < n_gen; ++i) {
+        s.eval(std::span<const int32_t>(&tok, 1));
+        tok = rng.next(V);
+    }
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+std::vector<std::pair<int, int>> tests(const BenchCli& o) {
+    std::vector<std::pair<int, int>> t;
+    for (int p : o.n_prompt)
+        if (p > 0) t.emplace_back(p, 0);
+    for (int n : o.n_gen)
+        if (n > 0) t.emplace_back(0, n);
+    for (const auto& pg : o.pg) {
+        const auto comma = pg.find(',');
+        if (comma == std::string::npos) throw Error("-pg takes PROMPT,GEN (e.g. 512,128), got '" + pg + "'");
+        t.emplace_back(std::stoi(pg.substr(0, comma)), std::stoi(pg.substr(comma + 1)));
+    }
+    return t;
+}
+
+void run(const BenchCli& o) {
+    const MachineInfo machine = machine_info();
+    std::vector<int> thread_list = o.threads.empty() ? std::vector<int>{machine.physical_cores} : o.threads;
+    if (o.machine) {
+        print_machine(machine, thread_list);
+        if (o.models.empty()) return;
+    }
+    if (o.models.empty()) throw Error("no model given (-m)");
+    if (o.reps < 1) throw Error("-r must be at least 1");
+    BenchReport report(o.output);
+    // Bandwidth of this machine for each thread count, measured once.
+    std::map<int, double> bandwidth;
+    for (int t : thread_list) bandwidth[t] = measure_read_bandwidth(t);
+
+    for (const auto& path : o.models) {
+        reset_peak_rss();
+        const auto model = Model::load(path);
+        const uint64_t per_token = bytes_per_token(*model);
+        for (int threads : thread_list)
+            for (int batch : o.batch)
+                for (const auto& ck : o.cache_k)
+                    for (const auto& cv : o.cache_v)
+                        for (const auto& [np, ng] : tests(o)) {
+                            ModelOptions mo;
+                            mo.threads = threads;
+                            mo.batch = batch;
+                            mo.ctx = np + ng;
+                            mo.cache_type_k = ck;
+                            mo.cache_type_v = cv;
+                            Session s(model, session_options(mo));
+                            TokenStream rng;
+                            if (o.progress)
+                                std::fprintf(stderr, "bench: %s, %d threads, pp%d tg%d: warm-up", path.c_str(), threads,
+                                             np, ng);
+                            run_once(s, np, ng > 0 ? 1 : 0, batch, rng);
+                            BenchResult r;
+                            for (int rep = 0; rep < o.reps; ++rep) {
+                                if (o.progress) std::fprintf(stderr, " %d", rep + 1);
+                                r.samples_ns.push_back(run_once(s, np, ng, batch, rng) * 1e9);
+                            }
+                            if (o.progress) std::fprintf(stderr, "\n");
+                            r.model_filename = path;
+                            r.model_type = model_type(*model);
+                            r.model_size = model->weight_bytes();
+                            r.model_n_params = model->n_params();
+                            r.n_batch = batch;
+                            r.n_threads = threads;
+                            r.type_k = ck;
+                            r.type_v = cv;
+                            r.n_prompt = np;
+                            r.n_gen = ng;
+                            r.isa = isa_name(s.isa());
+                            r.cpu_info = machine.cpu_model;
+                            r.peak_rss = peak_rss_bytes();
+                            r.weight_bytes_per_token = per_token;
+                            r.bandwidth = bandwidth[threads];
+                            report.add(r);
+                        }
+    }
+    report.finish();
+}
+
+}  // namespace
+
+void register_bench(CLI::App& app) {
+    auto o = std::make_shared<BenchCli>();
+    CLI::App* cmd = app.add_subcommand("bench", "Measure prompt and generation speed (llama-bench compatible output)");
+    cmd->add_option("-m,--model", o->models, "GGUF model(s); repeat or separate with commas")->delimiter(',');
+    cmd->add_option("-p,--n-prompt", o->n_prompt, "Prompt lengths (pp tests)")->delimiter(',')->capture_default_str();
+    cmd->add_option("-n,--n-gen", o->n_gen, "Generation lengths (tg tests)")->delimiter(',')->capture_default_str();
+    cmd->add_option("--pg", o->pg, "Prompt then generation, PROMPT,GEN (repeatable)");
+    cmd->add_option("-t,--threads", o->threads, "Thread counts (default: physical cores)")->delimiter(',');
+    cmd->add_option("-b,--batch-size", o->batch, "Batch sizes")->delimiter(',')->capture_default_str();
+    cmd->add_option("--cache-type-k", o->cache_k, "KV cache key types")->delimiter(',');
+    cmd->add_option("--cache-type-v", o->cache_v, "KV cache value types")->delimiter(',');
+    cmd->add_option("-r,--repetitions", o->reps, "Timed repetitions per test")->capture_default_str();
+    cmd->add_option("-o,--output", o->output, "md, csv, json or jsonl")->capture_default_str();
+    cmd->add_flag("--machine", o->machine, "Describe this machine (CPU, cores, ISA, memory, measured bandwidth)");
+    cmd->callback([o] { run(*o); });
+}
+
+}  // namespace lumen::cli
