@@ -1,33 +1,24 @@
-// Kernel microbenchmarks: memory read bandwidth (the roofline) and, per type,
-// dequantize and dot-product throughput in GB/s of weight bytes streamed.
-//   build/bench/lumen_bench_kernels --benchmark_filter=...
+// Kernel microbenchmarks. Throughput is reported as GB/s of *weight* bytes
+// streamed, so it compares directly with the read-bandwidth probe (the roofline):
+//   BM_ReadBandwidth/threads:N        streaming read of 1 GiB
+//   BM_Dequantize/<type>              scalar reference, 4 MiB of weights (cache-resident)
+//   BM_Dot/<isa>/<type>               one 16k-element row, cache-resident
+//   BM_MatVec/<isa>/<type>/threads:N  2048 x 8192 matrix (ne = [8192, 2048]) x vector
+// Run: build/bench/lumen_bench_kernels [--benchmark_filter=MatVec]
 #include <benchmark/benchmark.h>
 
-#include <cstring>
 #include <random>
 #include <vector>
 
+#include "dispatch.hpp"
+#include "lumen/machine.hpp"
+#include "lumen/session.hpp"
 #include "lumen/tensor_type.hpp"
+#include "ops/matmul.hpp"
 
 using namespace lumen;
 
 namespace {
-
-// Streaming read of a buffer much larger than the caches: the speed of light
-// for any kernel that reads weights once.
-void BM_ReadBandwidth(benchmark::State& state) {
-    const size_t n = size_t(256) << 20;  // 256 MiB
-    std::vector<uint64_t> buf(n / 8, 1);
-    for (auto _ : state) {
-        uint64_t a = 0, b = 0, c = 0, d = 0;
-        for (size_t i = 0; i + 4 <= buf.size(); i += 4) {
-            a += buf[i]; b += buf[i + 1]; c += buf[i + 2]; d += buf[i + 3];
-        }
-        benchmark::DoNotOptimize(a + b + c + d);
-    }
-    state.SetBytesProcessed(int64_t(state.iterations()) * int64_t(n));
-}
-BENCHMARK(BM_ReadBandwidth)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 std::vector<float> random_floats(size_t n) {
     std::mt19937 rng(7);
@@ -37,37 +28,75 @@ std::vector<float> random_floats(size_t n) {
     return v;
 }
 
+std::vector<std::byte> quantized(TensorType type, int64_t rows, int64_t cols) {
+    const auto& t = type_traits(type);
+    const auto src = random_floats(size_t(cols));
+    const size_t rb = row_bytes(type, cols);
+    std::vector<std::byte> out(rb * size_t(rows));
+    t.quantize(src.data(), out.data(), cols);
+    for (int64_t r = 1; r < rows; ++r) std::copy(out.begin(), out.begin() + long(rb), out.begin() + long(rb * size_t(r)));
+    return out;
+}
+
+void BM_ReadBandwidth(benchmark::State& state) {
+    const int threads = int(state.range(0));
+    double bw = 0;
+    for (auto _ : state) bw = measure_read_bandwidth(threads, size_t(1) << 30, 1);
+    state.counters["GB/s"] = bw / 1e9;
+}
+
 void BM_Dequantize(benchmark::State& state, TensorType type) {
-    const TypeTraits& t = type_traits(type);
-    const int64_t n = 1 << 20;
-    const auto src = random_floats(size_t(n));
-    std::vector<std::byte> q(row_bytes(type, n));
-    t.quantize(src.data(), q.data(), n);
+    const int64_t n = 1 << 22;
+    const auto q = quantized(type, 1, n);
     std::vector<float> out(static_cast<size_t>(n));
     for (auto _ : state) {
-        t.dequantize(q.data(), out.data(), n);
+        type_traits(type).dequantize(q.data(), out.data(), n);
         benchmark::DoNotOptimize(out.data());
     }
     state.SetBytesProcessed(int64_t(state.iterations()) * int64_t(q.size()));
 }
 
-void BM_Dot(benchmark::State& state, TensorType type) {
-    const TypeTraits& t = type_traits(type);
-    const TypeTraits& a = type_traits(t.vec_dot_type);
-    const int64_t n = 1 << 20;
-    const auto w = random_floats(size_t(n));
-    std::vector<std::byte> qw(row_bytes(type, n)), qa(row_bytes(a.type, n));
-    t.quantize(w.data(), qw.data(), n);
-    a.quantize(w.data(), qa.data(), n);
-    for (auto _ : state) benchmark::DoNotOptimize(t.vec_dot(n, qw.data(), qa.data()));
-    state.SetBytesProcessed(int64_t(state.iterations()) * int64_t(qw.size()));
+void BM_Dot(benchmark::State& state, Isa isa, TensorType type) {
+    const auto& ks = kernels::kernel_set(isa);
+    const auto& t = type_traits(type);
+    const int64_t n = 16384;
+    const auto w = quantized(type, 1, n);
+    const auto x = random_floats(size_t(n));
+    std::vector<std::byte> a(row_bytes(t.vec_dot_type, n));
+    ks.activation_quantizer(t.vec_dot_type)(x.data(), a.data(), n);
+    for (auto _ : state) benchmark::DoNotOptimize(ks.dot(type)(n, w.data(), a.data()));
+    state.SetBytesProcessed(int64_t(state.iterations()) * int64_t(w.size()));
+}
+
+void BM_MatVec(benchmark::State& state, Isa isa, TensorType type) {
+    const int threads = int(state.range(0));
+    const int64_t rows = 2048, cols = 8192;
+    const auto w = quantized(type, rows, cols);
+    const auto x = random_floats(size_t(cols));
+    std::vector<float> y(static_cast<size_t>(rows));
+    std::vector<std::byte> scratch;
+    const ops::WeightView view{type, w.data(), rows, cols, row_bytes(type, cols)};
+    const auto& ks = kernels::kernel_set(isa);
+    for (auto _ : state) ops::matmul(ks, view, x.data(), 1, y.data(), rows, scratch, threads);
+    state.SetBytesProcessed(int64_t(state.iterations()) * int64_t(w.size()));
 }
 
 const int kRegistered = [] {
+    const int cores = physical_cores();
+    auto* bw = benchmark::RegisterBenchmark("BM_ReadBandwidth", BM_ReadBandwidth);
+    bw->Arg(1)->Unit(benchmark::kMillisecond)->Iterations(3)->UseRealTime();
+    if (cores > 1) bw->Arg(cores);
     for (const TypeTraits& t : all_type_traits()) {
         if (t.dequantize == nullptr || t.quantize == nullptr || t.vec_dot == nullptr) continue;
         benchmark::RegisterBenchmark((std::string("BM_Dequantize/") + t.name).c_str(), BM_Dequantize, t.type);
-        benchmark::RegisterBenchmark((std::string("BM_Dot/scalar/") + t.name).c_str(), BM_Dot, t.type);
+        for (Isa isa : {Isa::scalar, Isa::avx2, Isa::avx512}) {
+            if (!isa_supported(isa)) continue;
+            const std::string suffix = std::string(isa_name(isa)) + "/" + t.name;
+            benchmark::RegisterBenchmark(("BM_Dot/" + suffix).c_str(), BM_Dot, isa, t.type);
+            auto* mv = benchmark::RegisterBenchmark(("BM_MatVec/" + suffix).c_str(), BM_MatVec, isa, t.type);
+            mv->Arg(1)->UseRealTime()->Unit(benchmark::kMicrosecond);
+            if (cores > 1) mv->Arg(cores);
+        }
     }
     return 0;
 }();

@@ -10,5 +10,6 @@ void register_inspect(CLI::App& app);
 void register_run(CLI::App& app);
 void register_quantize(CLI::App& app);
 void register_bench(CLI::App& app);
+void register_tokenize(CLI::App& app);
 
 }  // namespace lumen::cli

@@ -37,6 +37,7 @@ int main(int argc, char** argv) {
     lumen::cli::register_run(app);
     lumen::cli::register_quantize(app);
     lumen::cli::register_bench(app);
+    lumen::cli::register_tokenize(app);
     try {
         auto args = normalize_args(argc, argv);
         app.parse(args);

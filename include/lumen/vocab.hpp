@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -18,6 +19,8 @@ enum class TokenType : int32_t { undefined = 0, normal = 1, unknown = 2, control
 
 enum class TokenizerKind { none, spm, bpe, wpm };
 
+class PreTokenizer;
+
 class LUMEN_API Vocab {
 public:
     // Reads the vocabulary; throws lumen::Error on inconsistent metadata.
@@ -25,6 +28,7 @@ public:
 
     TokenizerKind kind() const { return kind_; }
     const std::string& model_name() const { return model_name_; }  // tokenizer.ggml.model
+    const std::string& pre_name() const { return pre_name_; }      // tokenizer.ggml.pre (BPE)
     int32_t size() const { return int32_t(tokens_.size()); }
     const std::string& text(int32_t id) const { return tokens_.at(size_t(id)); }
     float score(int32_t id) const { return scores_.empty() ? 0.f : scores_.at(size_t(id)); }
@@ -50,11 +54,26 @@ public:
     std::string decode(const std::vector<int32_t>& ids, bool special = false) const;
 
 private:
-    std::vector<int32_t> encode_spm(std::string_view text) const;
+    struct Fragment {
+        int32_t token;          // -1: raw text
+        std::string_view text;
+    };
+    std::vector<Fragment> partition(std::string_view text, bool parse_special) const;
+    std::vector<int32_t> encode_spm(std::string_view text, bool space_prefix) const;
     void append_bytes_spm(std::string_view symbol, std::vector<int32_t>& out) const;
+    std::vector<int32_t> encode_bpe(std::string_view text) const;
+    void encode_bpe_word(std::string_view raw_word, std::vector<int32_t>& out) const;
+    std::vector<int32_t> encode_wpm(std::string_view text) const;
 
     TokenizerKind kind_ = TokenizerKind::none;
-    std::string model_name_;
+    std::string model_name_, pre_name_;
+    std::shared_ptr<const PreTokenizer> pre_;
+    std::unordered_map<std::string, int32_t> merge_rank_;  // "left right" -> rank
+    bool ignore_merges_ = false;
+    std::vector<int32_t> specials_;  // control, user-defined and unknown tokens, longest text first
+    std::vector<uint8_t> strip_;     // per token: 1 = eat whitespace on the left, 2 = on the right
+    int32_t cls_ = -1, sep_ = -1;
+    int max_token_len_ = 0;
     std::vector<std::string> tokens_;
     std::vector<float> scores_;
     std::vector<TokenType> types_;

@@ -48,11 +48,11 @@ void Vocab::append_bytes_spm(std::string_view symbol, std::vector<int32_t>& out)
     }
 }
 
-std::vector<int32_t> Vocab::encode_spm(std::string_view raw) const {
+std::vector<int32_t> Vocab::encode_spm(std::string_view raw, bool space_prefix) const {
     std::vector<int32_t> out;
     if (raw.empty()) return out;
     std::string text;
-    if (add_space_prefix_) text = " ";
+    if (add_space_prefix_ && space_prefix) text = " ";
     text.append(raw);
     // Spaces are written as U+2581.
     std::string marked;

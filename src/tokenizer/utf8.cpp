@@ -5,29 +5,36 @@ namespace lumen {
 
 namespace {
 
-// Length of a valid UTF-8 sequence at s[i], 0 if invalid, -1 if valid so far
-// but truncated by the end of the string.
-int sequence_length(std::string_view s, size_t i) {
+// What starts at s[i]: a valid sequence of `len` bytes; or an invalid one whose
+// maximal well-formed prefix is `len` bytes (replaced by one U+FFFD, as Unicode
+// recommends); or a valid-so-far sequence cut off by the end of the string.
+struct Sequence {
+    enum { valid, invalid, truncated } kind;
+    size_t len;
+};
+
+Sequence sequence_at(std::string_view s, size_t i) {
     const auto c = static_cast<unsigned char>(s[i]);
-    int len;
-    if (c < 0x80) return 1;
+    size_t len;
+    if (c < 0x80) return {Sequence::valid, 1};
     if (c >= 0xC2 && c <= 0xDF) len = 2;
     else if (c >= 0xE0 && c <= 0xEF) len = 3;
     else if (c >= 0xF0 && c <= 0xF4) len = 4;
-    else return 0;
-    for (int k = 1; k < len; ++k) {
-        if (i + size_t(k) >= s.size()) return -1;
-        const auto cc = static_cast<unsigned char>(s[i + size_t(k)]);
-        if ((cc & 0xC0) != 0x80) return 0;
+    else return {Sequence::invalid, 1};
+    for (size_t k = 1; k < len; ++k) {
+        if (i + k >= s.size()) return {Sequence::truncated, k};
+        const auto cc = static_cast<unsigned char>(s[i + k]);
+        bool ok = (cc & 0xC0) == 0x80;
         // Reject overlong forms, surrogates and code points past U+10FFFF.
         if (k == 1) {
-            if (c == 0xE0 && cc < 0xA0) return 0;
-            if (c == 0xED && cc > 0x9F) return 0;
-            if (c == 0xF0 && cc < 0x90) return 0;
-            if (c == 0xF4 && cc > 0x8F) return 0;
+            if (c == 0xE0 && cc < 0xA0) ok = false;
+            if (c == 0xED && cc > 0x9F) ok = false;
+            if (c == 0xF0 && cc < 0x90) ok = false;
+            if (c == 0xF4 && cc > 0x8F) ok = false;
         }
+        if (!ok) return {Sequence::invalid, k};
     }
-    return len;
+    return {Sequence::valid, len};
 }
 
 }  // namespace
@@ -35,9 +42,9 @@ int sequence_length(std::string_view s, size_t i) {
 size_t utf8_complete_prefix(std::string_view s) {
     size_t i = 0;
     while (i < s.size()) {
-        const int len = sequence_length(s, i);
-        if (len < 0) return i;  // truncated character at the end
-        i += len == 0 ? 1 : size_t(len);
+        const Sequence q = sequence_at(s, i);
+        if (q.kind == Sequence::truncated) return i;
+        i += q.len;
     }
     return i;
 }
@@ -46,14 +53,10 @@ std::string utf8_sanitize(std::string_view s) {
     std::string out;
     out.reserve(s.size());
     for (size_t i = 0; i < s.size();) {
-        const int len = sequence_length(s, i);
-        if (len <= 0) {
-            out += "\xEF\xBF\xBD";
-            ++i;
-        } else {
-            out.append(s.substr(i, size_t(len)));
-            i += size_t(len);
-        }
+        const Sequence q = sequence_at(s, i);
+        if (q.kind == Sequence::valid) out.append(s.substr(i, q.len));
+        else out += "\xEF\xBF\xBD";
+        i += q.len;
     }
     return out;
 }

@@ -1,10 +1,15 @@
 // Vocabulary loading, special tokens and detokenization.
+#include <algorithm>
+#include <cctype>
 #include <cstdio>
 
 #include "lumen/error.hpp"
 #include "lumen/vocab.hpp"
+#include "tokenizer/pretokenizer.hpp"
 
 namespace lumen {
+
+std::string bpe_symbols_to_bytes(std::string_view text);  // bpe.cpp
 
 namespace {
 
@@ -56,11 +61,40 @@ Vocab Vocab::from_gguf(const GgufFile& f) {
         v.add_eos_ = f.has("tokenizer.ggml.add_eos_token") ? f.get("tokenizer.ggml.add_eos_token").as_bool() : false;
         v.add_space_prefix_ =
             f.has("tokenizer.ggml.add_space_prefix") ? f.get("tokenizer.ggml.add_space_prefix").as_bool() : spm;
+        v.cls_ = optional_id(f, "tokenizer.ggml.cls_token_id", n);
+        v.sep_ = optional_id(f, "tokenizer.ggml.seperator_token_id", n);
+        if (v.kind_ == TokenizerKind::bpe) {
+            v.pre_name_ = f.get_string("tokenizer.ggml.pre", "default");
+            v.pre_ = std::make_shared<const PreTokenizer>(v.pre_name_);
+            v.ignore_merges_ = v.pre_->name().find("llama") != std::string::npos || v.pre_->name() == "falcon3";
+            const auto& merges = f.get("tokenizer.ggml.merges").strings();
+            v.merge_rank_.reserve(merges.size());
+            for (size_t i = 0; i < merges.size(); ++i) v.merge_rank_.emplace(merges[i], int32_t(i));
+        }
     } catch (const Error& e) {
         const std::string msg = e.what();
         if (msg.rfind(f.label(), 0) == 0) throw;
         throw Error(f.label() + ": vocabulary: " + msg);
     }
+    // Special tokens, longest first; phi-3 vocabularies eat whitespace after them.
+    std::string name = f.get_string("general.name");
+    std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return char(std::tolower(c)); });
+    const bool phi3 = name.find("phi-3") != std::string::npos || name.find("phi3") != std::string::npos;
+    v.strip_.assign(v.tokens_.size(), 0);
+    for (int32_t id = 0; id < v.size(); ++id) {
+        const TokenType t = v.type(id);
+        v.max_token_len_ = std::max(v.max_token_len_, int(v.tokens_[size_t(id)].size()));
+        if (t == TokenType::control || t == TokenType::user_defined || t == TokenType::unknown) {
+            v.specials_.push_back(id);
+            if (phi3) v.strip_[size_t(id)] = 2;
+        }
+    }
+    if (phi3)
+        for (const char* keep : {"<unk>", "<s>", "<|endoftext|>"})
+            if (const int32_t id = v.find(keep); id >= 0) v.strip_[size_t(id)] = 0;
+    std::stable_sort(v.specials_.begin(), v.specials_.end(), [&](int32_t a, int32_t b) {
+        return v.tokens_[size_t(a)].size() > v.tokens_[size_t(b)].size();
+    });
     for (int b = 0; b < 256; ++b) {
         char name[8];
         std::snprintf(name, sizeof name, "<0x%02X>", b);
@@ -79,17 +113,36 @@ bool Vocab::is_end_of_generation(int32_t id) const {
     return id == eos_ || id == eot_;
 }
 
-std::vector<int32_t> Vocab::encode(std::string_view text, bool add_special, bool parse_special) const {
-    (void)parse_special;
+std::vector<int32_t> Vocab::encode(std::string_view input, bool add_special, bool parse_special) const {
+    if (kind_ == TokenizerKind::none) throw Error("this model has no vocabulary to tokenize with");
+    // Invalid UTF-8 is replaced by U+FFFD first, so every tokenizer sees valid text.
+    const std::string text = utf8_sanitize(input);
     std::vector<int32_t> out;
-    if (add_special && add_bos_ && bos_ >= 0) out.push_back(bos_);
-    std::vector<int32_t> body;
-    switch (kind_) {
-        case TokenizerKind::spm: body = encode_spm(text); break;
-        default: throw Error("tokenizer model '" + model_name_ + "' is not supported yet");
+    if (add_special) {
+        if (kind_ == TokenizerKind::wpm && cls_ >= 0) out.push_back(cls_);
+        else if (add_bos_ && bos_ >= 0) out.push_back(bos_);
     }
-    out.insert(out.end(), body.begin(), body.end());
-    if (add_special && add_eos_ && eos_ >= 0) out.push_back(eos_);
+    bool after_special = true;  // SPM adds its leading space at the start and after special tokens
+    for (const Fragment& f : partition(text, parse_special)) {
+        if (f.token >= 0) {
+            out.push_back(f.token);
+            after_special = true;
+            continue;
+        }
+        std::vector<int32_t> part;
+        switch (kind_) {
+            case TokenizerKind::spm: part = encode_spm(f.text, after_special); break;
+            case TokenizerKind::bpe: part = encode_bpe(f.text); break;
+            case TokenizerKind::wpm: part = encode_wpm(f.text); break;
+            case TokenizerKind::none: break;
+        }
+        out.insert(out.end(), part.begin(), part.end());
+        after_special = false;
+    }
+    if (add_special) {
+        if (kind_ == TokenizerKind::wpm && sep_ >= 0) out.push_back(sep_);
+        else if (add_eos_ && eos_ >= 0) out.push_back(eos_);
+    }
     return out;
 }
 
@@ -106,7 +159,7 @@ std::string Vocab::piece(int32_t id, bool special) const {
         }
         default: break;
     }
-    if (kind_ != TokenizerKind::spm) return t;
+    if (kind_ == TokenizerKind::bpe) return type(id) == TokenType::user_defined ? t : bpe_symbols_to_bytes(t);
     // SentencePiece marks spaces with U+2581 "▁".
     std::string out;
     for (size_t i = 0; i < t.size(); ++i) {
@@ -123,6 +176,8 @@ std::string Vocab::piece(int32_t id, bool special) const {
 std::string Vocab::decode(const std::vector<int32_t>& ids, bool special) const {
     std::string out;
     for (int32_t id : ids) out += piece(id, special);
+    // The space SPM put in front of the text is not part of it.
+    if (kind_ == TokenizerKind::spm && add_space_prefix_ && !out.empty() && out[0] == ' ') out.erase(0, 1);
     return out;
 }
 
