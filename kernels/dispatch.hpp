@@ -10,14 +10,22 @@
 
 namespace lumen::kernels {
 
+// out[c] = dot(weights, activations[c]) for c < 4: one pass over the weights
+// serves four activation rows (prompt processing). Must give exactly what four
+// VecDotFn calls give.
+using VecDot4Fn = void (*)(int64_t n, const void* weights, const void* const* activations, float* out);
+
 struct KernelSet {
     static constexpr size_t kSlots = 36;  // type ids 0..35
 
     Isa isa = Isa::scalar;
     std::array<VecDotFn, kSlots> vec_dot{};
+    std::array<VecDot4Fn, kSlots> vec_dot4{};  // nullptr: use vec_dot four times
     std::array<QuantizeRowFn, kSlots> quantize_activation{};
 
     void set(TensorType t, VecDotFn f) { vec_dot[size_t(t)] = f; }
+    void set4(TensorType t, VecDot4Fn f) { vec_dot4[size_t(t)] = f; }
+    VecDot4Fn dot4(TensorType t) const { return vec_dot4[size_t(t)]; }
     void set_activation(TensorType t, QuantizeRowFn f) { quantize_activation[size_t(t)] = f; }
 
     VecDotFn dot(TensorType t) const { return vec_dot[size_t(t)]; }

@@ -115,3 +115,27 @@ TEST_CASE("matmul: SIMD equals scalar, odd row counts, results independent of th
         }
     }
 }
+
+TEST_CASE("4-token dot kernels equal four single-token dots exactly") {
+    for (Isa isa : simd_isas()) {
+        const auto& ks = kernels::kernel_set(isa);
+        for (const TypeTraits& t : all_type_traits()) {
+            if (ks.dot4(t.type) == nullptr) continue;
+            const int64_t n = 3 * std::max<int64_t>(t.block_size, 256);
+            const auto w = quantize(t.quantize, t.type, random_floats(size_t(n), 5));
+            std::vector<std::vector<std::byte>> acts;
+            const void* ptrs[4];
+            for (int c = 0; c < 4; ++c) {
+                acts.push_back(quantize(ks.activation_quantizer(t.vec_dot_type), t.vec_dot_type,
+                                        random_floats(size_t(n), 50 + uint32_t(c))));
+                ptrs[c] = acts.back().data();
+            }
+            float four[4];
+            ks.dot4(t.type)(n, w.data(), ptrs, four);
+            for (int c = 0; c < 4; ++c) {
+                INFO(isa_name(isa) << " " << t.name << " token " << c);
+                CHECK(four[c] == ks.dot(t.type)(n, w.data(), ptrs[c]));
+            }
+        }
+    }
+}

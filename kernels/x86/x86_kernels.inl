@@ -115,269 +115,8 @@ float dot_bf16(int64_t n, const void* wv, const void* av) {
     return sum;
 }
 
-// ---- 32-element block types ------------------------------------------------------
-float dot_q8_0(int64_t n, const void* wv, const void* av) {
-    const auto* x = static_cast<const BlockQ8_0*>(wv);
-    const auto* y = static_cast<const BlockQ8_0*>(av);
-    __m256 acc = _mm256_setzero_ps();
-    for (int64_t i = 0; i < n / QK; ++i) {
-        const __m256i p = dot_s8s8(load32(x[i].qs), load32(y[i].qs));
-        acc = _mm256_fmadd_ps(_mm256_set1_ps(half(x[i].d) * half(y[i].d)), _mm256_cvtepi32_ps(p), acc);
-    }
-    return hsum(acc);
-}
-
-float dot_q4_0(int64_t n, const void* wv, const void* av) {
-    const auto* x = static_cast<const BlockQ4_0*>(wv);
-    const auto* y = static_cast<const BlockQ8_0*>(av);
-    __m256 acc = _mm256_setzero_ps();
-    for (int64_t i = 0; i < n / QK; ++i) {
-        const __m256i q = _mm256_sub_epi8(nibbles32(x[i].qs), _mm256_set1_epi8(8));
-        const __m256i p = dot_s8s8(q, load32(y[i].qs));
-        acc = _mm256_fmadd_ps(_mm256_set1_ps(half(x[i].d) * half(y[i].d)), _mm256_cvtepi32_ps(p), acc);
-    }
-    return hsum(acc);
-}
-
-float dot_q4_1(int64_t n, const void* wv, const void* av) {
-    const auto* x = static_cast<const BlockQ4_1*>(wv);
-    const auto* y = static_cast<const BlockQ8_1*>(av);
-    __m256 acc = _mm256_setzero_ps();
-    float mins = 0.f;
-    for (int64_t i = 0; i < n / QK; ++i) {
-        const __m256i p = dot_u8s8(nibbles32(x[i].qs), load32(y[i].qs));
-        acc = _mm256_fmadd_ps(_mm256_set1_ps(half(x[i].d) * half(y[i].d)), _mm256_cvtepi32_ps(p), acc);
-        mins += half(x[i].m) * half(y[i].s);
-    }
-    return hsum(acc) + mins;
-}
-
-inline __m256i q5_values(const uint8_t* qs, const uint8_t* qh) {
-    uint32_t bits;
-    std::memcpy(&bits, qh, 4);
-    const __m256i high = _mm256_and_si256(bits_to_bytes(bits), _mm256_set1_epi8(0x10));
-    return _mm256_or_si256(nibbles32(qs), high);
-}
-
-float dot_q5_0(int64_t n, const void* wv, const void* av) {
-    const auto* x = static_cast<const BlockQ5_0*>(wv);
-    const auto* y = static_cast<const BlockQ8_0*>(av);
-    __m256 acc = _mm256_setzero_ps();
-    for (int64_t i = 0; i < n / QK; ++i) {
-        const __m256i q = _mm256_sub_epi8(q5_values(x[i].qs, x[i].qh), _mm256_set1_epi8(16));
-        const __m256i p = dot_s8s8(q, load32(y[i].qs));
-        acc = _mm256_fmadd_ps(_mm256_set1_ps(half(x[i].d) * half(y[i].d)), _mm256_cvtepi32_ps(p), acc);
-    }
-    return hsum(acc);
-}
-
-float dot_q5_1(int64_t n, const void* wv, const void* av) {
-    const auto* x = static_cast<const BlockQ5_1*>(wv);
-    const auto* y = static_cast<const BlockQ8_1*>(av);
-    __m256 acc = _mm256_setzero_ps();
-    float mins = 0.f;
-    for (int64_t i = 0; i < n / QK; ++i) {
-        const __m256i p = dot_u8s8(q5_values(x[i].qs, x[i].qh), load32(y[i].qs));
-        acc = _mm256_fmadd_ps(_mm256_set1_ps(half(x[i].d) * half(y[i].d)), _mm256_cvtepi32_ps(p), acc);
-        mins += half(x[i].m) * half(y[i].s);
-    }
-    return hsum(acc) + mins;
-}
-
-float dot_iq4_nl(int64_t n, const void* wv, const void* av) {
-    const auto* x = static_cast<const BlockIQ4_NL*>(wv);
-    const auto* y = static_cast<const BlockQ8_0*>(av);
-    const __m128i levels = _mm_loadu_si128(reinterpret_cast<const __m128i*>(kIQ4NL));
-    const __m256i table = _mm256_set_m128i(levels, levels);
-    __m256 acc = _mm256_setzero_ps();
-    for (int64_t i = 0; i < n / QK; ++i) {
-        const __m256i q = _mm256_shuffle_epi8(table, nibbles32(x[i].qs));
-        const __m256i p = dot_s8s8(q, load32(y[i].qs));
-        acc = _mm256_fmadd_ps(_mm256_set1_ps(half(x[i].d) * half(y[i].d)), _mm256_cvtepi32_ps(p), acc);
-    }
-    return hsum(acc);
-}
-
-// ---- K-quants (activations in Q8_K) ------------------------------------------------
-// Sum over 16-element groups of scale[g] * bsums[g] (the offset/min correction).
-inline int scaled_bsums16(const int16_t* bsums, const int* scale) {
-    int s = 0;
-    for (int g = 0; g < 16; ++g) s += scale[g] * bsums[g];
-    return s;
-}
-
-float dot_q2_k(int64_t n, const void* wv, const void* av) {
-    const auto* x = static_cast<const BlockQ2_K*>(wv);
-    const auto* y = static_cast<const BlockQ8_K*>(av);
-    __m256 acc = _mm256_setzero_ps();
-    float mins = 0.f;
-    for (int64_t i = 0; i < n / QK_K; ++i) {
-        int sc[16], mn[16];
-        for (int g = 0; g < 16; ++g) {
-            sc[g] = x[i].scales[g] & 0xF;
-            mn[g] = x[i].scales[g] >> 4;
-        }
-        __m256i isum = _mm256_setzero_si256();
-        for (int c = 0; c < 2; ++c) {
-            const __m256i q = load32(x[i].qs + 32 * c);
-            for (int run = 0; run < 4; ++run) {
-                const int g = 8 * c + 2 * run;
-                isum = _mm256_add_epi32(isum, dot_u8s8_scaled(crumbs(q, run), load32(y[i].qs + 128 * c + 32 * run),
-                                                              sc[g], sc[g + 1]));
-            }
-        }
-        const float dy = y[i].d;
-        acc = _mm256_fmadd_ps(_mm256_set1_ps(dy * half(x[i].d)), _mm256_cvtepi32_ps(isum), acc);
-        mins += dy * half(x[i].dmin) * float(scaled_bsums16(y[i].bsums, mn));
-    }
-    return hsum(acc) - mins;
-}
-
-float dot_q3_k(int64_t n, const void* wv, const void* av) {
-    const auto* x = static_cast<const BlockQ3_K*>(wv);
-    const auto* y = static_cast<const BlockQ8_K*>(av);
-    __m256 acc = _mm256_setzero_ps();
-    for (int64_t i = 0; i < n / QK_K; ++i) {
-        int sc[16];
-        for (int g = 0; g < 16; ++g) sc[g] = unpack_scale_q3_k(g, x[i].scales);
-        const __m256i hmask = load32(x[i].hmask);
-        __m256i isum = _mm256_setzero_si256();
-        for (int c = 0; c < 2; ++c) {
-            const __m256i q = load32(x[i].qs + 32 * c);
-            for (int run = 0; run < 4; ++run) {
-                const int r = 4 * c + run;  // which hmask bit
-                const __m256i bit = _mm256_set1_epi8(char(1 << r));
-                const __m256i has_high = _mm256_cmpeq_epi8(_mm256_and_si256(hmask, bit), bit);
-                // value = low bits - (high bit clear ? 4 : 0), subtracted per lane in integers.
-                const __m256i minus4 = _mm256_andnot_si256(has_high, _mm256_set1_epi8(4));
-                const __m256i a = load32(y[i].qs + 32 * r);
-                const int g = 2 * r;
-                isum = _mm256_add_epi32(isum, dot_u8s8_scaled(crumbs(q, run), a, sc[g], sc[g + 1]));
-                isum = _mm256_sub_epi32(isum, dot_u8s8_scaled(minus4, a, sc[g], sc[g + 1]));
-            }
-        }
-        acc = _mm256_fmadd_ps(_mm256_set1_ps(y[i].d * half(x[i].d)), _mm256_cvtepi32_ps(isum), acc);
-    }
-    return hsum(acc);
-}
-
-// Q4_K and Q5_K: 8 groups of 32 with 6-bit scales and mins.
-inline void scales_mins_k4(const uint8_t* packed, int* sc, int* mn) {
-    for (int g = 0; g < 8; ++g) {
-        uint8_t s, m;
-        unpack_scale_min_k4(g, packed, s, m);
-        sc[g] = s;
-        mn[g] = m;
-    }
-}
-
-inline int mins_k4(const int16_t* bsums, const int* mn) {
-    int s = 0;
-    for (int g = 0; g < 8; ++g) s += mn[g] * (bsums[2 * g] + bsums[2 * g + 1]);
-    return s;
-}
-
-float dot_q4_k(int64_t n, const void* wv, const void* av) {
-    const auto* x = static_cast<const BlockQ4_K*>(wv);
-    const auto* y = static_cast<const BlockQ8_K*>(av);
-    const __m256i mask = _mm256_set1_epi8(0x0F);
-    __m256 acc = _mm256_setzero_ps();
-    float mins = 0.f;
-    for (int64_t i = 0; i < n / QK_K; ++i) {
-        int sc[8], mn[8];
-        scales_mins_k4(x[i].scales, sc, mn);
-        __m256i isum = _mm256_setzero_si256();
-        for (int c = 0; c < 4; ++c) {
-            const __m256i q = load32(x[i].qs + 32 * c);
-            const __m256i lo = _mm256_and_si256(q, mask);
-            const __m256i hi = _mm256_and_si256(_mm256_srli_epi16(q, 4), mask);
-            isum = _mm256_add_epi32(isum, dot_u8s8_scaled(lo, load32(y[i].qs + 64 * c), sc[2 * c], sc[2 * c]));
-            isum = _mm256_add_epi32(isum,
-                                    dot_u8s8_scaled(hi, load32(y[i].qs + 64 * c + 32), sc[2 * c + 1], sc[2 * c + 1]));
-        }
-        acc = _mm256_fmadd_ps(_mm256_set1_ps(y[i].d * half(x[i].d)), _mm256_cvtepi32_ps(isum), acc);
-        mins += y[i].d * half(x[i].dmin) * float(mins_k4(y[i].bsums, mn));
-    }
-    return hsum(acc) - mins;
-}
-
-float dot_q5_k(int64_t n, const void* wv, const void* av) {
-    const auto* x = static_cast<const BlockQ5_K*>(wv);
-    const auto* y = static_cast<const BlockQ8_K*>(av);
-    const __m256i mask = _mm256_set1_epi8(0x0F);
-    __m256 acc = _mm256_setzero_ps();
-    float mins = 0.f;
-    for (int64_t i = 0; i < n / QK_K; ++i) {
-        int sc[8], mn[8];
-        scales_mins_k4(x[i].scales, sc, mn);
-        const __m256i qh = load32(x[i].qh);
-        __m256i isum = _mm256_setzero_si256();
-        for (int c = 0; c < 4; ++c) {
-            const __m256i q = load32(x[i].qs + 32 * c);
-            const __m256i b0 = _mm256_set1_epi8(char(1 << (2 * c))), b1 = _mm256_set1_epi8(char(1 << (2 * c + 1)));
-            const __m256i h0 = _mm256_and_si256(_mm256_cmpeq_epi8(_mm256_and_si256(qh, b0), b0), _mm256_set1_epi8(16));
-            const __m256i h1 = _mm256_and_si256(_mm256_cmpeq_epi8(_mm256_and_si256(qh, b1), b1), _mm256_set1_epi8(16));
-            const __m256i lo = _mm256_or_si256(_mm256_and_si256(q, mask), h0);
-            const __m256i hi = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(q, 4), mask), h1);
-            isum = _mm256_add_epi32(isum, dot_u8s8_scaled(lo, load32(y[i].qs + 64 * c), sc[2 * c], sc[2 * c]));
-            isum = _mm256_add_epi32(isum,
-                                    dot_u8s8_scaled(hi, load32(y[i].qs + 64 * c + 32), sc[2 * c + 1], sc[2 * c + 1]));
-        }
-        acc = _mm256_fmadd_ps(_mm256_set1_ps(y[i].d * half(x[i].d)), _mm256_cvtepi32_ps(isum), acc);
-        mins += y[i].d * half(x[i].dmin) * float(mins_k4(y[i].bsums, mn));
-    }
-    return hsum(acc) - mins;
-}
-
-float dot_q6_k(int64_t n, const void* wv, const void* av) {
-    const auto* x = static_cast<const BlockQ6_K*>(wv);
-    const auto* y = static_cast<const BlockQ8_K*>(av);
-    const __m256i mask = _mm256_set1_epi8(0x0F);
-    const __m256i k32 = _mm256_set1_epi8(32);
-    __m256 acc = _mm256_setzero_ps();
-    for (int64_t i = 0; i < n / QK_K; ++i) {
-        __m256i isum = _mm256_setzero_si256();
-        for (int c = 0; c < 2; ++c) {
-            const __m256i l0 = load32(x[i].ql + 64 * c), l1 = load32(x[i].ql + 64 * c + 32);
-            const __m256i h = load32(x[i].qh + 32 * c);
-            const __m256i low[4] = {_mm256_and_si256(l0, mask), _mm256_and_si256(l1, mask),
-                                    _mm256_and_si256(_mm256_srli_epi16(l0, 4), mask),
-                                    _mm256_and_si256(_mm256_srli_epi16(l1, 4), mask)};
-            for (int run = 0; run < 4; ++run) {
-                // Stored value 0..63 means value - 32; the 32 comes off per lane in integers.
-                const __m256i v = _mm256_or_si256(low[run], _mm256_slli_epi16(crumbs(h, run), 4));
-                const __m256i a = load32(y[i].qs + 128 * c + 32 * run);
-                const int g = 8 * c + 2 * run;
-                const int s_lo = x[i].scales[g], s_hi = x[i].scales[g + 1];
-                isum = _mm256_add_epi32(isum, dot_u8s8_scaled(v, a, s_lo, s_hi));
-                isum = _mm256_sub_epi32(isum, dot_u8s8_scaled(k32, a, s_lo, s_hi));
-            }
-        }
-        acc = _mm256_fmadd_ps(_mm256_set1_ps(y[i].d * half(x[i].d)), _mm256_cvtepi32_ps(isum), acc);
-    }
-    return hsum(acc);
-}
-
-float dot_tq2_0(int64_t n, const void* wv, const void* av) {
-    const auto* x = static_cast<const BlockTQ2_0*>(wv);
-    const auto* y = static_cast<const BlockQ8_K*>(av);
-    const __m256i one = _mm256_set1_epi8(1);
-    __m256 acc = _mm256_setzero_ps();
-    for (int64_t i = 0; i < n / QK_K; ++i) {
-        __m256i isum = _mm256_setzero_si256();
-        for (int c = 0; c < 2; ++c) {
-            const __m256i q = load32(x[i].qs + 32 * c);
-            for (int run = 0; run < 4; ++run) {
-                // Stored 0..2 means -1..+1: subtract the activations per lane.
-                const __m256i a = load32(y[i].qs + 128 * c + 32 * run);
-                isum = _mm256_add_epi32(isum, dot_u8s8(crumbs(q, run), a));
-                isum = _mm256_sub_epi32(isum, dot_u8s8(one, a));
-            }
-        }
-        acc = _mm256_fmadd_ps(_mm256_set1_ps(y[i].d * half(x[i].d)), _mm256_cvtepi32_ps(isum), acc);
-    }
-    return hsum(acc);
-}
+#include "x86/x86_dot_blocks.inl"
+#include "x86/x86_dot_kquants.inl"
 
 // ---- activation quantizers (bit-identical to the scalar reference) ------------------
 inline __m256 abs_ps(__m256 v) { return _mm256_andnot_ps(_mm256_set1_ps(-0.f), v); }
@@ -464,18 +203,22 @@ void fill_common(KernelSet& ks) {
     ks.set(T::F32, dot_f32);
     ks.set(T::F16, dot_f16);
     ks.set(T::BF16, dot_bf16);
-    ks.set(T::Q8_0, dot_q8_0);
-    ks.set(T::Q4_0, dot_q4_0);
-    ks.set(T::Q4_1, dot_q4_1);
-    ks.set(T::Q5_0, dot_q5_0);
-    ks.set(T::Q5_1, dot_q5_1);
-    ks.set(T::IQ4_NL, dot_iq4_nl);
-    ks.set(T::Q2_K, dot_q2_k);
-    ks.set(T::Q3_K, dot_q3_k);
-    ks.set(T::Q4_K, dot_q4_k);
-    ks.set(T::Q5_K, dot_q5_k);
-    ks.set(T::Q6_K, dot_q6_k);
-    ks.set(T::TQ2_0, dot_tq2_0);
+#define LUMEN_SET_DOTS(type, name)  \
+    ks.set(T::type, dot_##name);    \
+    ks.set4(T::type, dot4_##name);
+    LUMEN_SET_DOTS(Q8_0, q8_0)
+    LUMEN_SET_DOTS(Q4_0, q4_0)
+    LUMEN_SET_DOTS(Q4_1, q4_1)
+    LUMEN_SET_DOTS(Q5_0, q5_0)
+    LUMEN_SET_DOTS(Q5_1, q5_1)
+    LUMEN_SET_DOTS(IQ4_NL, iq4_nl)
+    LUMEN_SET_DOTS(Q2_K, q2_k)
+    LUMEN_SET_DOTS(Q3_K, q3_k)
+    LUMEN_SET_DOTS(Q4_K, q4_k)
+    LUMEN_SET_DOTS(Q5_K, q5_k)
+    LUMEN_SET_DOTS(Q6_K, q6_k)
+    LUMEN_SET_DOTS(TQ2_0, tq2_0)
+#undef LUMEN_SET_DOTS
     ks.set_activation(T::Q8_0, quant_act_q8_0);
     ks.set_activation(T::Q8_1, quant_act_q8_1);
     ks.set_activation(T::Q8_K, quant_act_q8_k);

@@ -1,0 +1,137 @@
+// Dot products of the 32-element block types (part of the x86 kernel body; see
+// x86_kernels.inl). Each kernel is written once as dotc_<type><C>: one pass
+// over a weight row computes its dot product with C activation rows, decoding
+// each weight block once. dot_<type> (C = 1, generation) and dot4_<type>
+// (C = 4, prompt processing) are instances of the same code, so a token gets
+// bit-identical results whichever path computes it.
+
+#define LUMEN_DOT_ENTRY_POINTS(name)                                                   \
+    float dot_##name(int64_t n, const void* w, const void* a) {                         \
+        float r;                                                                        \
+        dotc_##name<1>(n, w, &a, &r);                                                   \
+        return r;                                                                       \
+    }                                                                                   \
+    void dot4_##name(int64_t n, const void* w, const void* const* a, float* out) {      \
+        dotc_##name<4>(n, w, a, out);                                                   \
+    }
+
+template <class B, int C>
+inline void activation_blocks(const void* const* av, const B* (&y)[C]) {
+    for (int c = 0; c < C; ++c) y[c] = static_cast<const B*>(av[c]);
+}
+
+template <int C>
+inline void zero(__m256 (&acc)[C]) {
+    for (int c = 0; c < C; ++c) acc[c] = _mm256_setzero_ps();
+}
+
+// Q8_0, Q4_0, Q5_0 and IQ4_NL: signed values (|w| <= 127, so the sign trick
+// is exact) decoded per block, against Q8_0 activations.
+template <int C, class Decode>
+void dotc_signed32(int64_t n, const void* const* av, float* out, Decode decode) {
+    const BlockQ8_0* y[C];
+    activation_blocks(av, y);
+    __m256 acc[C];
+    zero(acc);
+    for (int64_t i = 0; i < n / QK; ++i) {
+        float dx;
+        const __m256i w = decode(i, dx);
+        const __m256i aw = _mm256_sign_epi8(w, w);
+        for (int c = 0; c < C; ++c) {
+            const __m256i p = dot_u8s8(aw, _mm256_sign_epi8(load32(y[c][i].qs), w));
+            acc[c] = _mm256_fmadd_ps(_mm256_set1_ps(dx * half(y[c][i].d)), _mm256_cvtepi32_ps(p), acc[c]);
+        }
+    }
+    for (int c = 0; c < C; ++c) out[c] = hsum(acc[c]);
+}
+
+template <int C>
+void dotc_q8_0(int64_t n, const void* wv, const void* const* av, float* out) {
+    const auto* x = static_cast<const BlockQ8_0*>(wv);
+    dotc_signed32<C>(n, av, out, [x](int64_t i, float& d) {
+        d = half(x[i].d);
+        return load32(x[i].qs);
+    });
+}
+LUMEN_DOT_ENTRY_POINTS(q8_0)
+
+template <int C>
+void dotc_q4_0(int64_t n, const void* wv, const void* const* av, float* out) {
+    const auto* x = static_cast<const BlockQ4_0*>(wv);
+    dotc_signed32<C>(n, av, out, [x](int64_t i, float& d) {
+        d = half(x[i].d);
+        return _mm256_sub_epi8(nibbles32(x[i].qs), _mm256_set1_epi8(8));
+    });
+}
+LUMEN_DOT_ENTRY_POINTS(q4_0)
+
+inline __m256i q5_values(const uint8_t* qs, const uint8_t* qh) {
+    uint32_t bits;
+    std::memcpy(&bits, qh, 4);
+    const __m256i high = _mm256_and_si256(bits_to_bytes(bits), _mm256_set1_epi8(0x10));
+    return _mm256_or_si256(nibbles32(qs), high);
+}
+
+template <int C>
+void dotc_q5_0(int64_t n, const void* wv, const void* const* av, float* out) {
+    const auto* x = static_cast<const BlockQ5_0*>(wv);
+    dotc_signed32<C>(n, av, out, [x](int64_t i, float& d) {
+        d = half(x[i].d);
+        return _mm256_sub_epi8(q5_values(x[i].qs, x[i].qh), _mm256_set1_epi8(16));
+    });
+}
+LUMEN_DOT_ENTRY_POINTS(q5_0)
+
+template <int C>
+void dotc_iq4_nl(int64_t n, const void* wv, const void* const* av, float* out) {
+    const auto* x = static_cast<const BlockIQ4_NL*>(wv);
+    const __m128i levels = _mm_loadu_si128(reinterpret_cast<const __m128i*>(kIQ4NL));
+    const __m256i table = _mm256_set_m128i(levels, levels);
+    dotc_signed32<C>(n, av, out, [x, table](int64_t i, float& d) {
+        d = half(x[i].d);
+        return _mm256_shuffle_epi8(table, nibbles32(x[i].qs));
+    });
+}
+LUMEN_DOT_ENTRY_POINTS(iq4_nl)
+
+// Q4_1 and Q5_1: unsigned values with a per-block minimum (activations in Q8_1).
+template <int C, class Decode>
+void dotc_unsigned32(int64_t n, const void* const* av, float* out, Decode decode) {
+    const BlockQ8_1* y[C];
+    activation_blocks(av, y);
+    __m256 acc[C];
+    zero(acc);
+    float mins[C] = {};
+    for (int64_t i = 0; i < n / QK; ++i) {
+        float dx, mx;
+        const __m256i w = decode(i, dx, mx);
+        for (int c = 0; c < C; ++c) {
+            const __m256i p = dot_u8s8(w, load32(y[c][i].qs));
+            acc[c] = _mm256_fmadd_ps(_mm256_set1_ps(dx * half(y[c][i].d)), _mm256_cvtepi32_ps(p), acc[c]);
+            mins[c] += mx * half(y[c][i].s);
+        }
+    }
+    for (int c = 0; c < C; ++c) out[c] = hsum(acc[c]) + mins[c];
+}
+
+template <int C>
+void dotc_q4_1(int64_t n, const void* wv, const void* const* av, float* out) {
+    const auto* x = static_cast<const BlockQ4_1*>(wv);
+    dotc_unsigned32<C>(n, av, out, [x](int64_t i, float& d, float& m) {
+        d = half(x[i].d);
+        m = half(x[i].m);
+        return nibbles32(x[i].qs);
+    });
+}
+LUMEN_DOT_ENTRY_POINTS(q4_1)
+
+template <int C>
+void dotc_q5_1(int64_t n, const void* wv, const void* const* av, float* out) {
+    const auto* x = static_cast<const BlockQ5_1*>(wv);
+    dotc_unsigned32<C>(n, av, out, [x](int64_t i, float& d, float& m) {
+        d = half(x[i].d);
+        m = half(x[i].m);
+        return q5_values(x[i].qs, x[i].qh);
+    });
+}
+LUMEN_DOT_ENTRY_POINTS(q5_1)
