@@ -38,6 +38,8 @@ int main(int argc, char** argv) {
     lumen::cli::register_quantize(app);
     lumen::cli::register_bench(app);
     lumen::cli::register_tokenize(app);
+    lumen::cli::register_chat(app);
+    lumen::cli::register_template(app);
     try {
         auto args = normalize_args(argc, argv);
         app.parse(args);

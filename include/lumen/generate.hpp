@@ -19,6 +19,7 @@ struct GenerateOptions {
     bool stop_at_eog = true;    // stop at the vocabulary's end-of-generation tokens
     bool context_shift = false; // when the context is full: drop old tokens instead of failing
     int n_keep = 0;             // tokens at the start kept by a context shift (e.g. the system prompt)
+    std::vector<int32_t> stop_tokens;  // more tokens that end generation (e.g. a template's end of turn)
 };
 
 struct GenerateStats {

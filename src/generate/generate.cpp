@@ -1,5 +1,6 @@
 #include "lumen/generate.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <string>
 
@@ -46,7 +47,8 @@ GenerateStats generate(Session& s, Sampler& sampler, std::span<const int32_t> pr
     t0 = clock::now();
     for (int i = 0; opt.n_predict < 0 || i < opt.n_predict; ++i) {
         const int32_t tok = sampler.sample(logits);
-        if (opt.stop_at_eog && vocab.is_end_of_generation(tok)) {
+        const bool stop_token = std::find(opt.stop_tokens.begin(), opt.stop_tokens.end(), tok) != opt.stop_tokens.end();
+        if (opt.stop_at_eog && (vocab.is_end_of_generation(tok) || stop_token)) {
             st.stopped_at_eog = true;
             break;
         }

@@ -1,0 +1,198 @@
+// `lumen chat`: an interactive conversation, streamed token by token.
+//   Ctrl-C during an answer stops it; Ctrl-C at an empty prompt or Ctrl-D exits.
+//   /reset, /system TEXT, /stats, /help. A line ending in '\' continues the message.
+// When stdin is not a terminal, every line is one user turn (for scripts and tests).
+#include <signal.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <cstdio>
+#include <optional>
+
+#include "commands.hpp"
+#include "lumen/chat.hpp"
+#include "lumen/error.hpp"
+#include "lumen/machine.hpp"
+#include "lumen/vocab.hpp"
+#include "options.hpp"
+
+namespace lumen::cli {
+
+namespace {
+
+std::atomic<bool> g_interrupted{false};  // set by SIGINT; the only state a signal handler may touch
+extern "C" void on_sigint(int) { g_interrupted = true; }
+
+struct ChatCli {
+    ModelOptions model;
+    SamplerParams sampling;
+    std::string system_prompt, template_name;
+    int n_predict = -1;
+    bool context_shift = false, list_templates = false, ignore_eos = false, color = true;
+};
+
+struct Style {
+    bool on;
+    const char* prompt() const { return on ? "\033[1;32m" : ""; }
+    const char* info() const { return on ? "\033[2m" : ""; }
+    const char* reset() const { return on ? "\033[0m" : ""; }
+};
+
+// Reads one line from fd 0. nullopt on end of input or when Ctrl-C arrives.
+std::optional<std::string> read_line() {
+    std::string line;
+    char c;
+    while (true) {
+        const ssize_t n = ::read(0, &c, 1);
+        if (n == 1) {
+            if (c == '\n') return line;
+            line += c;
+        } else if (n == 0) {
+            if (line.empty()) return std::nullopt;
+            return line;
+        } else if (errno == EINTR) {
+            if (g_interrupted) return std::nullopt;
+        } else {
+            return std::nullopt;
+        }
+    }
+}
+
+// A user message: lines ending in '\' continue on the next line.
+std::optional<std::string> read_message(const Style& st, bool tty) {
+    std::string msg;
+    for (bool first = true;; first = false) {
+        if (tty) std::printf("%s%s%s", st.prompt(), first ? "> " : ". ", st.reset());
+        std::fflush(stdout);
+        auto line = read_line();
+        if (!line) return std::nullopt;
+        if (!line->empty() && line->back() == '\r') line->pop_back();
+        if (!line->empty() && line->back() == '\\') {
+            line->pop_back();
+            msg += *line + "\n";
+            continue;
+        }
+        msg += *line;
+        return msg;
+    }
+}
+
+void print_help() {
+    std::printf(
+        "commands:\n"
+        "  /reset          forget the conversation\n"
+        "  /system TEXT    set the system prompt (and reset)\n"
+        "  /stats          speed of the last answer, context used\n"
+        "  /help           this list\n"
+        "  Ctrl-C          stop the current answer; at an empty prompt: quit (so does Ctrl-D)\n"
+        "  end a line with \\ to continue your message on the next line\n");
+}
+
+void run(const ChatCli& o) {
+    if (o.list_templates) {
+        for (const auto& n : ChatTemplate::names()) std::printf("%s\n", n.c_str());
+        return;
+    }
+    const bool tty_in = ::isatty(0), tty_out = ::isatty(1);
+    const Style st{o.color && tty_out};
+    std::fprintf(stderr, "%sloading %s ...%s", st.info(), o.model.model.empty() ? "the bundled model" : o.model.model.c_str(),
+                 st.reset());
+    const auto model = load_model(o.model);
+    Session session(model, session_options(o.model));
+    std::fprintf(stderr, "%s done (%.1f MiB, %d-token context)%s\n", st.info(), double(model->weight_bytes()) / 1048576.0,
+                 session.context_size(), st.reset());
+    if (o.model.verbose) report_memory(*model, session);
+
+    std::optional<ChatTemplate> tmpl;
+    if (!o.template_name.empty()) {
+        tmpl = ChatTemplate::from_name(o.template_name);
+        if (!tmpl) throw Error("unknown chat template '" + o.template_name + "' (see --list-templates)");
+    } else if (const std::string src = model->file().get_string("tokenizer.chat_template"); !src.empty()) {
+        tmpl = ChatTemplate::detect(src);
+        if (!tmpl) {
+            std::fprintf(stderr, "warning: the model's chat template is not one lumen knows; using chatml\n");
+            tmpl = ChatTemplate::from_name("chatml");
+        }
+    }
+    if (tmpl) std::fprintf(stderr, "%schat template: %s. /help for commands.%s\n", st.info(), tmpl->name().c_str(), st.reset());
+    else
+        std::fprintf(stderr, "%sthis model has no chat template: plain continuation mode (your text is continued). "
+                     "/help for commands.%s\n", st.info(), st.reset());
+
+    Chat chat(session, tmpl, o.system_prompt);
+    Sampler sampler(o.sampling);
+    ChatOptions co{o.n_predict, o.context_shift, o.ignore_eos};
+    GenerateStats last;
+
+    struct sigaction sa {};
+    sa.sa_handler = on_sigint;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = 0;  // no SA_RESTART: a blocked read returns so Ctrl-C is seen at the prompt
+    sigaction(SIGINT, &sa, nullptr);
+
+    while (true) {
+        g_interrupted = false;
+        const auto msg = read_message(st, tty_in);
+        if (!msg) break;  // Ctrl-D, end of input, or Ctrl-C at the prompt
+        if (msg->empty()) continue;
+        if (!tty_in) std::printf("> %s\n", msg->c_str());
+        if ((*msg)[0] == '/') {
+            if (*msg == "/reset") {
+                chat.reset();
+                std::printf("%s(conversation cleared)%s\n", st.info(), st.reset());
+            } else if (msg->rfind("/system", 0) == 0) {
+                chat.set_system_prompt(msg->size() > 8 ? msg->substr(8) : "");
+                std::printf("%s(system prompt set, conversation cleared)%s\n", st.info(), st.reset());
+            } else if (*msg == "/stats") {
+                std::printf("%slast answer: %d tokens, %.1f t/s; prompt %.1f t/s; context %d of %d tokens%s\n", st.info(),
+                            last.n_generated, last.generate_seconds > 0 ? last.n_generated / last.generate_seconds : 0.0,
+                            last.prompt_seconds > 0 ? last.n_prompt / last.prompt_seconds : 0.0, session.position(),
+                            session.context_size(), st.reset());
+            } else if (*msg == "/help") {
+                print_help();
+            } else {
+                std::printf("unknown command %s (/help lists them)\n", msg->c_str());
+            }
+            continue;
+        }
+        try {
+            last = chat.reply(*msg, sampler, co, [&](std::string_view text) {
+                std::fwrite(text.data(), 1, text.size(), stdout);
+                std::fflush(stdout);
+                return !g_interrupted.load();
+            });
+            std::printf("\n");
+            if (g_interrupted) std::printf("%s(stopped)%s\n", st.info(), st.reset());
+            if (last.context_full)
+                std::printf("%s(the context is full: /reset to start over, or run with --context-shift)%s\n", st.info(),
+                            st.reset());
+        } catch (const Error& e) {
+            std::printf("%s(%s; /reset to start over)%s\n", st.info(), e.what(), st.reset());
+        }
+        std::fflush(stdout);
+    }
+    if (tty_in) std::printf("\n");
+    if (o.model.verbose)
+        std::fprintf(stderr, "peak memory %.1f MiB; last answer %.1f t/s\n", double(peak_rss_bytes()) / 1048576.0,
+                     last.generate_seconds > 0 ? last.n_generated / last.generate_seconds : 0.0);
+}
+
+}  // namespace
+
+void register_chat(CLI::App& app) {
+    auto o = std::make_shared<ChatCli>();
+    CLI::App* cmd = app.add_subcommand("chat", "Talk with a model (interactive; or one turn per line from a pipe)");
+    add_model_options(*cmd, o->model, false);
+    add_sampling_options(*cmd, o->sampling);
+    cmd->add_option("--system-prompt", o->system_prompt, "System prompt (-sys)");
+    cmd->add_option("--chat-template", o->template_name, "Use this template instead of the model's");
+    cmd->add_flag("--list-templates", o->list_templates, "List the built-in chat templates");
+    cmd->add_option("-n,--n-predict", o->n_predict, "Tokens per answer at most (-1: no limit)");
+    cmd->add_flag("--context-shift", o->context_shift, "When the context is full, forget the oldest tokens");
+    cmd->add_flag("--ignore-eos", o->ignore_eos, "Do not stop answers at end-of-turn tokens");
+    cmd->add_flag("!--no-color", o->color, "No colors");
+    cmd->callback([o] { run(*o); });
+}
+
+}  // namespace lumen::cli
