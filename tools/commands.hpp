@@ -13,5 +13,6 @@ void register_bench(CLI::App& app);
 void register_tokenize(CLI::App& app);
 void register_chat(CLI::App& app);
 void register_template(CLI::App& app);
+void register_perplexity(CLI::App& app);
 
 }  // namespace lumen::cli
