@@ -28,6 +28,7 @@ struct BenchCli {
     std::vector<std::string> pg, cache_k = {"f16"}, cache_v = {"f16"};
     int reps = 5;
     std::string output = "md";
+    ModelOptions adapters;  // only its --lora / --lora-scaled are used
     bool machine = false, progress = true;
 };
 
@@ -116,6 +117,7 @@ void run(const BenchCli& o) {
         reset_peak_rss();
         const auto model = Model::load(path);
         const uint64_t per_token = bytes_per_token(*model);
+        const auto loras = load_loras(o.adapters, *model);
         for (int threads : thread_list)
             for (int batch : o.batch)
                 for (const auto& ck : o.cache_k)
@@ -128,6 +130,7 @@ void run(const BenchCli& o) {
                             mo.cache_type_k = ck;
                             mo.cache_type_v = cv;
                             Session s(model, session_options(mo));
+                            s.set_loras(loras);
                             TokenStream rng;
                             if (o.progress)
                                 std::fprintf(stderr, "bench: %s, %d threads, pp%d tg%d: warm-up", path.c_str(), threads,
@@ -175,6 +178,8 @@ void register_bench(CLI::App& app) {
     cmd->add_option("--cache-type-v", o->cache_v, "KV cache value types")->delimiter(',');
     cmd->add_option("-r,--repetitions", o->reps, "Timed repetitions per test")->capture_default_str();
     cmd->add_option("-o,--output", o->output, "md, csv, json or jsonl")->capture_default_str();
+    cmd->add_option("--lora", o->adapters.lora, "LoRA adapter applied at run time (repeatable)");
+    cmd->add_option("--lora-scaled", o->adapters.lora_scaled, "LoRA adapter with a scale: FILE SCALE")->expected(2);
     cmd->add_flag("--machine", o->machine, "Describe this machine (CPU, cores, ISA, memory, measured bandwidth)");
     cmd->callback([o] { run(*o); });
 }

@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <optional>
+#include <sstream>
 
 #include "commands.hpp"
 #include "lumen/chat.hpp"
@@ -84,9 +85,50 @@ void print_help() {
         "  /reset          forget the conversation\n"
         "  /system TEXT    set the system prompt (and reset)\n"
         "  /stats          speed of the last answer, context used\n"
+        "  /lora           list adapters; /lora add FILE [SCALE], /lora scale N S, /lora rm N, /lora clear\n"
         "  /help           this list\n"
         "  Ctrl-C          stop the current answer; at an empty prompt: quit (so does Ctrl-D)\n"
         "  end a line with \\ to continue your message on the next line\n");
+}
+
+// /lora commands: changing adapters restarts the conversation (the cached
+// context was computed with the old ones).
+void lora_command(const std::string& cmd, std::vector<AttachedLora>& loras, const Model& model, Session& session,
+                  Chat& chat, const Style& st) {
+    std::istringstream in(cmd.substr(5));
+    std::string verb;
+    in >> verb;
+    try {
+        if (verb.empty()) {
+            if (loras.empty()) std::printf("no adapters attached\n");
+            for (size_t i = 0; i < loras.size(); ++i)
+                std::printf("%zu: %s (scale %.2f)\n", i + 1, loras[i].adapter->path().c_str(), loras[i].scale);
+            return;
+        }
+        if (verb == "add") {
+            std::string file;
+            float scale = 1.0f;
+            in >> file;
+            if (!(in >> scale)) scale = 1.0f;
+            loras.push_back({LoraAdapter::load(file, model), scale});
+        } else if (verb == "scale" || verb == "rm") {
+            size_t n = 0;
+            in >> n;
+            if (n < 1 || n > loras.size()) throw Error("no adapter number " + std::to_string(n));
+            if (verb == "rm") loras.erase(loras.begin() + long(n - 1));
+            else if (!(in >> loras[n - 1].scale)) throw Error("/lora scale N SCALE");
+        } else if (verb == "clear") {
+            loras.clear();
+        } else {
+            throw Error("unknown /lora command '" + verb + "'");
+        }
+        session.set_loras(loras);
+        chat.reset();
+        std::printf("%s(%zu adapter%s attached; conversation cleared)%s\n", st.info(), loras.size(),
+                    loras.size() == 1 ? "" : "s", st.reset());
+    } catch (const Error& e) {
+        std::printf("%s(%s)%s\n", st.info(), e.what(), st.reset());
+    }
 }
 
 void run(const ChatCli& o) {
@@ -120,6 +162,8 @@ void run(const ChatCli& o) {
         std::fprintf(stderr, "%sthis model has no chat template: plain continuation mode (your text is continued). "
                      "/help for commands.%s\n", st.info(), st.reset());
 
+    std::vector<AttachedLora> loras = load_loras(o.model, *model);
+    session.set_loras(loras);
     Chat chat(session, tmpl, o.system_prompt);
     Sampler sampler(o.sampling);
     ChatOptions co{o.n_predict, o.context_shift, o.ignore_eos};
@@ -149,6 +193,8 @@ void run(const ChatCli& o) {
                             last.n_generated, last.generate_seconds > 0 ? last.n_generated / last.generate_seconds : 0.0,
                             last.prompt_seconds > 0 ? last.n_prompt / last.prompt_seconds : 0.0, session.position(),
                             session.context_size(), st.reset());
+            } else if (msg->rfind("/lora", 0) == 0) {
+                lora_command(*msg, loras, *model, session, chat, st);
             } else if (*msg == "/help") {
                 print_help();
             } else {

@@ -34,6 +34,7 @@ std::string read_file(const std::string& path) {
 void run(const RunOptions& o) {
     const auto model = load_model(o.model);
     Session session(model, session_options(o.model));
+    session.set_loras(load_loras(o.model, *model));
     if (o.model.verbose) report_memory(*model, session);
     const std::string text = o.prompt_file.empty() ? o.prompt : read_file(o.prompt_file);
     const Vocab& vocab = model->vocab();

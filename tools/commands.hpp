@@ -14,5 +14,6 @@ void register_tokenize(CLI::App& app);
 void register_chat(CLI::App& app);
 void register_template(CLI::App& app);
 void register_perplexity(CLI::App& app);
+void register_lora(CLI::App& app);
 
 }  // namespace lumen::cli

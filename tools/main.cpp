@@ -41,6 +41,7 @@ int main(int argc, char** argv) {
     lumen::cli::register_chat(app);
     lumen::cli::register_template(app);
     lumen::cli::register_perplexity(app);
+    lumen::cli::register_lora(app);
     try {
         auto args = normalize_args(argc, argv);
         app.parse(args);

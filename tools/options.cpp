@@ -19,7 +19,25 @@ void add_model_options(CLI::App& cmd, ModelOptions& o, bool model_required) {
     cmd.add_option("-b,--batch-size", o.batch, "Prompt tokens per evaluation step")->check(CLI::PositiveNumber);
     cmd.add_option("--cache-type-k", o.cache_type_k, "KV cache type for keys: f16, f32, q8_0");
     cmd.add_option("--cache-type-v", o.cache_type_v, "KV cache type for values: f16, f32, q8_0");
+    cmd.add_option("--lora", o.lora, "LoRA adapter (GGUF), scale 1; repeatable");
+    cmd.add_option("--lora-scaled", o.lora_scaled, "LoRA adapter with a scale: FILE SCALE; repeatable")->expected(2)
+        ->allow_extra_args(false);
     cmd.add_flag("--verbose", o.verbose, "Report memory use and details on stderr");
+}
+
+std::vector<AttachedLora> load_loras(const ModelOptions& o, const Model& model) {
+    std::vector<AttachedLora> out;
+    for (const auto& f : o.lora) out.push_back({LoraAdapter::load(f, model), 1.0f});
+    for (size_t i = 0; i + 1 < o.lora_scaled.size(); i += 2) {
+        float scale;
+        try {
+            scale = std::stof(o.lora_scaled[i + 1]);
+        } catch (const std::exception&) {
+            throw Error("--lora-scaled " + o.lora_scaled[i] + " " + o.lora_scaled[i + 1] + ": the scale is not a number");
+        }
+        out.push_back({LoraAdapter::load(o.lora_scaled[i], model), scale});
+    }
+    return out;
 }
 
 void add_sampling_options(CLI::App& cmd, SamplerParams& p) {

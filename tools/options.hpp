@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 
+#include "lumen/lora.hpp"
 #include "lumen/model.hpp"
 #include "lumen/sampler.hpp"
 #include "lumen/session.hpp"
@@ -18,6 +19,8 @@ struct ModelOptions {
     int ctx = 0;                // -c
     int batch = 512;            // -b
     std::string cache_type_k = "f16", cache_type_v = "f16";
+    std::vector<std::string> lora;         // --lora FILE (repeatable)
+    std::vector<std::string> lora_scaled;  // --lora-scaled FILE SCALE (pairs, repeatable)
     bool verbose = false;
 };
 
@@ -28,6 +31,8 @@ void add_sampling_options(CLI::App& cmd, SamplerParams& p);
 std::string default_model_path();
 std::shared_ptr<const Model> load_model(const ModelOptions& o);
 SessionOptions session_options(const ModelOptions& o);
+// Adapters named by --lora / --lora-scaled, loaded and checked against `model`.
+std::vector<AttachedLora> load_loras(const ModelOptions& o, const Model& model);
 // Memory report for --verbose (stderr).
 void report_memory(const Model& m, const Session& s);
 

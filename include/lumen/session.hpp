@@ -11,6 +11,7 @@
 
 #include "lumen/export.hpp"
 #include "lumen/isa.hpp"
+#include "lumen/lora.hpp"
 #include "lumen/model.hpp"
 #include "lumen/tensor_type.hpp"
 
@@ -47,6 +48,12 @@ public:
     // down, re-rotating their keys so they stay consistent with their new
     // positions. Used to continue past a full context.
     void shift_context(int n_keep, int n_discard);
+
+    // Adapters applied by this session only (y = W x + s * B (A x)); the shared
+    // base weights are never modified. Replaces any previous set; {} detaches.
+    // Throws if an adapter was loaded for a different model.
+    void set_loras(std::vector<AttachedLora> loras);
+    const std::vector<AttachedLora>& loras() const;
 
     const Model& model() const;
     const SessionOptions& options() const;

@@ -23,7 +23,7 @@ public:
         const TypeTraits& tt = type_traits(t.type);
         if (tt.vec_dot == nullptr)
             throw Error(f_.label() + ": tensor '" + name + "' has type " + tt.name + ", which lumen cannot compute with yet");
-        return {t.type, t.data, rows, cols, size_t(row_bytes(t.type, cols))};
+        return {t.type, t.data, rows, cols, size_t(row_bytes(t.type, cols)), t.name.c_str()};
     }
 
     // A 1-D vector, converted to float.

@@ -15,6 +15,7 @@
 #include <set>
 #include <string>
 #include <thread>
+#include <unordered_map>
 
 #include "lumen/error.hpp"
 #include "lumen/session.hpp"
@@ -63,6 +64,10 @@ struct SessionImpl {
     std::vector<float> logits;       // [requested tokens x n_vocab], grown on demand
     std::vector<std::byte> act;      // quantized activations for matmul
     std::vector<ops::AttentionScratch> att_scratch;  // one per thread
+    // Attached adapters, resolved per weight matrix: (pair, factor) lists.
+    std::vector<AttachedLora> loras;
+    std::unordered_map<const ops::WeightView*, std::vector<std::pair<const LoraAdapter::Pair*, float>>> lora_of;
+    std::vector<float> lora_tmp;
 
     SessionImpl(std::shared_ptr<const Model> m, SessionOptions o)
         : model(std::move(m)), c(model->config()), w(model->weights()), opt(resolve(o, c)),
@@ -103,7 +108,56 @@ struct SessionImpl {
 
     void matmul(const ops::WeightView& wv, const float* in, int n, float* out) {
         ops::matmul(ks, wv, in, n, out, wv.rows, act, opt.n_threads);
+        if (!lora_of.empty())
+            if (const auto it = lora_of.find(&wv); it != lora_of.end())
+                for (const auto& [pair, factor] : it->second) apply_lora(*pair, factor, in, n, out);
     }
+
+    // out[t] += factor * B (A in[t]), in float, in the reference's order:
+    // the low-rank product first, then the scale.
+    void apply_lora(const LoraAdapter::Pair& p, float factor, const float* in, int n, float* out) {
+        lora_tmp.resize(size_t(p.rank));
+        for (int t = 0; t < n; ++t) {
+            const float* x = in + size_t(t) * size_t(p.n_in);
+            float* y = out + size_t(t) * size_t(p.n_out);
+            for (int64_t j = 0; j < p.rank; ++j) {
+                const float* a = p.a.data() + size_t(j) * size_t(p.n_in);
+                float s = 0.f;
+                for (int64_t i = 0; i < p.n_in; ++i) s += a[i] * x[i];
+                lora_tmp[size_t(j)] = s;
+            }
+#pragma omp parallel for num_threads(opt.n_threads) schedule(static) if (opt.n_threads > 1 && p.n_out >= 1024)
+            for (int64_t o = 0; o < p.n_out; ++o) {
+                const float* b = p.b.data() + size_t(o) * size_t(p.rank);
+                float s = 0.f;
+                for (int64_t j = 0; j < p.rank; ++j) s += b[j] * lora_tmp[size_t(j)];
+                y[o] += s * factor;
+            }
+        }
+    }
+
+    void attach(std::vector<AttachedLora> list) {
+        std::vector<const ops::WeightView*> views = {&w.output};
+        for (const auto& lw : w.layers)
+            for (const auto* v : {&lw.wq, &lw.wk, &lw.wv, &lw.wo, &lw.ffn_gate, &lw.ffn_up, &lw.ffn_down}) views.push_back(v);
+        decltype(lora_of) resolved;
+        for (const auto& l : list) {
+            if (!l.adapter) throw Error("set_loras: empty adapter");
+            size_t used = 0;
+            for (const auto* v : views)
+                if (const auto* pair = l.adapter->find(v->name)) {
+                    if (pair->n_in != v->cols || pair->n_out != v->rows)
+                        throw Error(l.adapter->path() + ": adapter does not fit this model's '" + v->name + "'");
+                    resolved[v].emplace_back(pair, l.adapter->factor(*pair, l.scale));
+                    ++used;
+                }
+            if (used != l.adapter->pairs().size())
+                throw Error(l.adapter->path() + ": adapter has tensors this model does not use");
+        }
+        loras = std::move(list);
+        lora_of = std::move(resolved);
+    }
+
 
     void embed(std::span<const int32_t> tokens) {
         const auto dequant = type_traits(w.token_embd.type).dequantize;
@@ -229,6 +283,9 @@ void Session::shift_context(int n_keep, int n_discard) {
     s.cache.shift(n_keep, n_discard, s.n_past, s.rope);
     s.n_past -= n_discard;
 }
+
+void Session::set_loras(std::vector<AttachedLora> loras) { impl_->attach(std::move(loras)); }
+const std::vector<AttachedLora>& Session::loras() const { return impl_->loras; }
 
 const Model& Session::model() const { return *impl_->model; }
 const SessionOptions& Session::options() const { return impl_->opt; }
