@@ -4,6 +4,9 @@
 //   BM_Dequantize/<type>              scalar reference, 4 MiB of weights (cache-resident)
 //   BM_Dot/<isa>/<type>               one 16k-element row, cache-resident
 //   BM_MatVec/<isa>/<type>/threads:N  2048 x 8192 matrix (ne = [8192, 2048]) x vector
+//                                     (18 MB or less: stays in a large L3 cache)
+//   BM_MatVecStream/<isa>/<type>/N    the same shape, cycling through >= 1 GiB of
+//                                     such matrices so every byte comes from DRAM
 // Run: build/bench/lumen_bench_kernels [--benchmark_filter=MatVec]
 #include <benchmark/benchmark.h>
 
@@ -81,6 +84,25 @@ void BM_MatVec(benchmark::State& state, Isa isa, TensorType type) {
     state.SetBytesProcessed(int64_t(state.iterations()) * int64_t(w.size()));
 }
 
+void BM_MatVecStream(benchmark::State& state, Isa isa, TensorType type) {
+    const int threads = int(state.range(0));
+    const int64_t rows = 2048, cols = 8192;
+    const auto one = quantized(type, rows, cols);
+    const size_t count = std::max<size_t>(2, (size_t(1) << 30) / one.size() + 1);
+    std::vector<std::vector<std::byte>> mats(count, one);
+    const auto x = random_floats(size_t(cols));
+    std::vector<float> y(static_cast<size_t>(rows));
+    std::vector<std::byte> scratch;
+    const auto& ks = kernels::kernel_set(isa);
+    size_t next = 0;
+    for (auto _ : state) {
+        const ops::WeightView view{type, mats[next].data(), rows, cols, row_bytes(type, cols)};
+        ops::matmul(ks, view, x.data(), 1, y.data(), rows, scratch, threads);
+        next = (next + 1) % count;
+    }
+    state.SetBytesProcessed(int64_t(state.iterations()) * int64_t(one.size()));
+}
+
 const int kRegistered = [] {
     const int cores = physical_cores();
     auto* bw = benchmark::RegisterBenchmark("BM_ReadBandwidth", BM_ReadBandwidth);
@@ -96,6 +118,11 @@ const int kRegistered = [] {
             auto* mv = benchmark::RegisterBenchmark(("BM_MatVec/" + suffix).c_str(), BM_MatVec, isa, t.type);
             mv->Arg(1)->UseRealTime()->Unit(benchmark::kMicrosecond);
             if (cores > 1) mv->Arg(cores);
+            if (isa != Isa::scalar) {
+                auto* st = benchmark::RegisterBenchmark(("BM_MatVecStream/" + suffix).c_str(), BM_MatVecStream, isa, t.type);
+                st->Arg(1)->UseRealTime()->Unit(benchmark::kMicrosecond)->MinTime(1.0);
+                if (cores > 1) st->Arg(cores);
+            }
         }
     }
     return 0;

@@ -12,6 +12,7 @@ void dotc_q2_k(int64_t n, const void* wv, const void* const* av, float* out) {
     zero(acc);
     float mins[C] = {};
     for (int64_t i = 0; i < n / QK_K; ++i) {
+        prefetch_ahead(x, size_t(i) * sizeof(*x));
         int sc[16], mn[16];
         for (int g = 0; g < 16; ++g) {
             sc[g] = x[i].scales[g] & 0xF;
@@ -49,6 +50,7 @@ void dotc_q3_k(int64_t n, const void* wv, const void* const* av, float* out) {
     __m256 acc[C];
     zero(acc);
     for (int64_t i = 0; i < n / QK_K; ++i) {
+        prefetch_ahead(x, size_t(i) * sizeof(*x));
         int sc[16];
         for (int g = 0; g < 16; ++g) sc[g] = unpack_scale_q3_k(g, x[i].scales);
         const __m256i hmask = load32(x[i].hmask);
@@ -90,6 +92,7 @@ void dotc_q45_k(int64_t n, const Block* x, const void* const* av, float* out, Va
     zero(acc);
     float mins[C] = {};
     for (int64_t i = 0; i < n / QK_K; ++i) {
+        prefetch_ahead(x, size_t(i) * sizeof(*x));
         int sc[8], mn[8];
         for (int g = 0; g < 8; ++g) {
             uint8_t s, m;
@@ -160,6 +163,7 @@ void dotc_q6_k(int64_t n, const void* wv, const void* const* av, float* out) {
     __m256 acc[C];
     zero(acc);
     for (int64_t i = 0; i < n / QK_K; ++i) {
+        prefetch_ahead(x, size_t(i) * sizeof(*x));
         __m256i isum[C];
         for (int c = 0; c < C; ++c) isum[c] = _mm256_setzero_si256();
         for (int h = 0; h < 2; ++h) {
@@ -197,6 +201,7 @@ void dotc_tq2_0(int64_t n, const void* wv, const void* const* av, float* out) {
     __m256 acc[C];
     zero(acc);
     for (int64_t i = 0; i < n / QK_K; ++i) {
+        prefetch_ahead(x, size_t(i) * sizeof(*x));
         __m256i isum[C];
         for (int c = 0; c < C; ++c) isum[c] = _mm256_setzero_si256();
         for (int h = 0; h < 2; ++h) {
