@@ -7,6 +7,7 @@
 
 #include "lumen/isa.hpp"
 #include "lumen/tensor_type.hpp"
+#include "packed.hpp"
 
 namespace lumen::kernels {
 
@@ -15,17 +16,32 @@ namespace lumen::kernels {
 // VecDotFn calls give.
 using VecDot4Fn = void (*)(int64_t n, const void* weights, const void* const* activations, float* out);
 
+// acc[i] += p * v[i] for F16 v; the product of an F16-rounded p and an F16
+// value is exact in float, so any vector width gives the same bits.
+using AxpyF16Fn = void (*)(float* acc, float p, const uint16_t* v, int n);
+// acc[i] += double(p * v[i]) (the remainder sums of the reference's F16 dot).
+using AxpyF16F64Fn = void (*)(double* acc, float p, const uint16_t* v, int n);
+// A dot product of two F16 rows in the reference's summation order
+// (64 float lanes, tree reduction, remainder in double).
+using DotF16OrderedFn = float (*)(int n, const uint16_t* x, const uint16_t* y);
+
 struct KernelSet {
     static constexpr size_t kSlots = 36;  // type ids 0..35
+
+    AxpyF16Fn axpy_f16 = nullptr;
+    AxpyF16F64Fn axpy_f16_f64 = nullptr;
+    DotF16OrderedFn dot_f16_ordered = nullptr;
 
     Isa isa = Isa::scalar;
     std::array<VecDotFn, kSlots> vec_dot{};
     std::array<VecDot4Fn, kSlots> vec_dot4{};  // nullptr: use vec_dot four times
     std::array<QuantizeRowFn, kSlots> quantize_activation{};
+    std::array<PackedGemmFn, kSlots> packed_gemm{};  // for 8-row interleaved weights (packed.hpp)
 
     void set(TensorType t, VecDotFn f) { vec_dot[size_t(t)] = f; }
     void set4(TensorType t, VecDot4Fn f) { vec_dot4[size_t(t)] = f; }
     VecDot4Fn dot4(TensorType t) const { return vec_dot4[size_t(t)]; }
+    PackedGemmFn packed(TensorType t) const { return packed_gemm[size_t(t)]; }
     void set_activation(TensorType t, QuantizeRowFn f) { quantize_activation[size_t(t)] = f; }
 
     VecDotFn dot(TensorType t) const { return vec_dot[size_t(t)]; }

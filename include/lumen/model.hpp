@@ -39,11 +39,18 @@ struct ModelConfig {
 struct ModelWeights;  // internal
 class Vocab;
 
+struct LoadOptions {
+    // Repack matrices into faster row-interleaved layouts (Q4_0 today). The
+    // copies replace the file's pages in memory, so memory use stays the same.
+    // Also off when the environment has LUMEN_NO_REPACK=1.
+    bool repack = true;
+};
+
 class LUMEN_API Model {
 public:
     // Maps and validates the file; throws lumen::Error naming what is wrong
     // ("unsupported architecture X", a missing tensor, a wrong shape...).
-    static std::shared_ptr<const Model> load(const std::filesystem::path& path);
+    static std::shared_ptr<const Model> load(const std::filesystem::path& path, LoadOptions options = {});
     ~Model();
 
     const ModelConfig& config() const { return config_; }

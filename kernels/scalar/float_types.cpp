@@ -46,4 +46,29 @@ float dot_bf16(int64_t n, const void* w, const void* a) {
     return sum;
 }
 
+void axpy_f16(float* acc, float p, const uint16_t* v, int n) {
+    for (int i = 0; i < n; ++i) acc[i] += p * fp16_to_fp32(v[i]);
+}
+
+void axpy_f16_f64(double* acc, float p, const uint16_t* v, int n) {
+    for (int i = 0; i < n; ++i) acc[i] += double(p * fp16_to_fp32(v[i]));
+}
+
+// The reference's order: products go to lane i % 64 of 64 float lanes (whole
+// chunks of 64 only); the lanes are added as 16-lane vectors 0+2, 1+3, 0+1,
+// then the 16 lanes by halves; the remainder is added in double.
+float dot_f16_ordered(int n, const uint16_t* x, const uint16_t* y) {
+    const int n_simd = n & ~63;
+    float lanes[64] = {};
+    for (int i = 0; i < n_simd; ++i) lanes[i & 63] += fp16_to_fp32(x[i]) * fp16_to_fp32(y[i]);
+    for (int l = 0; l < 16; ++l) lanes[l] += lanes[32 + l];
+    for (int l = 0; l < 16; ++l) lanes[16 + l] += lanes[48 + l];
+    for (int l = 0; l < 16; ++l) lanes[l] += lanes[16 + l];
+    for (int w = 8; w >= 1; w /= 2)
+        for (int l = 0; l < w; ++l) lanes[l] = lanes[l + w] + lanes[l];
+    double sum = double(lanes[0]);
+    for (int i = n_simd; i < n; ++i) sum += double(fp16_to_fp32(x[i]) * fp16_to_fp32(y[i]));
+    return float(sum);
+}
+
 }  // namespace lumen::kernels::ref

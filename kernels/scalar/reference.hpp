@@ -31,6 +31,11 @@ LUMEN_DECLARE_TYPE_KERNELS(q8_k)
 LUMEN_DECLARE_TYPE_KERNELS(tq2_0)
 #undef LUMEN_DECLARE_TYPE_KERNELS
 
+// Attention helpers over the F16 KV cache (see dispatch.hpp).
+void axpy_f16(float* acc, float p, const uint16_t* v, int n);
+void axpy_f16_f64(double* acc, float p, const uint16_t* v, int n);
+float dot_f16_ordered(int n, const uint16_t* x, const uint16_t* y);
+
 // Activation quantizers used at run time (the quantize_* above reproduce the
 // reference *file* quantizer; these follow the reference runtime, which scales
 // by 127/amax and rounds half to even, as its SIMD code does).

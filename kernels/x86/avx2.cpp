@@ -6,6 +6,7 @@
 
 #include "blocks.hpp"
 #include "dispatch.hpp"
+#include "packed.hpp"
 
 namespace lumen::kernels::avx2 {
 

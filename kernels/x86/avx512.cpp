@@ -7,6 +7,7 @@
 
 #include "blocks.hpp"
 #include "dispatch.hpp"
+#include "packed.hpp"
 
 namespace lumen::kernels::avx512 {
 
@@ -67,10 +68,14 @@ float dot_f16_512(int64_t n, const void* wv, const void* av) {
     return float(sum);
 }
 
+// The ordered F16 dot of attention is exactly dot_f16_512's order.
+float dot_f16_ordered_512(int n, const uint16_t* x, const uint16_t* y) { return dot_f16_512(n, x, y); }
+
 }  // namespace
 
 void fill_kernel_set(KernelSet& ks) {
     fill_common(ks);
+    ks.dot_f16_ordered = dot_f16_ordered_512;
     ks.set(lumen::TensorType::F32, dot_f32_512);
     ks.set(lumen::TensorType::F16, dot_f16_512);
 }

@@ -117,6 +117,30 @@ float dot_bf16(int64_t n, const void* wv, const void* av) {
 
 #include "x86/x86_dot_blocks.inl"
 #include "x86/x86_dot_kquants.inl"
+#include "x86/x86_packed.inl"
+
+// ---- attention helpers over the F16 KV cache -------------------------------------------
+void axpy_f16(float* acc, float p, const uint16_t* v, int n) {
+    const __m256 pv = _mm256_set1_ps(p);
+    int i = 0;
+    for (; i + 8 <= n; i += 8) {
+        const __m256 x = _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(v + i)));
+        _mm256_storeu_ps(acc + i, _mm256_add_ps(_mm256_loadu_ps(acc + i), _mm256_mul_ps(pv, x)));
+    }
+    for (; i < n; ++i) acc[i] += p * half(v[i]);
+}
+
+void axpy_f16_f64(double* acc, float p, const uint16_t* v, int n) {
+    const __m256 pv = _mm256_set1_ps(p);
+    int i = 0;
+    for (; i + 8 <= n; i += 8) {
+        const __m256 prod = _mm256_mul_ps(pv, _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(v + i))));
+        _mm256_storeu_pd(acc + i, _mm256_add_pd(_mm256_loadu_pd(acc + i), _mm256_cvtps_pd(_mm256_castps256_ps128(prod))));
+        _mm256_storeu_pd(acc + i + 4,
+                         _mm256_add_pd(_mm256_loadu_pd(acc + i + 4), _mm256_cvtps_pd(_mm256_extractf128_ps(prod, 1))));
+    }
+    for (; i < n; ++i) acc[i] += double(p * half(v[i]));
+}
 
 // ---- activation quantizers (bit-identical to the scalar reference) ------------------
 inline __m256 abs_ps(__m256 v) { return _mm256_andnot_ps(_mm256_set1_ps(-0.f), v); }
@@ -200,6 +224,9 @@ void quant_act_q8_k(const float* x, void* dst, int64_t n) {
 // Fills the kernel set with the kernels shared by the x86 ISAs.
 void fill_common(KernelSet& ks) {
     using T = lumen::TensorType;
+    ks.axpy_f16 = axpy_f16;
+    ks.axpy_f16_f64 = axpy_f16_f64;
+    ks.packed_gemm[size_t(T::Q4_0)] = gemm_q4_0_x8;
     ks.set(T::F32, dot_f32);
     ks.set(T::F16, dot_f16);
     ks.set(T::BF16, dot_bf16);

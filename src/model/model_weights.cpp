@@ -1,6 +1,11 @@
 #include "model/model_weights.hpp"
 
+#include <sys/mman.h>
+#include <unistd.h>
+
 #include <string>
+
+#include "packed.hpp"
 
 #include "lumen/error.hpp"
 
@@ -85,6 +90,36 @@ ModelWeights bind_weights(const GgufFile& f, ModelConfig& c) {
         w.layers.push_back(std::move(lw));
     }
     return w;
+}
+
+namespace {
+
+// Drops the pages of [p, p + n) from this process's memory (the file stays in
+// the page cache); read-only file mappings can always be re-read.
+void release_pages(const void* p, size_t n) {
+    const uintptr_t page = uintptr_t(::sysconf(_SC_PAGESIZE));
+    const uintptr_t begin = (reinterpret_cast<uintptr_t>(p) + page - 1) & ~(page - 1);
+    const uintptr_t end = (reinterpret_cast<uintptr_t>(p) + n) & ~(page - 1);
+    if (end > begin) ::madvise(reinterpret_cast<void*>(begin), end - begin, MADV_DONTNEED);
+}
+
+}  // namespace
+
+void pack_weights(ModelWeights& w) {
+    std::vector<ops::WeightView*> views = {&w.output};
+    for (auto& l : w.layers)
+        for (auto* v : {&l.wq, &l.wk, &l.wv, &l.wo, &l.ffn_gate, &l.ffn_up, &l.ffn_down}) views.push_back(v);
+    const bool tied = w.output.data == w.token_embd.data;
+    for (ops::WeightView* v : views) {
+        if (v->type != TensorType::Q4_0 || v->rows % 8 != 0 || v->packed != nullptr) continue;
+        const size_t bytes = v->row_bytes * size_t(v->rows);
+        auto buf = std::make_unique<std::byte[]>(bytes);
+        kernels::pack_q4_0_x8(v->data, buf.get(), v->rows, v->cols);
+        v->packed = buf.get();
+        w.packed_storage.push_back(std::move(buf));
+        // The embedding table is still read row by row through the original.
+        if (!(tied && v == &w.output)) release_pages(v->data, bytes);
+    }
 }
 
 }  // namespace lumen

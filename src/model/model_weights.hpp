@@ -2,6 +2,7 @@
 // the small 1-D vectors, converted to float once at load).
 #pragma once
 
+#include <memory>
 #include <vector>
 
 #include "lumen/gguf.hpp"
@@ -23,6 +24,8 @@ struct LayerWeights {
 };
 
 struct ModelWeights {
+    // Load-time copies of matrices in the packed layout (kernels/packed.hpp).
+    std::vector<std::unique_ptr<std::byte[]>> packed_storage;
     ops::WeightView token_embd;              // [n_vocab rows, n_embd cols]
     std::vector<float> output_norm;          // [n_embd]
     ops::WeightView output;                  // [n_vocab, n_embd] (token_embd when tied)
@@ -32,5 +35,9 @@ struct ModelWeights {
 
 // Binds and shape-checks every tensor the architecture needs (throws lumen::Error).
 ModelWeights bind_weights(const GgufFile& file, ModelConfig& config);
+
+// Makes packed copies of the matrices that have a packed layout (Q4_0 with a
+// multiple of 8 rows) and releases the file pages they were read from.
+void pack_weights(ModelWeights& w);
 
 }  // namespace lumen

@@ -16,7 +16,7 @@ struct AttentionScratch {
     std::vector<float> scores;       // [n_ctx]
     std::vector<std::byte> q_cache;  // q converted to the K cache's dot format
     std::vector<float> v_row;        // [head_dim]
-    std::vector<float> v_lanes;      // [head_dim x 64] partial sums (reference order)
+    std::vector<float> v_lanes;      // [64 x head_dim] partial sums (reference order)
     std::vector<double> v_rest;      // [head_dim]
 };
 

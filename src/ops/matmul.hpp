@@ -18,6 +18,7 @@ struct WeightView {
     int64_t rows = 0, cols = 0;
     size_t row_bytes = 0;
     const char* name = "";  // tensor name in the file (for adapters and messages)
+    const void* packed = nullptr;  // the same matrix in 8-row interleaved layout (packed.hpp), if made
 
     const std::byte* row(int64_t r) const { return static_cast<const std::byte*>(data) + size_t(r) * row_bytes; }
 };

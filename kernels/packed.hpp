@@ -1,0 +1,36 @@
+// Row-interleaved ("packed") weight layouts, made at load time from the file's
+// blocks (never stored on disk): 8 rows' blocks side by side, so one vector
+// instruction with a broadcast activation works on 8 rows at once. A packed
+// matrix computes exactly what its scalar twin (ref::gemm_q4_0_x8) computes.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "blocks.hpp"
+
+namespace lumen::kernels {
+
+// 8 rows x 32 weights of Q4_0. qs is 4 chunks of 32 bytes; in chunk k, bytes
+// 4r..4r+3 are row r's qs[4k..4k+3] (low nibbles: weights 4k..4k+3, high
+// nibbles: weights 16+4k..16+4k+3).
+struct BlockQ4_0x8 {
+    uint16_t d[8];
+    uint8_t qs[128];
+};
+static_assert(sizeof(BlockQ4_0x8) == 144);
+
+// Packs `rows` (a multiple of 8) rows of `cols` Q4_0 weights.
+void pack_q4_0_x8(const void* src, void* dst, int64_t rows, int64_t cols);
+
+// out[c * 8 + r] = dot(row r of the 8-row group, activation c) for c < n_act.
+// acts[c] are Q8_0 blocks; act_sums[c][b] = sum of block b's 32 int8 values.
+using PackedGemmFn = void (*)(int64_t cols, const void* packed_group, const void* const* acts,
+                              const int32_t* const* act_sums, int n_act, float* out);
+
+namespace ref {
+void gemm_q4_0_x8(int64_t cols, const void* packed_group, const void* const* acts, const int32_t* const* act_sums,
+                  int n_act, float* out);
+}  // namespace ref
+
+}  // namespace lumen::kernels

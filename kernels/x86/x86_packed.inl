@@ -1,0 +1,45 @@
+// Packed (8-row interleaved) matrix kernels (part of the x86 kernel body).
+// One weight chunk register holds 4 weights of each of 8 rows; the matching 4
+// activation bytes are broadcast, and dot_u8s8 gives all 8 rows' partial sums.
+// Per block: exact int32 sums per row (minus 8 * sum(a) for Q4_0's offset),
+// then acc = fma(isum, d_w * d_a, acc) — the same order as ref::gemm_q4_0_x8.
+
+template <int C>
+void gemmc_q4_0_x8(int64_t cols, const void* packed, const void* const* acts, const int32_t* const* sums, float* out) {
+    const auto* w = static_cast<const BlockQ4_0x8*>(packed);
+    const BlockQ8_0* y[C];
+    activation_blocks(acts, y);
+    const __m256i mask = _mm256_set1_epi8(0x0F);
+    __m256 acc[C];
+    zero(acc);
+    const int64_t nb = cols / QK;
+    for (int64_t b = 0; b < nb; ++b) {
+        prefetch_ahead(w, size_t(b) * sizeof(BlockQ4_0x8));
+        __m256i lo[4], hi[4];
+        for (int k = 0; k < 4; ++k) {
+            const __m256i q = load32(w[b].qs + 32 * k);
+            lo[k] = _mm256_and_si256(q, mask);
+            hi[k] = _mm256_and_si256(_mm256_srli_epi16(q, 4), mask);
+        }
+        const __m256 dw = _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(w[b].d)));
+        for (int c = 0; c < C; ++c) {
+            int32_t a4[8];
+            std::memcpy(a4, y[c][b].qs, 32);
+            __m256i isum = _mm256_set1_epi32(-8 * sums[c][b]);
+            for (int k = 0; k < 4; ++k) {
+                isum = _mm256_add_epi32(isum, dot_u8s8(lo[k], _mm256_set1_epi32(a4[k])));
+                isum = _mm256_add_epi32(isum, dot_u8s8(hi[k], _mm256_set1_epi32(a4[4 + k])));
+            }
+            const __m256 scale = _mm256_mul_ps(dw, _mm256_set1_ps(half(y[c][b].d)));
+            acc[c] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(isum), scale, acc[c]);
+        }
+    }
+    for (int c = 0; c < C; ++c) _mm256_storeu_ps(out + 8 * c, acc[c]);
+}
+
+void gemm_q4_0_x8(int64_t cols, const void* packed, const void* const* acts, const int32_t* const* sums, int n_act,
+                  float* out) {
+    int c = 0;
+    for (; c + 4 <= n_act; c += 4) gemmc_q4_0_x8<4>(cols, packed, acts + c, sums + c, out + 8 * c);
+    for (; c < n_act; ++c) gemmc_q4_0_x8<1>(cols, packed, acts + c, sums + c, out + 8 * c);
+}
