@@ -20,8 +20,17 @@ struct BlockQ4_0x8 {
 };
 static_assert(sizeof(BlockQ4_0x8) == 144);
 
-// Packs `rows` (a multiple of 8) rows of `cols` Q4_0 weights.
+// 8 rows x 32 weights of Q8_0. qs is 8 chunks of 32 bytes; in chunk k, bytes
+// 4r..4r+3 are row r's weights 4k..4k+3.
+struct BlockQ8_0x8 {
+    uint16_t d[8];
+    int8_t qs[256];
+};
+static_assert(sizeof(BlockQ8_0x8) == 272);
+
+// Pack `rows` (a multiple of 8) rows of `cols` Q4_0 / Q8_0 weights.
 void pack_q4_0_x8(const void* src, void* dst, int64_t rows, int64_t cols);
+void pack_q8_0_x8(const void* src, void* dst, int64_t rows, int64_t cols);
 
 // out[c * 8 + r] = dot(row r of the 8-row group, activation c) for c < n_act.
 // acts[c] are Q8_0 blocks; act_sums[c][b] = sum of block b's 32 int8 values.
@@ -30,6 +39,8 @@ using PackedGemmFn = void (*)(int64_t cols, const void* packed_group, const void
 
 namespace ref {
 void gemm_q4_0_x8(int64_t cols, const void* packed_group, const void* const* acts, const int32_t* const* act_sums,
+                  int n_act, float* out);
+void gemm_q8_0_x8(int64_t cols, const void* packed_group, const void* const* acts, const int32_t* const* act_sums,
                   int n_act, float* out);
 }  // namespace ref
 

@@ -25,10 +25,10 @@ const Case kCases[] = {
     {"stories260K-f32.json", kStories},        {"stories260K-q2_k.json", kQuant},     {"stories260K-q3_k_m.json", kQuant},
     {"stories260K-q4_k_m.json", kQuant},     {"stories260K-q5_k_m.json", kQuant},   {"stories260K-q6_k.json", kQuant},
     {"stories260K-tq2_0.json", kQuant},      {"tiny-f32-p0.json", kFloat},          {"tiny-f16-p0.json", kHalf},
-    {"tiny-q8_0-p0.json", kQuant},           {"tiny-q4_0-p0.json", kQuant},         {"tiny-q4_1-p0.json", kQuant},
+    {"tiny-q8_0-p0.json", kQuantReordered},           {"tiny-q4_0-p0.json", kQuant},         {"tiny-q4_1-p0.json", kQuant},
     {"tiny-q5_0-p0.json", kQuant},           {"tiny-q2_k-p0.json", kQuant},         {"tiny-q3_k_m-p0.json", kQuant},
     {"tiny-q4_k_m-p0.json", kQuant},         {"tiny-q5_k_m-p0.json", kQuant},       {"tiny-q6_k-p0.json", kQuant},
-    {"tiny-tq2_0-p0.json", kQuant},          {"tiny-qwen2-f32-p0.json", kFloat},    {"tiny-qwen2-q8_0-p0.json", kQuant},
+    {"tiny-tq2_0-p0.json", kQuant},          {"tiny-qwen2-f32-p0.json", kFloat},    {"tiny-qwen2-q8_0-p0.json", kQuantReordered},
     {"tiny-qwen2-q4_0-p0.json", kQuant},     {"tiny-qwen2-q4_k_m-p0.json", kQuant}, {"tiny-tied-f32-p0.json", kFloat},
     {"tiny-ropefreqs-f32-p0.json", kFloat},  {"tiny-lora-merged-f16-p0.json", kFloat},
 };

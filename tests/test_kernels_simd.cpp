@@ -140,14 +140,17 @@ TEST_CASE("4-token dot kernels equal four single-token dots exactly") {
     }
 }
 
-TEST_CASE("packed Q4_0 kernels equal their scalar twin exactly, and the unpacked dot closely") {
+TEST_CASE("packed Q4_0/Q8_0 kernels equal their scalar twin exactly, and the unpacked dot closely") {
+  for (TensorType type : {TensorType::Q4_0, TensorType::Q8_0}) {
+    INFO(type_name(type));
     const int64_t rows = 16, cols = 1024, nb = cols / 32;
     const auto wf = random_floats(size_t(rows * cols), 21);
-    std::vector<std::byte> w(row_bytes(TensorType::Q4_0, cols) * rows);
+    std::vector<std::byte> w(row_bytes(type, cols) * rows);
     for (int64_t r = 0; r < rows; ++r)
-        type_traits(TensorType::Q4_0).quantize(wf.data() + r * cols, w.data() + r * row_bytes(TensorType::Q4_0, cols), cols);
+        type_traits(type).quantize(wf.data() + r * cols, w.data() + r * row_bytes(type, cols), cols);
     std::vector<std::byte> packed(w.size());
-    kernels::pack_q4_0_x8(w.data(), packed.data(), rows, cols);
+    if (type == TensorType::Q4_0) kernels::pack_q4_0_x8(w.data(), packed.data(), rows, cols);
+    else kernels::pack_q8_0_x8(w.data(), packed.data(), rows, cols);
     const auto& ref = kernels::kernel_set(Isa::scalar);
     for (int n_act : {1, 3, 4, 9}) {
         std::vector<std::vector<std::byte>> acts;
@@ -167,23 +170,23 @@ TEST_CASE("packed Q4_0 kernels equal their scalar twin exactly, and the unpacked
             ap.push_back(acts[size_t(c)].data());
             sp.push_back(sums[size_t(c)].data());
         }
-        const size_t group_bytes = size_t(nb) * sizeof(kernels::BlockQ4_0x8);
+        const size_t group_bytes = 8 * row_bytes(type, cols);
         for (int64_t g = 0; g < rows / 8; ++g) {
             std::vector<float> want(size_t(8 * n_act));
-            ref.packed(TensorType::Q4_0)(cols, packed.data() + g * group_bytes, ap.data(), sp.data(), n_act, want.data());
+            ref.packed(type)(cols, packed.data() + g * group_bytes, ap.data(), sp.data(), n_act, want.data());
             for (int c = 0; c < n_act; ++c)
                 for (int r = 0; r < 8; ++r) {
-                    const float dot = ref.dot(TensorType::Q4_0)(
-                        cols, w.data() + (g * 8 + r) * row_bytes(TensorType::Q4_0, cols), ap[size_t(c)]);
+                    const float dot = ref.dot(type)(cols, w.data() + (g * 8 + r) * row_bytes(type, cols), ap[size_t(c)]);
                     CHECK(want[size_t(c * 8 + r)] == Approx(dot).epsilon(1e-5).margin(1e-4));
                 }
             for (Isa isa : simd_isas()) {
                 std::vector<float> got(want.size());
-                kernels::kernel_set(isa).packed(TensorType::Q4_0)(cols, packed.data() + g * group_bytes, ap.data(),
-                                                                  sp.data(), n_act, got.data());
+                kernels::kernel_set(isa).packed(type)(cols, packed.data() + g * group_bytes, ap.data(), sp.data(), n_act,
+                                                      got.data());
                 INFO(isa_name(isa) << " n_act " << n_act);
                 CHECK(got == want);
             }
         }
     }
+  }
 }

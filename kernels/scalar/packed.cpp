@@ -24,6 +24,21 @@ void pack_q4_0_x8(const void* src, void* dst, int64_t rows, int64_t cols) {
         }
 }
 
+void pack_q8_0_x8(const void* src, void* dst, int64_t rows, int64_t cols) {
+    const auto* in = static_cast<const BlockQ8_0*>(src);
+    auto* out = static_cast<BlockQ8_0x8*>(dst);
+    const int64_t nb = cols / QK;
+    for (int64_t g = 0; g < rows / 8; ++g)
+        for (int64_t b = 0; b < nb; ++b) {
+            BlockQ8_0x8& p = out[g * nb + b];
+            for (int r = 0; r < 8; ++r) {
+                const BlockQ8_0& blk = in[(g * 8 + r) * nb + b];
+                p.d[r] = blk.d;
+                for (int k = 0; k < 8; ++k) std::memcpy(&p.qs[32 * k + 4 * r], &blk.qs[4 * k], 4);
+            }
+        }
+}
+
 namespace ref {
 
 void gemm_q4_0_x8(int64_t cols, const void* packed_group, const void* const* acts, const int32_t* const* act_sums,
@@ -44,6 +59,25 @@ void gemm_q4_0_x8(int64_t cols, const void* packed_group, const void* const* act
                 isum -= 8 * act_sums[c][b];
                 const float scale = fp16_to_fp32(w[b].d[r]) * fp16_to_fp32(y[b].d);
                 acc = std::fma(float(isum), scale, acc);
+            }
+            out[c * 8 + r] = acc;
+        }
+    }
+}
+
+void gemm_q8_0_x8(int64_t cols, const void* packed_group, const void* const* acts, const int32_t* const*, int n_act,
+                  float* out) {
+    const auto* w = static_cast<const BlockQ8_0x8*>(packed_group);
+    const int64_t nb = cols / QK;
+    for (int c = 0; c < n_act; ++c) {
+        const auto* y = static_cast<const BlockQ8_0*>(acts[c]);
+        for (int r = 0; r < 8; ++r) {
+            float acc = 0.f;
+            for (int64_t b = 0; b < nb; ++b) {
+                int32_t isum = 0;
+                for (int k = 0; k < 8; ++k)
+                    for (int e = 0; e < 4; ++e) isum += int32_t(w[b].qs[32 * k + 4 * r + e]) * y[b].qs[4 * k + e];
+                acc = std::fma(float(isum), fp16_to_fp32(w[b].d[r]) * fp16_to_fp32(y[b].d), acc);
             }
             out[c * 8 + r] = acc;
         }

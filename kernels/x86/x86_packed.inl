@@ -43,3 +43,43 @@ void gemm_q4_0_x8(int64_t cols, const void* packed, const void* const* acts, con
     for (; c + 4 <= n_act; c += 4) gemmc_q4_0_x8<4>(cols, packed, acts + c, sums + c, out + 8 * c);
     for (; c < n_act; ++c) gemmc_q4_0_x8<1>(cols, packed, acts + c, sums + c, out + 8 * c);
 }
+
+// Q8_0: signed weights; each chunk keeps |w| and the broadcast activation takes
+// the weights' signs, so unsigned x signed products stay exact. Each row's
+// block sum is completed in integers and scaled once per block (the reference
+// instead keeps 8 float lanes per row; see docs/accuracy.md).
+template <int C>
+void gemmc_q8_0_x8(int64_t cols, const void* packed, const void* const* acts, float* out) {
+    const auto* w = static_cast<const BlockQ8_0x8*>(packed);
+    const BlockQ8_0* y[C];
+    activation_blocks(acts, y);
+    __m256 acc[C];
+    zero(acc);
+    const int64_t nb = cols / QK;
+    for (int64_t b = 0; b < nb; ++b) {
+        prefetch_ahead(w, size_t(b) * sizeof(BlockQ8_0x8));
+        __m256i wk[8], aw[8];
+        for (int k = 0; k < 8; ++k) {
+            wk[k] = load32(w[b].qs + 32 * k);
+            aw[k] = _mm256_sign_epi8(wk[k], wk[k]);
+        }
+        const __m256 dw = _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(w[b].d)));
+        for (int c = 0; c < C; ++c) {
+            int32_t a4[8];
+            std::memcpy(a4, y[c][b].qs, 32);
+            __m256i isum = _mm256_setzero_si256();
+            for (int k = 0; k < 8; ++k)
+                isum = _mm256_add_epi32(isum, dot_u8s8(aw[k], _mm256_sign_epi8(_mm256_set1_epi32(a4[k]), wk[k])));
+            const __m256 scale = _mm256_mul_ps(dw, _mm256_set1_ps(half(y[c][b].d)));
+            acc[c] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(isum), scale, acc[c]);
+        }
+    }
+    for (int c = 0; c < C; ++c) _mm256_storeu_ps(out + 8 * c, acc[c]);
+}
+
+void gemm_q8_0_x8(int64_t cols, const void* packed, const void* const* acts, const int32_t* const*, int n_act,
+                  float* out) {
+    int c = 0;
+    for (; c + 4 <= n_act; c += 4) gemmc_q8_0_x8<4>(cols, packed, acts + c, out + 8 * c);
+    for (; c < n_act; ++c) gemmc_q8_0_x8<1>(cols, packed, acts + c, out + 8 * c);
+}

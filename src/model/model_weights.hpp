@@ -36,8 +36,8 @@ struct ModelWeights {
 // Binds and shape-checks every tensor the architecture needs (throws lumen::Error).
 ModelWeights bind_weights(const GgufFile& file, ModelConfig& config);
 
-// Makes packed copies of the matrices that have a packed layout (Q4_0 with a
-// multiple of 8 rows) and releases the file pages they were read from.
+// Makes packed copies of the matrices that have a packed layout (Q4_0, Q8_0 with
+// a multiple of 8 rows) and releases the file pages they were read from.
 void pack_weights(ModelWeights& w);
 
 }  // namespace lumen

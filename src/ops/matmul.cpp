@@ -14,7 +14,7 @@ void matmul_packed(const kernels::KernelSet& ks, const WeightView& w, const std:
                    const int32_t* sums, int64_t n_tokens, float* y, int64_t ldy, int n_threads) {
     const kernels::PackedGemmFn gemm = ks.packed(w.type);
     const int64_t nb = w.cols / 32, groups = w.rows / 8;
-    const size_t group_bytes = size_t(nb) * sizeof(kernels::BlockQ4_0x8);
+    const size_t group_bytes = size_t(nb) * 8 * row_bytes(w.type, 32);  // 8 rows of nb blocks
     constexpr int64_t kChunk = 64;  // tokens per call (bounded stack buffers)
 #pragma omp parallel for num_threads(n_threads) schedule(static) if (n_threads > 1 && groups > 1)
     for (int64_t g = 0; g < groups; ++g) {
