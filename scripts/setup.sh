@@ -17,6 +17,8 @@ packages=(
   tmux                               # terminal tests of `lumen chat`
   python3 python3-numpy              # model generator (shared tools) and test helpers
 )
+# Charts for the docs (bench/plot.py) only when asked: LUMEN_SETUP_DOCS=1 bash scripts/setup.sh
+if [ "${LUMEN_SETUP_DOCS:-0}" = "1" ]; then packages+=(python3-matplotlib linux-perf); fi
 
 missing=()
 for p in "${packages[@]}"; do

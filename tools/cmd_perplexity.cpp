@@ -1,8 +1,6 @@
 // `lumen perplexity -m MODEL -f TEXT -c CTX`: how well a model predicts a text,
 // and with --kl-divergence how far a quantized model is from its base.
 #include <cstdio>
-#include <fstream>
-#include <sstream>
 
 #include "commands.hpp"
 #include "lumen/error.hpp"
@@ -22,11 +20,7 @@ struct PerplexityCli {
 
 void run(const PerplexityCli& o) {
     const auto model = load_model(o.model);
-    std::ifstream in(o.file, std::ios::binary);
-    if (!in) throw Error(o.file + ": cannot read");
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    const auto tokens = model->vocab().encode(ss.str(), true);
+    const auto tokens = model->vocab().encode(read_text_file(o.file), true);
     PerplexityOptions po;
     po.n_ctx = o.model.ctx > 0 ? o.model.ctx : 512;
     po.session = session_options(o.model);

@@ -1,8 +1,6 @@
 // `lumen run -m MODEL -p PROMPT`: one prompt, the continuation streamed to
 // stdout, a timing line on stderr.
 #include <cstdio>
-#include <fstream>
-#include <sstream>
 
 #include "commands.hpp"
 #include "lumen/error.hpp"
@@ -23,20 +21,12 @@ struct RunOptions {
     int keep = 0;
 };
 
-std::string read_file(const std::string& path) {
-    std::ifstream f(path, std::ios::binary);
-    if (!f) throw Error(path + ": cannot read the prompt file");
-    std::ostringstream ss;
-    ss << f.rdbuf();
-    return ss.str();
-}
-
 void run(const RunOptions& o) {
     const auto model = load_model(o.model);
     Session session(model, session_options(o.model));
     session.set_loras(load_loras(o.model, *model));
     if (o.model.verbose) report_memory(*model, session);
-    const std::string text = o.prompt_file.empty() ? o.prompt : read_file(o.prompt_file);
+    const std::string text = o.prompt_file.empty() ? o.prompt : read_text_file(o.prompt_file);
     const Vocab& vocab = model->vocab();
     std::vector<int32_t> prompt = vocab.encode(text, !o.no_bos);
     if (prompt.empty()) throw Error("the prompt is empty (give -p TEXT)");

@@ -1,14 +1,13 @@
 // `lumen template (-m MODEL | --name NAME | --template-file FILE) -f conversation.json`:
 // the exact prompt text a conversation renders to.
 #include <cstdio>
-#include <fstream>
 #include <nlohmann/json.hpp>
-#include <sstream>
 
 #include "commands.hpp"
 #include "lumen/chat_template.hpp"
 #include "lumen/error.hpp"
 #include "lumen/gguf.hpp"
+#include "options.hpp"
 
 namespace lumen::cli {
 
@@ -19,14 +18,6 @@ struct TemplateCli {
     bool no_generation_prompt = false;
 };
 
-std::string slurp(const std::string& path) {
-    std::ifstream f(path, std::ios::binary);
-    if (!f) throw Error(path + ": cannot read");
-    std::ostringstream ss;
-    ss << f.rdbuf();
-    return ss.str();
-}
-
 void run(const TemplateCli& o) {
     std::optional<ChatTemplate> t;
     if (!o.name.empty()) {
@@ -34,7 +25,7 @@ void run(const TemplateCli& o) {
         if (!t) throw Error("unknown template name '" + o.name + "'");
     } else {
         std::string src;
-        if (!o.template_file.empty()) src = slurp(o.template_file);
+        if (!o.template_file.empty()) src = read_text_file(o.template_file);
         else if (!o.model.empty()) src = GgufFile::open(o.model).get_string("tokenizer.chat_template");
         else throw Error("give -m MODEL, --name NAME or --template-file FILE");
         t = ChatTemplate::detect(src);
@@ -45,7 +36,7 @@ void run(const TemplateCli& o) {
     }
     nlohmann::json conv;
     try {
-        conv = nlohmann::json::parse(slurp(o.conversation));
+        conv = nlohmann::json::parse(read_text_file(o.conversation));
     } catch (const nlohmann::json::exception& e) {
         throw Error(o.conversation + ": not valid JSON: " + e.what());
     }

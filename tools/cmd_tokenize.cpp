@@ -1,7 +1,5 @@
 // `lumen tokenize -m MODEL_OR_VOCAB.gguf -p TEXT`: how a text is tokenized.
 #include <cstdio>
-#include <fstream>
-#include <sstream>
 
 #include "commands.hpp"
 #include "lumen/error.hpp"
@@ -38,14 +36,7 @@ void run(const TokenizeCli& o) {
     // Vocabulary-only files have no weights: read the vocabulary straight from the GGUF.
     const GgufFile f = GgufFile::open(o.model.empty() ? default_model_path() : o.model);
     const Vocab vocab = Vocab::from_gguf(f);
-    std::string text = o.prompt;
-    if (!o.file.empty()) {
-        std::ifstream in(o.file, std::ios::binary);
-        if (!in) throw Error(o.file + ": cannot read");
-        std::ostringstream ss;
-        ss << in.rdbuf();
-        text = ss.str();
-    }
+    const std::string text = o.file.empty() ? o.prompt : read_text_file(o.file);
     const auto ids = vocab.encode(text, !o.no_bos, o.special);
     if (o.ids) {
         std::printf("[");

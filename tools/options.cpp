@@ -4,6 +4,8 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 
 #include "lumen/error.hpp"
 #include "lumen/tensor_type.hpp"
@@ -52,6 +54,14 @@ void add_sampling_options(CLI::App& cmd, SamplerParams& p) {
     cmd.add_option("--presence-penalty", p.presence_penalty, "Presence penalty")->capture_default_str();
     cmd.add_option("--frequency-penalty", p.frequency_penalty, "Frequency penalty")->capture_default_str();
     cmd.add_option("-s,--seed", p.seed, "Random seed")->capture_default_str();
+}
+
+std::string read_text_file(const std::string& path) {
+    std::ifstream f(path, std::ios::binary);
+    if (!f) throw Error(path + ": cannot read");
+    std::ostringstream ss;
+    ss << f.rdbuf();
+    return ss.str();
 }
 
 std::string default_model_path() {

@@ -27,6 +27,9 @@ struct ModelOptions {
 void add_model_options(CLI::App& cmd, ModelOptions& o, bool model_required);
 void add_sampling_options(CLI::App& cmd, SamplerParams& p);
 
+// The whole content of a file; throws lumen::Error naming it when unreadable.
+std::string read_text_file(const std::string& path);
+
 // The bundled model: $LUMEN_MODEL, ./models/stories260K.gguf, or next to the binary.
 std::string default_model_path();
 std::shared_ptr<const Model> load_model(const ModelOptions& o);

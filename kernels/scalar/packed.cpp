@@ -9,34 +9,33 @@
 
 namespace lumen::kernels {
 
-void pack_q4_0_x8(const void* src, void* dst, int64_t rows, int64_t cols) {
-    const auto* in = static_cast<const BlockQ4_0*>(src);
-    auto* out = static_cast<BlockQ4_0x8*>(dst);
+namespace {
+
+// Interleaves 8 rows' blocks: chunk k of a packed block holds 4 bytes of each
+// row's quants (bytes 4k..4k+3), row after row.
+template <class Block, class Packed, int Chunks>
+void pack_x8(const void* src, void* dst, int64_t rows, int64_t cols) {
+    const auto* in = static_cast<const Block*>(src);
+    auto* out = static_cast<Packed*>(dst);
     const int64_t nb = cols / QK;
     for (int64_t g = 0; g < rows / 8; ++g)
         for (int64_t b = 0; b < nb; ++b) {
-            BlockQ4_0x8& p = out[g * nb + b];
+            Packed& p = out[g * nb + b];
             for (int r = 0; r < 8; ++r) {
-                const BlockQ4_0& blk = in[(g * 8 + r) * nb + b];
+                const Block& blk = in[(g * 8 + r) * nb + b];
                 p.d[r] = blk.d;
-                for (int k = 0; k < 4; ++k) std::memcpy(&p.qs[32 * k + 4 * r], &blk.qs[4 * k], 4);
+                for (int k = 0; k < Chunks; ++k) std::memcpy(&p.qs[32 * k + 4 * r], &blk.qs[4 * k], 4);
             }
         }
 }
 
+}  // namespace
+
+void pack_q4_0_x8(const void* src, void* dst, int64_t rows, int64_t cols) {
+    pack_x8<BlockQ4_0, BlockQ4_0x8, 4>(src, dst, rows, cols);
+}
 void pack_q8_0_x8(const void* src, void* dst, int64_t rows, int64_t cols) {
-    const auto* in = static_cast<const BlockQ8_0*>(src);
-    auto* out = static_cast<BlockQ8_0x8*>(dst);
-    const int64_t nb = cols / QK;
-    for (int64_t g = 0; g < rows / 8; ++g)
-        for (int64_t b = 0; b < nb; ++b) {
-            BlockQ8_0x8& p = out[g * nb + b];
-            for (int r = 0; r < 8; ++r) {
-                const BlockQ8_0& blk = in[(g * 8 + r) * nb + b];
-                p.d[r] = blk.d;
-                for (int k = 0; k < 8; ++k) std::memcpy(&p.qs[32 * k + 4 * r], &blk.qs[4 * k], 4);
-            }
-        }
+    pack_x8<BlockQ8_0, BlockQ8_0x8, 8>(src, dst, rows, cols);
 }
 
 namespace ref {

@@ -5,6 +5,7 @@
 #include <queue>
 
 #include "lumen/vocab.hpp"
+#include "tokenizer/utf8_len.hpp"
 #include "tokenizer/pretokenizer.hpp"
 
 namespace lumen {
@@ -38,13 +39,6 @@ const ByteAlphabet& alphabet() {
     return a;
 }
 
-size_t utf8_len(unsigned char c) {
-    if (c < 0x80) return 1;
-    if ((c >> 5) == 0x6) return 2;
-    if ((c >> 4) == 0xE) return 3;
-    if ((c >> 3) == 0x1E) return 4;
-    return 1;
-}
 
 struct Symbol {
     int prev, next;
@@ -91,7 +85,7 @@ void Vocab::encode_bpe_word(std::string_view raw_word, std::vector<int32_t>& out
         }
     std::vector<Symbol> sym;
     for (size_t i = 0; i < word.size();) {
-        const size_t len = std::min(utf8_len(static_cast<unsigned char>(word[i])), word.size() - i);
+        const size_t len = std::min(utf8_sequence_length(static_cast<unsigned char>(word[i])), word.size() - i);
         sym.push_back({int(sym.size()) - 1, int(sym.size()) + 1, i, len});
         i += len;
     }

@@ -6,20 +6,12 @@
 #include <string>
 
 #include "lumen/vocab.hpp"
+#include "tokenizer/utf8_len.hpp"
 
 namespace lumen {
 
 namespace {
 
-// Length of the UTF-8 sequence starting with byte c (1 for invalid lead bytes,
-// so malformed input still advances one byte at a time).
-size_t utf8_len(unsigned char c) {
-    if (c < 0x80) return 1;
-    if ((c >> 5) == 0x6) return 2;
-    if ((c >> 4) == 0xE) return 3;
-    if ((c >> 3) == 0x1E) return 4;
-    return 1;
-}
 
 struct Symbol {
     int prev, next;
@@ -63,7 +55,7 @@ std::vector<int32_t> Vocab::encode_spm(std::string_view raw, bool space_prefix) 
 
     std::vector<Symbol> sym;
     for (size_t i = 0; i < marked.size();) {
-        const size_t len = std::min(utf8_len(static_cast<unsigned char>(marked[i])), marked.size() - i);
+        const size_t len = std::min(utf8_sequence_length(static_cast<unsigned char>(marked[i])), marked.size() - i);
         sym.push_back({int(sym.size()) - 1, int(sym.size()) + 1, i, len});
         i += len;
     }
