@@ -2,6 +2,11 @@
 #include "dispatch.hpp"
 
 #include <cstdlib>
+#include <utility>
+
+#if defined(__x86_64__) || defined(__i386__)
+#include <cpuid.h>
+#endif
 #include <string>
 
 #include "lumen/error.hpp"
@@ -24,20 +29,57 @@ std::optional<Isa> parse_isa(std::string_view name) {
     return std::nullopt;
 }
 
+namespace {
+
+// CPU features from CPUID, trusted only when the OS saves the matching
+// register state (XGETBV): AVX needs XMM+YMM state, AVX-512 also opmask and ZMM.
+struct CpuFlags {
+    bool sse42 = false, avx = false, avx2 = false, fma = false, f16c = false;
+    bool avx512f = false, avx512bw = false, avx512vl = false, avx512vnni = false;
+};
+
+CpuFlags detect_cpu() {
+    CpuFlags f;
+#if defined(__x86_64__) || defined(__i386__)
+    unsigned a = 0, b = 0, c = 0, d = 0;
+    if (!__get_cpuid(1, &a, &b, &c, &d)) return f;
+    f.sse42 = c & (1u << 20);
+    const bool osxsave = c & (1u << 27);
+    uint64_t xcr0 = 0;
+    if (osxsave) {
+        uint32_t lo, hi;
+        __asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+        xcr0 = (uint64_t(hi) << 32) | lo;
+    }
+    const bool ymm_state = (xcr0 & 0x6) == 0x6;
+    const bool zmm_state = ymm_state && (xcr0 & 0xE0) == 0xE0;
+    f.avx = ymm_state && (c & (1u << 28));
+    f.fma = f.avx && (c & (1u << 12));
+    f.f16c = f.avx && (c & (1u << 29));
+    if (__get_cpuid_count(7, 0, &a, &b, &c, &d)) {
+        f.avx2 = f.avx && (b & (1u << 5));
+        f.avx512f = zmm_state && (b & (1u << 16));
+        f.avx512bw = f.avx512f && (b & (1u << 30));
+        f.avx512vl = f.avx512f && (b & (1u << 31));
+        f.avx512vnni = f.avx512f && (c & (1u << 11));
+    }
+#endif
+    return f;
+}
+
+const CpuFlags& cpu() {
+    static const CpuFlags flags = detect_cpu();  // immutable after the first call
+    return flags;
+}
+
+}  // namespace
+
 bool isa_supported(Isa isa) {
+    const CpuFlags& f = cpu();
     switch (isa) {
         case Isa::scalar: return true;
-#if defined(__x86_64__) || defined(__i386__)
-        case Isa::avx2:
-            return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") &&
-                   __builtin_cpu_supports("f16c");
-        case Isa::avx512:
-            return isa_supported(Isa::avx2) && __builtin_cpu_supports("avx512f") &&
-                   __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl") &&
-                   __builtin_cpu_supports("avx512vnni");
-#else
-        default: return false;
-#endif
+        case Isa::avx2: return f.avx2 && f.fma && f.f16c;
+        case Isa::avx512: return f.avx2 && f.fma && f.f16c && f.avx512f && f.avx512bw && f.avx512vl && f.avx512vnni;
     }
     return false;
 }
@@ -58,18 +100,15 @@ Isa default_isa() {
 }
 
 std::vector<std::string> cpu_features() {
+    const CpuFlags& f = cpu();
     std::vector<std::string> out;
-#if defined(__x86_64__) || defined(__i386__)
-    if (__builtin_cpu_supports("sse4.2")) out.push_back("sse4.2");
-    if (__builtin_cpu_supports("avx")) out.push_back("avx");
-    if (__builtin_cpu_supports("avx2")) out.push_back("avx2");
-    if (__builtin_cpu_supports("fma")) out.push_back("fma");
-    if (__builtin_cpu_supports("f16c")) out.push_back("f16c");
-    if (__builtin_cpu_supports("avx512f")) out.push_back("avx512f");
-    if (__builtin_cpu_supports("avx512bw")) out.push_back("avx512bw");
-    if (__builtin_cpu_supports("avx512vl")) out.push_back("avx512vl");
-    if (__builtin_cpu_supports("avx512vnni")) out.push_back("avx512vnni");
-#endif
+    const std::pair<bool, const char*> all[] = {
+        {f.sse42, "sse4.2"},     {f.avx, "avx"},           {f.avx2, "avx2"},         {f.fma, "fma"},
+        {f.f16c, "f16c"},        {f.avx512f, "avx512f"},   {f.avx512bw, "avx512bw"}, {f.avx512vl, "avx512vl"},
+        {f.avx512vnni, "avx512vnni"},
+    };
+    for (const auto& [has, name] : all)
+        if (has) out.push_back(name);
     return out;
 }
 
