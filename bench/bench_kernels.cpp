@@ -7,6 +7,7 @@
 //                                     (18 MB or less: stays in a large L3 cache)
 //   BM_MatVecStream/<isa>/<type>/N    the same shape, cycling through >= 1 GiB of
 //                                     such matrices so every byte comes from DRAM
+//   BM_MatVecStream/<isa>/<type>/packed/N   Q4_0, Q8_0 in the 8-row packed layout
 // Run: build/bench/lumen_bench_kernels [--benchmark_filter=MatVec]
 #include <benchmark/benchmark.h>
 
@@ -18,6 +19,7 @@
 #include "lumen/session.hpp"
 #include "lumen/tensor_type.hpp"
 #include "ops/matmul.hpp"
+#include "packed.hpp"
 
 using namespace lumen;
 
@@ -84,10 +86,16 @@ void BM_MatVec(benchmark::State& state, Isa isa, TensorType type) {
     state.SetBytesProcessed(int64_t(state.iterations()) * int64_t(w.size()));
 }
 
-void BM_MatVecStream(benchmark::State& state, Isa isa, TensorType type) {
+void BM_MatVecStream(benchmark::State& state, Isa isa, TensorType type, bool pack) {
     const int threads = int(state.range(0));
     const int64_t rows = 2048, cols = 8192;
-    const auto one = quantized(type, rows, cols);
+    auto one = quantized(type, rows, cols);
+    if (pack) {  // the 8-row interleaved layout models use for Q4_0 / Q8_0
+        std::vector<std::byte> p(one.size());
+        if (type == TensorType::Q4_0) kernels::pack_q4_0_x8(one.data(), p.data(), rows, cols);
+        else kernels::pack_q8_0_x8(one.data(), p.data(), rows, cols);
+        one = std::move(p);
+    }
     const size_t count = std::max<size_t>(2, (size_t(1) << 30) / one.size() + 1);
     std::vector<std::vector<std::byte>> mats(count, one);
     const auto x = random_floats(size_t(cols));
@@ -96,7 +104,8 @@ void BM_MatVecStream(benchmark::State& state, Isa isa, TensorType type) {
     const auto& ks = kernels::kernel_set(isa);
     size_t next = 0;
     for (auto _ : state) {
-        const ops::WeightView view{type, mats[next].data(), rows, cols, row_bytes(type, cols)};
+        ops::WeightView view{type, mats[next].data(), rows, cols, row_bytes(type, cols)};
+        if (pack) view.packed = mats[next].data();
         ops::matmul(ks, view, x.data(), 1, y.data(), rows, scratch, threads);
         next = (next + 1) % count;
     }
@@ -119,9 +128,16 @@ const int kRegistered = [] {
             mv->Arg(1)->UseRealTime()->Unit(benchmark::kMicrosecond);
             if (cores > 1) mv->Arg(cores);
             if (isa != Isa::scalar) {
-                auto* st = benchmark::RegisterBenchmark(("BM_MatVecStream/" + suffix).c_str(), BM_MatVecStream, isa, t.type);
+                auto* st =
+                    benchmark::RegisterBenchmark(("BM_MatVecStream/" + suffix).c_str(), BM_MatVecStream, isa, t.type, false);
                 st->Arg(1)->UseRealTime()->Unit(benchmark::kMicrosecond)->MinTime(1.0);
                 if (cores > 1) st->Arg(cores);
+                if (t.type == TensorType::Q4_0 || t.type == TensorType::Q8_0) {
+                    auto* sp = benchmark::RegisterBenchmark(("BM_MatVecStream/" + suffix + "/packed").c_str(),
+                                                            BM_MatVecStream, isa, t.type, true);
+                    sp->Arg(1)->UseRealTime()->Unit(benchmark::kMicrosecond)->MinTime(1.0);
+                    if (cores > 1) sp->Arg(cores);
+                }
             }
         }
     }
