@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "lumen/generate.hpp"
 #include "lumen/model.hpp"
 #include "lumen/session.hpp"
 
@@ -64,6 +65,19 @@ inline int argmax(std::span<const float> v) {
 // Margin between the best and second-best logit.
 inline float top_margin(const std::vector<std::pair<int, float>>& top) {
     return top.size() < 2 ? INFINITY : top[0].second - top[1].second;
+}
+
+// Greedy continuation of `prompt` (n tokens, no stop at end-of-text).
+inline std::vector<int32_t> greedy(Session& s, const std::vector<int32_t>& prompt, int n, bool shift = false,
+                                   int n_keep = 1) {
+    Sampler sampler({.temp = 0.f});
+    std::vector<int32_t> out;
+    generate(s, sampler, prompt, {.n_predict = n, .stop_at_eog = false, .context_shift = shift, .n_keep = n_keep},
+             [&](int32_t t) {
+                 out.push_back(t);
+                 return true;
+             });
+    return out;
 }
 
 // Result of running a golden's prompt + greedy decoding through a session.

@@ -21,15 +21,6 @@ namespace {
 
 const std::filesystem::path kAdapter = model_path("synth/tiny-lora-r8.gguf");
 
-std::vector<int32_t> greedy(Session& s, const std::vector<int32_t>& prompt, int n) {
-    Sampler sampler({.temp = 0.f});
-    std::vector<int32_t> out;
-    generate(s, sampler, prompt, {.n_predict = n, .stop_at_eog = false}, [&](int32_t t) {
-        out.push_back(t);
-        return true;
-    });
-    return out;
-}
 
 // Copies a GGUF through the writer with one change applied.
 std::filesystem::path rewrite(const std::filesystem::path& src, const std::filesystem::path& dst,

@@ -32,16 +32,6 @@ std::vector<float> all_logits(Session& s, const std::vector<int32_t>& toks) {
     return {l.begin(), l.end()};
 }
 
-std::vector<int32_t> greedy(Session& s, const std::vector<int32_t>& prompt, int n, bool shift = false) {
-    Sampler sampler({.temp = 0.f});
-    std::vector<int32_t> out;
-    generate(s, sampler, prompt, {.n_predict = n, .stop_at_eog = false, .context_shift = shift, .n_keep = 1},
-             [&](int32_t t) {
-                 out.push_back(t);
-                 return true;
-             });
-    return out;
-}
 
 }  // namespace
 
