@@ -2,10 +2,9 @@
 // regexes, map every byte to its printable stand-in character (the GPT-2 byte
 // alphabet), then merge adjacent symbols by merge rank (lowest first, leftmost
 // on ties) until no listed merge applies.
-#include <queue>
 
 #include "lumen/vocab.hpp"
-#include "tokenizer/utf8_len.hpp"
+#include "tokenizer/pair_merge.hpp"
 #include "tokenizer/pretokenizer.hpp"
 
 namespace lumen {
@@ -40,17 +39,6 @@ const ByteAlphabet& alphabet() {
 }
 
 
-struct Symbol {
-    int prev, next;
-    size_t start, len;
-};
-
-struct Pair {
-    int left, right, rank;
-    size_t len;
-    bool operator<(const Pair& o) const { return rank > o.rank || (rank == o.rank && left > o.left); }
-};
-
 }  // namespace
 
 std::string bpe_bytes_to_symbols(std::string_view raw) {
@@ -83,40 +71,16 @@ void Vocab::encode_bpe_word(std::string_view raw_word, std::vector<int32_t>& out
             out.push_back(id);
             return;
         }
-    std::vector<Symbol> sym;
-    for (size_t i = 0; i < word.size();) {
-        const size_t len = std::min(utf8_sequence_length(static_cast<unsigned char>(word[i])), word.size() - i);
-        sym.push_back({int(sym.size()) - 1, int(sym.size()) + 1, i, len});
-        i += len;
-    }
-    if (sym.empty()) return;
-    sym.back().next = -1;
-    std::priority_queue<Pair> queue;
     std::string key;
-    auto try_add = [&](int l, int r) {
-        if (l < 0 || r < 0) return;
-        key.assign(word, sym[size_t(l)].start, sym[size_t(l)].len);
+    const auto pieces = merge_pairs(word, [&](std::string_view l, std::string_view r) -> std::optional<double> {
+        key.assign(l);
         key += ' ';
-        key.append(word, sym[size_t(r)].start, sym[size_t(r)].len);
+        key.append(r);
         const auto it = merge_rank_.find(key);
-        if (it != merge_rank_.end()) queue.push({l, r, it->second, sym[size_t(l)].len + sym[size_t(r)].len});
-    };
-    for (size_t i = 1; i < sym.size(); ++i) try_add(int(i) - 1, int(i));
-    while (!queue.empty()) {
-        const Pair p = queue.top();
-        queue.pop();
-        Symbol& l = sym[size_t(p.left)];
-        Symbol& r = sym[size_t(p.right)];
-        if (l.len == 0 || r.len == 0 || l.len + r.len != p.len || l.next != p.right) continue;  // stale
-        l.len += r.len;
-        r.len = 0;
-        l.next = r.next;
-        if (r.next >= 0) sym[size_t(r.next)].prev = p.left;
-        try_add(l.prev, p.left);
-        try_add(p.left, l.next);
-    }
-    for (int i = 0; i >= 0; i = sym[size_t(i)].next) {
-        const std::string_view s(word.data() + sym[size_t(i)].start, sym[size_t(i)].len);
+        if (it == merge_rank_.end()) return std::nullopt;
+        return double(it->second);
+    });
+    for (const std::string_view s : pieces) {
         const int32_t id = find(s);
         if (id >= 0) {
             out.push_back(id);
