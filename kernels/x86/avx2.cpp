@@ -18,11 +18,8 @@ inline __m256i dot_u8s8(__m256i w, __m256i a) {
     return _mm256_madd_epi16(_mm256_maddubs_epi16(w, a), _mm256_set1_epi16(1));
 }
 
-// The scale is applied in the int16 -> int32 step: free on AVX2.
-inline __m256i dot_u8s8_scaled(__m256i w, __m256i a, int s_lo, int s_hi) {
-    const __m256i scale = _mm256_set_m128i(_mm_set1_epi16(short(s_hi)), _mm_set1_epi16(short(s_lo)));
-    return _mm256_madd_epi16(_mm256_maddubs_epi16(w, a), scale);
-}
+inline __m256i dot_u8s8_acc(__m256i acc, __m256i w, __m256i a) { return _mm256_add_epi32(acc, dot_u8s8(w, a)); }
+
 
 }  // namespace
 

@@ -15,10 +15,8 @@ namespace {
 
 inline __m256i dot_u8s8(__m256i w, __m256i a) { return _mm256_dpbusd_epi32(_mm256_setzero_si256(), w, a); }
 
-inline __m256i dot_u8s8_scaled(__m256i w, __m256i a, int s_lo, int s_hi) {
-    const __m256i scale = _mm256_set_m128i(_mm_set1_epi32(s_hi), _mm_set1_epi32(s_lo));
-    return _mm256_mullo_epi32(dot_u8s8(w, a), scale);
-}
+inline __m256i dot_u8s8_acc(__m256i acc, __m256i w, __m256i a) { return _mm256_dpbusd_epi32(acc, w, a); }
+
 
 }  // namespace
 

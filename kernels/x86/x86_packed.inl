@@ -27,8 +27,8 @@ void gemmc_q4_0_x8(int64_t cols, const void* packed, const void* const* acts, co
             std::memcpy(a4, y[c][b].qs, 32);
             __m256i isum = _mm256_set1_epi32(-8 * sums[c][b]);
             for (int k = 0; k < 4; ++k) {
-                isum = _mm256_add_epi32(isum, dot_u8s8(lo[k], _mm256_set1_epi32(a4[k])));
-                isum = _mm256_add_epi32(isum, dot_u8s8(hi[k], _mm256_set1_epi32(a4[4 + k])));
+                isum = dot_u8s8_acc(isum, lo[k], _mm256_set1_epi32(a4[k]));
+                isum = dot_u8s8_acc(isum, hi[k], _mm256_set1_epi32(a4[4 + k]));
             }
             const __m256 scale = _mm256_mul_ps(dw, _mm256_set1_ps(half(y[c][b].d)));
             acc[c] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(isum), scale, acc[c]);
@@ -69,7 +69,7 @@ void gemmc_q8_0_x8(int64_t cols, const void* packed, const void* const* acts, fl
             std::memcpy(a4, y[c][b].qs, 32);
             __m256i isum = _mm256_setzero_si256();
             for (int k = 0; k < 8; ++k)
-                isum = _mm256_add_epi32(isum, dot_u8s8(aw[k], _mm256_sign_epi8(_mm256_set1_epi32(a4[k]), wk[k])));
+                isum = dot_u8s8_acc(isum, aw[k], _mm256_sign_epi8(_mm256_set1_epi32(a4[k]), wk[k]));
             const __m256 scale = _mm256_mul_ps(dw, _mm256_set1_ps(half(y[c][b].d)));
             acc[c] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(isum), scale, acc[c]);
         }
