@@ -57,20 +57,28 @@ void dotc_q2_k(int64_t n, const void* wv, const void* const* av, float* out) {
     for (int64_t i = 0; i < n / QK_K; ++i) {
         prefetch_ahead(x, size_t(i) * sizeof(*x));
         const __m128i packed = _mm_loadu_si128(reinterpret_cast<const __m128i*>(x[i].scales));
+        // Runs are masked in place, not shifted down: run r's values come out
+        // multiplied by 4^r (run 3: shifted by 2, so by 16). Scale tables
+        // multiplied by 16, 4, 1, 1 make every product 16x the true one; the
+        // float scale takes the 1/16 back (a power of two: same bits).
         const __m256i scales = run_scale_table<false>(_mm_and_si128(packed, low4));
+        const __m256i scaled[4] = {_mm256_slli_epi16(scales, 4), _mm256_slli_epi16(scales, 2), scales, scales};
         const __m256i mins = _mm256_cvtepu8_epi16(_mm_and_si128(_mm_srli_epi16(packed, 4), low4));
         __m256i isum[C];
         zero(isum);
         for (int h = 0; h < 2; ++h) {
             const __m256i q = load32(x[i].qs + 32 * h);
+            const __m256i v[4] = {_mm256_and_si256(q, _mm256_set1_epi8(0x03)), _mm256_and_si256(q, _mm256_set1_epi8(0x0C)),
+                                  _mm256_and_si256(q, _mm256_set1_epi8(0x30)),
+                                  _mm256_and_si256(_mm256_srli_epi16(q, 2), _mm256_set1_epi8(0x30))};
             for (int run = 0; run < 4; ++run) {
-                const __m256i v = crumbs(q, run);
-                const __m256i s = pick16(scales, 4 * h + run);
+                const __m256i s = pick16(scaled[run], 4 * h + run);
                 for (int c = 0; c < C; ++c)
-                    isum[c] = madd_acc(isum[c], _mm256_maddubs_epi16(v, load32(y[c][i].qs + 128 * h + 32 * run)), s);
+                    isum[c] = madd_acc(isum[c], _mm256_maddubs_epi16(v[run], load32(y[c][i].qs + 128 * h + 32 * run)), s);
             }
         }
-        const float d = half(x[i].d), dmin = half(x[i].dmin);
+        const __m128 dd = _mm_cvtph_ps(_mm_cvtsi32_si128(int(uint32_t(x[i].d) | uint32_t(x[i].dmin) << 16)));
+        const float d = _mm_cvtss_f32(dd) * (1.f / 16), dmin = _mm_cvtss_f32(_mm_movehdup_ps(dd));
         for (int c = 0; c < C; ++c)
             acc[c] = accumulate_block(acc[c], d, dmin, y[c][i].d, isum[c], _mm256_madd_epi16(mins, load_bsums(y[c][i])));
     }

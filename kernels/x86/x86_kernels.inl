@@ -4,8 +4,10 @@
 //   __m256i dot_u8s8(__m256i w, __m256i a)                  -> 8 x int32, sum of w*a
 //     (w: 32 unsigned bytes with values < 128, a: 32 signed bytes)
 //   __m256i dot_u8s8_acc(__m256i acc, __m256i w, __m256i a) -> acc + dot_u8s8(w, a)
+//   __m256i madd_acc(__m256i acc, __m256i p, __m256i s)
+//     -> acc + the int16 products p * s, adjacent pairs summed to int32
 //
-// AVX2 builds them from maddubs/madd, AVX-512 VNNI from vpdpbusd. Everything
+// AVX2 builds them from maddubs/madd, AVX-512 VNNI from vpdpbusd/vpdpwssd. Everything
 // here lives in the including file's own namespace (one copy per ISA), so no
 // function compiled for one ISA can be picked up by another's code.
 //
@@ -32,10 +34,6 @@ inline int hsum_i32(__m256i v) {
 
 inline float half(uint16_t h) { return _cvtsh_ss(h); }
 
-// acc + the int16 products p * s, adjacent pairs summed to int32. (VNNI's
-// vpdpwssd does this in one instruction but measured no faster: its 5-cycle
-// latency chains the accumulator, where madd's results are independent.)
-inline __m256i madd_acc(__m256i acc, __m256i p, __m256i s) { return _mm256_add_epi32(acc, _mm256_madd_epi16(p, s)); }
 
 // Signed x signed bytes via |w| and a*sign(w) (|w| <= 127 fits the unsigned side).
 inline __m256i dot_s8s8(__m256i w, __m256i a) {
