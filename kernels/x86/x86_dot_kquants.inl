@@ -35,6 +35,24 @@ inline void zero(__m256i (&v)[C]) {
     for (int c = 0; c < C; ++c) v[c] = _mm256_setzero_si256();
 }
 
+// 2-bit runs "in place" (Q2_K, Q3_K): run r of 32 bytes masked without
+// shifting it down, so its values come out times 4^r (run 3: shifted by 2, so
+// times 16). Scale tables multiplied by 16, 4, 1, 1 make every run's products
+// 16x the true ones; the float scale takes the 1/16 back (a power of two: the
+// same bits as unshifted values). Saves a shift per run.
+constexpr int kRunShift[4] = {0, 2, 4, 4};  // where each run's bit 0 lands
+
+inline __m256i crumbs_in_place(__m256i q, int run) {
+    if (run < 3) return _mm256_and_si256(q, _mm256_set1_epi8(char(3 << (2 * run))));
+    return _mm256_and_si256(_mm256_srli_epi16(q, 2), _mm256_set1_epi8(0x30));
+}
+
+struct InPlaceScales {
+    __m256i run[4];
+    explicit InPlaceScales(__m256i table)
+        : run{_mm256_slli_epi16(table, 4), _mm256_slli_epi16(table, 2), table, table} {}
+};
+
 // acc += d_w * d_a * isum - dmin_w * d_a * msum (lane-wise; reduced at the end).
 inline __m256 accumulate_block(__m256 acc, float d, float dmin, float da, __m256i isum, __m256i msum) {
     acc = _mm256_fmadd_ps(_mm256_set1_ps(da * d), _mm256_cvtepi32_ps(isum), acc);
@@ -57,24 +75,17 @@ void dotc_q2_k(int64_t n, const void* wv, const void* const* av, float* out) {
     for (int64_t i = 0; i < n / QK_K; ++i) {
         prefetch_ahead(x, size_t(i) * sizeof(*x));
         const __m128i packed = _mm_loadu_si128(reinterpret_cast<const __m128i*>(x[i].scales));
-        // Runs are masked in place, not shifted down: run r's values come out
-        // multiplied by 4^r (run 3: shifted by 2, so by 16). Scale tables
-        // multiplied by 16, 4, 1, 1 make every product 16x the true one; the
-        // float scale takes the 1/16 back (a power of two: same bits).
-        const __m256i scales = run_scale_table<false>(_mm_and_si128(packed, low4));
-        const __m256i scaled[4] = {_mm256_slli_epi16(scales, 4), _mm256_slli_epi16(scales, 2), scales, scales};
+        const InPlaceScales scaled(run_scale_table<false>(_mm_and_si128(packed, low4)));
         const __m256i mins = _mm256_cvtepu8_epi16(_mm_and_si128(_mm_srli_epi16(packed, 4), low4));
         __m256i isum[C];
         zero(isum);
         for (int h = 0; h < 2; ++h) {
             const __m256i q = load32(x[i].qs + 32 * h);
-            const __m256i v[4] = {_mm256_and_si256(q, _mm256_set1_epi8(0x03)), _mm256_and_si256(q, _mm256_set1_epi8(0x0C)),
-                                  _mm256_and_si256(q, _mm256_set1_epi8(0x30)),
-                                  _mm256_and_si256(_mm256_srli_epi16(q, 2), _mm256_set1_epi8(0x30))};
             for (int run = 0; run < 4; ++run) {
-                const __m256i s = pick16(scaled[run], 4 * h + run);
+                const __m256i v = crumbs_in_place(q, run);
+                const __m256i s = pick16(scaled.run[run], 4 * h + run);
                 for (int c = 0; c < C; ++c)
-                    isum[c] = madd_acc(isum[c], _mm256_maddubs_epi16(v[run], load32(y[c][i].qs + 128 * h + 32 * run)), s);
+                    isum[c] = madd_acc(isum[c], _mm256_maddubs_epi16(v, load32(y[c][i].qs + 128 * h + 32 * run)), s);
             }
         }
         const __m128 dd = _mm_cvtph_ps(_mm_cvtsi32_si128(int(uint32_t(x[i].d) | uint32_t(x[i].dmin) << 16)));
@@ -86,6 +97,21 @@ void dotc_q2_k(int64_t n, const void* wv, const void* const* av, float* out) {
 }
 LUMEN_DOT_ENTRY_POINTS(q2_k)
 
+// The 16 signed 6-bit scales of a Q3_K block, in order (unpack_scale_q3_k for
+// all groups at once): low 4 bits are the nibbles of bytes 0..7 (low nibbles
+// for groups 0..7, high for 8..15); the top 2 bits of group g are bits
+// 2*(g/4)..+1 of byte 8 + g%4.
+inline __m128i q3_k_scales(const uint8_t* s) {
+    const __m128i low4 = _mm_set1_epi8(0x0F);
+    const __m128i b = _mm_loadl_epi64(reinterpret_cast<const __m128i*>(s));
+    const __m128i low = _mm_unpacklo_epi64(_mm_and_si128(b, low4), _mm_and_si128(_mm_srli_epi16(b, 4), low4));
+    uint32_t top;
+    std::memcpy(&top, s + 8, 4);
+    const __m128i spread = _mm_srlv_epi32(_mm_set1_epi32(int(top)), _mm_setr_epi32(0, 2, 4, 6));
+    const __m128i high = _mm_slli_epi16(_mm_and_si128(spread, _mm_set1_epi8(3)), 4);
+    return _mm_sub_epi8(_mm_or_si128(low, high), _mm_set1_epi8(32));
+}
+
 template <int C>
 void dotc_q3_k(int64_t n, const void* wv, const void* const* av, float* out) {
     const auto* x = static_cast<const BlockQ3_K*>(wv);
@@ -95,33 +121,33 @@ void dotc_q3_k(int64_t n, const void* wv, const void* const* av, float* out) {
     zero(acc);
     for (int64_t i = 0; i < n / QK_K; ++i) {
         prefetch_ahead(x, size_t(i) * sizeof(*x));
-        int8_t sc[16];
-        for (int g = 0; g < 16; ++g) sc[g] = int8_t(unpack_scale_q3_k(g, x[i].scales));
-        const __m128i sc8 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(sc));
-        const __m256i scales = run_scale_table<true>(sc8);
+        const __m128i sc8 = q3_k_scales(x[i].scales);
+        const InPlaceScales scaled(run_scale_table<true>(sc8));
         const __m256i hmask = load32(x[i].hmask);
         __m256i isum[C];
         zero(isum);
         for (int h = 0; h < 2; ++h) {
             const __m256i q = load32(x[i].qs + 32 * h);
             for (int run = 0; run < 4; ++run) {
-                // value = low bits - (high bit clear ? 4 : 0), in the int16 pair sums.
-                const int r = 4 * h + run;
-                const __m256i bit = _mm256_set1_epi8(char(1 << r));
-                const __m256i has_high = _mm256_cmpeq_epi8(_mm256_and_si256(hmask, bit), bit);
-                const __m256i minus4 = _mm256_andnot_si256(has_high, _mm256_set1_epi8(4));
-                const __m256i low = crumbs(q, run);
-                const __m256i s = pick16(scales, r);
-                for (int c = 0; c < C; ++c) {
-                    const __m256i a = load32(y[c][i].qs + 32 * r);
-                    const __m256i p = _mm256_sub_epi16(_mm256_maddubs_epi16(low, a), _mm256_maddubs_epi16(minus4, a));
-                    isum[c] = madd_acc(isum[c], p, s);
-                }
+                // Stored: 2 low bits + high bit (bit r of hmask) worth 4, moved to
+                // sit above the run's low bits in place. The value is that - 4.
+                const int r = 4 * h + run, to = kRunShift[run] + 2;
+                const __m256i moved = to >= r ? _mm256_slli_epi16(hmask, to - r) : _mm256_srli_epi16(hmask, r - to);
+                const __m256i high = _mm256_and_si256(moved, _mm256_set1_epi8(char(1 << to)));
+                const __m256i v = _mm256_or_si256(crumbs_in_place(q, run), high);
+                const __m256i s = pick16(scaled.run[run], r);
+                for (int c = 0; c < C; ++c)
+                    isum[c] = madd_acc(isum[c], _mm256_maddubs_epi16(v, load32(y[c][i].qs + 32 * r)), s);
             }
         }
-        const float d = half(x[i].d);
-        for (int c = 0; c < C; ++c)
-            acc[c] = _mm256_fmadd_ps(_mm256_set1_ps(y[c][i].d * d), _mm256_cvtepi32_ps(isum[c]), acc[c]);
+        // The -4 of every value, 16x like the sums: 64 * sum(scale * bsum).
+        const __m256i sc16 = _mm256_cvtepi8_epi16(sc8);
+        const float d = half(x[i].d) * (1.f / 16);
+        for (int c = 0; c < C; ++c) {
+            const __m256i offset = _mm256_slli_epi32(_mm256_madd_epi16(sc16, load_bsums(y[c][i])), 6);
+            acc[c] = _mm256_fmadd_ps(_mm256_set1_ps(y[c][i].d * d), _mm256_cvtepi32_ps(_mm256_sub_epi32(isum[c], offset)),
+                                     acc[c]);
+        }
     }
     reduce(acc, out);
 }
