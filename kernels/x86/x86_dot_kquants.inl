@@ -294,21 +294,25 @@ void dotc_tq2_0(int64_t n, const void* wv, const void* const* av, float* out) {
     zero(acc);
     for (int64_t i = 0; i < n / QK_K; ++i) {
         prefetch_ahead(x, size_t(i) * sizeof(*x));
-        __m256i isum[C];
-        zero(isum);
+        // One accumulation chain per half: vpdpbusd's latency would otherwise
+        // serialize a block's eight dot instructions.
+        __m256i isum[2][C];
+        zero(isum[0]);
+        zero(isum[1]);
         for (int h = 0; h < 2; ++h) {
             const __m256i q = load32(x[i].qs + 32 * h);
             for (int run = 0; run < 4; ++run) {
                 // Stored 0..2 means -1..+1: the activations' sum comes off below.
                 const __m256i v = crumbs(q, run);
-                for (int c = 0; c < C; ++c) isum[c] = dot_u8s8_acc(isum[c], v, load32(y[c][i].qs + 128 * h + 32 * run));
+                for (int c = 0; c < C; ++c)
+                    isum[h][c] = dot_u8s8_acc(isum[h][c], v, load32(y[c][i].qs + 128 * h + 32 * run));
             }
         }
         const float d = half(x[i].d);
         for (int c = 0; c < C; ++c) {
             const __m256i offset = _mm256_madd_epi16(load_bsums(y[c][i]), ones16);
-            acc[c] = _mm256_fmadd_ps(_mm256_set1_ps(y[c][i].d * d), _mm256_cvtepi32_ps(_mm256_sub_epi32(isum[c], offset)),
-                                     acc[c]);
+            const __m256i total = _mm256_sub_epi32(_mm256_add_epi32(isum[0][c], isum[1][c]), offset);
+            acc[c] = _mm256_fmadd_ps(_mm256_set1_ps(y[c][i].d * d), _mm256_cvtepi32_ps(total), acc[c]);
         }
     }
     reduce(acc, out);

@@ -4,6 +4,11 @@
 // Per block: exact int32 sums per row (minus 8 * sum(a) for Q4_0's offset),
 // then acc = fma(isum, d_w * d_a, acc) — the same order as ref::gemm_q4_0_x8.
 
+// Four activation bytes broadcast straight from memory (a load, no shuffle port).
+inline __m256i bcast4(const int8_t* p) { return _mm256_castps_si256(_mm256_broadcast_ss(reinterpret_cast<const float*>(p))); }
+
+// Two accumulation chains per activation (low and high nibbles): a block's
+// eight dot instructions then wait on four predecessors, not eight.
 template <int C>
 void gemmc_q4_0_x8(int64_t cols, const void* packed, const void* const* acts, const int32_t* const* sums, float* out) {
     const auto* w = static_cast<const BlockQ4_0x8*>(packed);
@@ -23,13 +28,15 @@ void gemmc_q4_0_x8(int64_t cols, const void* packed, const void* const* acts, co
         }
         const __m256 dw = _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(w[b].d)));
         for (int c = 0; c < C; ++c) {
-            int32_t a4[8];
-            std::memcpy(a4, y[c][b].qs, 32);
-            __m256i isum = _mm256_set1_epi32(-8 * sums[c][b]);
+            const int8_t* a = y[c][b].qs;
+            __m256i s_lo = _mm256_setzero_si256(), s_hi = _mm256_setzero_si256();
             for (int k = 0; k < 4; ++k) {
-                isum = dot_u8s8_acc(isum, lo[k], _mm256_set1_epi32(a4[k]));
-                isum = dot_u8s8_acc(isum, hi[k], _mm256_set1_epi32(a4[4 + k]));
+                s_lo = dot_u8s8_acc(s_lo, lo[k], bcast4(a + 4 * k));
+                s_hi = dot_u8s8_acc(s_hi, hi[k], bcast4(a + 16 + 4 * k));
             }
+            // Stored q = w + 8: the 8 * sum(a) comes off in integers.
+            const __m256i offset = _mm256_slli_epi32(_mm256_set1_epi32(sums[c][b]), 3);
+            const __m256i isum = _mm256_sub_epi32(_mm256_add_epi32(s_lo, s_hi), offset);
             const __m256 scale = _mm256_mul_ps(dw, _mm256_set1_ps(half(y[c][b].d)));
             acc[c] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(isum), scale, acc[c]);
         }
@@ -65,11 +72,13 @@ void gemmc_q8_0_x8(int64_t cols, const void* packed, const void* const* acts, fl
         }
         const __m256 dw = _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(w[b].d)));
         for (int c = 0; c < C; ++c) {
-            int32_t a4[8];
-            std::memcpy(a4, y[c][b].qs, 32);
-            __m256i isum = _mm256_setzero_si256();
-            for (int k = 0; k < 8; ++k)
-                isum = dot_u8s8_acc(isum, aw[k], _mm256_sign_epi8(_mm256_set1_epi32(a4[k]), wk[k]));
+            const int8_t* a = y[c][b].qs;
+            __m256i s0 = _mm256_setzero_si256(), s1 = _mm256_setzero_si256();
+            for (int k = 0; k < 8; k += 2) {
+                s0 = dot_u8s8_acc(s0, aw[k], _mm256_sign_epi8(bcast4(a + 4 * k), wk[k]));
+                s1 = dot_u8s8_acc(s1, aw[k + 1], _mm256_sign_epi8(bcast4(a + 4 * k + 4), wk[k + 1]));
+            }
+            const __m256i isum = _mm256_add_epi32(s0, s1);
             const __m256 scale = _mm256_mul_ps(dw, _mm256_set1_ps(half(y[c][b].d)));
             acc[c] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(isum), scale, acc[c]);
         }
