@@ -9,6 +9,7 @@
 #include <random>
 
 #include "dispatch.hpp"
+#include "fp16.hpp"
 #include "lumen/tensor_type.hpp"
 #include "ops/matmul.hpp"
 
@@ -189,4 +190,31 @@ TEST_CASE("packed Q4_0/Q8_0 kernels equal their scalar twin exactly, and the unp
         }
     }
   }
+}
+
+TEST_CASE("attention helpers over F16 (axpy, ordered dot) are bit-identical to their scalar twins") {
+    const kernels::KernelSet& ref = kernels::kernel_set(Isa::scalar);
+    for (Isa isa : simd_isas()) {
+        const kernels::KernelSet& ks = kernels::kernel_set(isa);
+        for (int n : {1, 7, 16, 33, 64, 80, 128, 200}) {
+            INFO(isa_name(isa) << " n=" << n);
+            const auto xs = random_floats(size_t(n), 11u + uint32_t(n)), ys = random_floats(size_t(n), 12u + uint32_t(n));
+            std::vector<uint16_t> x16(static_cast<size_t>(n)), y16(static_cast<size_t>(n));
+            for (int i = 0; i < n; ++i) {
+                x16[size_t(i)] = kernels::fp32_to_fp16(xs[size_t(i)]);
+                y16[size_t(i)] = kernels::fp32_to_fp16(ys[size_t(i)]);
+            }
+            CHECK(ks.dot_f16_ordered(n, x16.data(), y16.data()) == ref.dot_f16_ordered(n, x16.data(), y16.data()));
+            std::vector<float> a = random_floats(size_t(n), 13u), b = a;
+            std::vector<double> ad(size_t(n), 0.25), bd = ad;
+            for (float p : {0.3125f, -1.5f, 0.0009765625f}) {
+                ks.axpy_f16(a.data(), p, y16.data(), n);
+                ref.axpy_f16(b.data(), p, y16.data(), n);
+                ks.axpy_f16_f64(ad.data(), p, y16.data(), n);
+                ref.axpy_f16_f64(bd.data(), p, y16.data(), n);
+            }
+            CHECK(a == b);
+            CHECK(ad == bd);
+        }
+    }
 }

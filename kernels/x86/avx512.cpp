@@ -68,6 +68,18 @@ float dot_f16_512(int64_t n, const void* wv, const void* av) {
     return float(sum);
 }
 
+// acc[i] += p * v[i], 16 lanes at a time (each element on its own: the same
+// bits as any other width; a separate multiply and add, no FMA, as the scalar).
+void axpy_f16_512(float* acc, float p, const uint16_t* v, int n) {
+    const __m512 pv = _mm512_set1_ps(p);
+    int i = 0;
+    for (; i + 16 <= n; i += 16) {
+        const __m512 x = _mm512_cvtph_ps(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(v + i)));
+        _mm512_storeu_ps(acc + i, _mm512_add_ps(_mm512_loadu_ps(acc + i), _mm512_mul_ps(pv, x)));
+    }
+    for (; i < n; ++i) acc[i] += p * half(v[i]);
+}
+
 // The ordered F16 dot of attention is exactly dot_f16_512's order.
 float dot_f16_ordered_512(int n, const uint16_t* x, const uint16_t* y) { return dot_f16_512(n, x, y); }
 
@@ -76,6 +88,7 @@ float dot_f16_ordered_512(int n, const uint16_t* x, const uint16_t* y) { return 
 void fill_kernel_set(KernelSet& ks) {
     fill_common(ks);
     ks.dot_f16_ordered = dot_f16_ordered_512;
+    ks.axpy_f16 = axpy_f16_512;
     ks.set(lumen::TensorType::F32, dot_f32_512);
     ks.set(lumen::TensorType::F16, dot_f16_512);
 }

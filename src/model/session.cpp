@@ -165,15 +165,31 @@ struct SessionImpl {
             dequant(w.token_embd.row(tokens[t]), x.data() + t * size_t(c.n_embd), c.n_embd);
     }
 
+    // f(t) for every token of a batch, tokens split across threads: the
+    // element-wise steps are per token, so any split gives the same bits.
+    template <class F>
+    void for_tokens(int n, F&& f) {
+#pragma omp parallel for num_threads(opt.n_threads) schedule(static) if (opt.n_threads > 1 && n > 1)
+        for (int t = 0; t < n; ++t) f(t);
+    }
+
+    void add_residual(int n) {
+        const size_t E = size_t(c.n_embd);
+        for_tokens(n, [&](int t) {
+            for (size_t i = size_t(t) * E; i < size_t(t + 1) * E; ++i) x[i] += h[i];
+        });
+    }
+
     void attention_block(const LayerWeights& lw, int layer, int n, int pos0) {
         const int E = c.n_embd, HD = c.head_dim;
         const int q_dim = c.n_head * HD, kv_dim = c.n_head_kv * HD;
-        for (int t = 0; t < n; ++t)
+        for_tokens(n, [&](int t) {
             ops::rms_norm(&x[size_t(t) * E], lw.attn_norm.data(), &h[size_t(t) * E], E, c.rms_eps);
+        });
         matmul(lw.wq, h.data(), n, q.data());
         matmul(lw.wk, h.data(), n, k.data());
         matmul(lw.wv, h.data(), n, v.data());
-        for (int t = 0; t < n; ++t) {
+        for_tokens(n, [&](int t) {
             float* qt = &q[size_t(t) * q_dim];
             float* kt = &k[size_t(t) * kv_dim];
             float* vt = &v[size_t(t) * kv_dim];
@@ -191,12 +207,13 @@ struct SessionImpl {
                 rope.apply(kt + hd * HD, pos0 + t);
             }
             cache.store(layer, pos0 + t, kt, vt);
-        }
-        // Each (token, head) pair is independent; token t sees positions <= pos0 + t.
+        });
+        // Each (token, head) pair is independent; token t sees positions <= pos0 + t,
+        // so its cost grows with t: pairs are dealt out round-robin to balance threads.
         const int group = c.n_head / c.n_head_kv;
         const float scale = 1.0f / std::sqrt(float(HD));
         const int pairs = n * c.n_head;
-#pragma omp parallel for num_threads(opt.n_threads) schedule(static) if (opt.n_threads > 1 && pairs > 1)
+#pragma omp parallel for num_threads(opt.n_threads) schedule(static, 1) if (opt.n_threads > 1 && pairs > 1)
         for (int i = 0; i < pairs; ++i) {
             const int t = i / c.n_head, hd = i % c.n_head;
             int thread = 0;
@@ -207,18 +224,19 @@ struct SessionImpl {
                         scale, att_scratch[size_t(thread)], &att[size_t(t) * q_dim + size_t(hd) * HD]);
         }
         matmul(lw.wo, att.data(), n, h.data());
-        for (size_t i = 0; i < size_t(n) * size_t(E); ++i) x[i] += h[i];
+        add_residual(n);
     }
 
     void ffn_block(const LayerWeights& lw, int n) {
         const int E = c.n_embd, F = c.n_ff;
-        for (int t = 0; t < n; ++t)
+        for_tokens(n, [&](int t) {
             ops::rms_norm(&x[size_t(t) * E], lw.ffn_norm.data(), &h[size_t(t) * E], E, c.rms_eps);
+        });
         matmul(lw.ffn_gate, h.data(), n, gate.data());
         matmul(lw.ffn_up, h.data(), n, up.data());
-        ops::swiglu(gate.data(), up.data(), int64_t(n) * F);
+        for_tokens(n, [&](int t) { ops::swiglu(&gate[size_t(t) * F], &up[size_t(t) * F], F); });
         matmul(lw.ffn_down, gate.data(), n, h.data());
-        for (size_t i = 0; i < size_t(n) * size_t(E); ++i) x[i] += h[i];
+        add_residual(n);
     }
 
     // Runs one batch; writes logits of tokens [first_out, n) to `out`.
