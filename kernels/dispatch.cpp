@@ -127,6 +127,8 @@ KernelSet scalar_set() {
     ks.axpy_f16 = ref::axpy_f16;
     ks.axpy_f16_f64 = ref::axpy_f16_f64;
     ks.dot_f16_ordered = ref::dot_f16_ordered;
+    ks.dots_f16_ordered = ref::dots_f16_ordered;
+    ks.weighted_sum_f16 = ref::weighted_sum_f16;
     ks.packed_gemm[size_t(TensorType::Q4_0)] = ref::gemm_q4_0_x8;
     ks.packed_gemm[size_t(TensorType::Q8_0)] = ref::gemm_q8_0_x8;
     return ks;

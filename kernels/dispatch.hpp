@@ -25,12 +25,23 @@ using AxpyF16F64Fn = void (*)(double* acc, float p, const uint16_t* v, int n);
 // (64 float lanes, tree reduction, remainder in double).
 using DotF16OrderedFn = float (*)(int n, const uint16_t* x, const uint16_t* y);
 
+// out[j] = DotF16OrderedFn(n, q, k + j * k_stride) for j < count: attention
+// scores against `count` cached keys, one call per (query, head).
+using DotsF16OrderedFn = void (*)(int n, const uint16_t* q, const uint16_t* k, size_t k_stride, int count, float* out);
+// For i < count, in order: acc[d] += f16(p[i * p_stride] * scale) * v[i * v_stride + d]
+// (f16(): rounded to F16 and back; multiply, then add, as AxpyF16Fn). One lane
+// of the reference's probability-weighted sum of V rows.
+using WeightedSumF16Fn = void (*)(float* acc, const float* p, int p_stride, float scale, const uint16_t* v,
+                                  size_t v_stride, int count, int n);
+
 struct KernelSet {
     static constexpr size_t kSlots = 36;  // type ids 0..35
 
     AxpyF16Fn axpy_f16 = nullptr;
     AxpyF16F64Fn axpy_f16_f64 = nullptr;
     DotF16OrderedFn dot_f16_ordered = nullptr;
+    DotsF16OrderedFn dots_f16_ordered = nullptr;
+    WeightedSumF16Fn weighted_sum_f16 = nullptr;
 
     Isa isa = Isa::scalar;
     std::array<VecDotFn, kSlots> vec_dot{};

@@ -192,7 +192,7 @@ TEST_CASE("packed Q4_0/Q8_0 kernels equal their scalar twin exactly, and the unp
   }
 }
 
-TEST_CASE("attention helpers over F16 (axpy, ordered dot) are bit-identical to their scalar twins") {
+TEST_CASE("attention helpers over F16 (axpy, ordered dots, weighted sums) are bit-identical to their scalar twins") {
     const kernels::KernelSet& ref = kernels::kernel_set(Isa::scalar);
     for (Isa isa : simd_isas()) {
         const kernels::KernelSet& ks = kernels::kernel_set(isa);
@@ -215,6 +215,24 @@ TEST_CASE("attention helpers over F16 (axpy, ordered dot) are bit-identical to t
             }
             CHECK(a == b);
             CHECK(ad == bd);
+
+            // Many keys / V rows at a stride (positions of a KV cache), several counts.
+            const int rows = 70;
+            const size_t stride = size_t(n) + 5;
+            std::vector<uint16_t> kv(size_t(rows) * stride);
+            const auto kvf = random_floats(kv.size(), 14u + uint32_t(n));
+            for (size_t i = 0; i < kv.size(); ++i) kv[i] = kernels::fp32_to_fp16(kvf[i]);
+            std::vector<float> s1(rows), s2(rows);
+            ks.dots_f16_ordered(n, x16.data(), kv.data(), stride, rows, s1.data());
+            ref.dots_f16_ordered(n, x16.data(), kv.data(), stride, rows, s2.data());
+            CHECK(s1 == s2);
+            const auto probs = random_floats(size_t(rows), 15u);
+            for (int count : {0, 1, 2, 5}) {
+                std::vector<float> w1 = random_floats(size_t(n), 16u), w2 = w1;
+                ks.weighted_sum_f16(w1.data(), probs.data(), 3, 0.7f, kv.data(), 4 * stride, count, n);
+                ref.weighted_sum_f16(w2.data(), probs.data(), 3, 0.7f, kv.data(), 4 * stride, count, n);
+                CHECK(w1 == w2);
+            }
         }
     }
 }

@@ -83,12 +83,61 @@ void axpy_f16_512(float* acc, float p, const uint16_t* v, int n) {
 // The ordered F16 dot of attention is exactly dot_f16_512's order.
 float dot_f16_ordered_512(int n, const uint16_t* x, const uint16_t* y) { return dot_f16_512(n, x, y); }
 
+// Scores against many keys; for the common head size 64 the query stays in
+// registers (same products and reduction as dot_f16_512, so the same bits).
+void dots_f16_ordered_512(int n, const uint16_t* q, const uint16_t* k, size_t k_stride, int count, float* out) {
+    if (n != 64) {
+        for (int j = 0; j < count; ++j) out[j] = dot_f16_512(n, q, k + size_t(j) * k_stride);
+        return;
+    }
+    auto load = [](const uint16_t* p) {
+        return _mm512_cvtph_ps(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(p)));
+    };
+    const __m512 q0 = load(q), q1 = load(q + 16), q2 = load(q + 32), q3 = load(q + 48);
+    for (int j = 0; j < count; ++j) {
+        const uint16_t* kj = k + size_t(j) * k_stride;
+        const __m512 zero = _mm512_setzero_ps();
+        out[j] = float(double(reduce_4x16(_mm512_fmadd_ps(q0, load(kj), zero), _mm512_fmadd_ps(q1, load(kj + 16), zero),
+                                          _mm512_fmadd_ps(q2, load(kj + 32), zero),
+                                          _mm512_fmadd_ps(q3, load(kj + 48), zero))));
+    }
+}
+
+// Head sizes 64 and 128 keep the lane's sums in registers across positions.
+template <int K>
+void weighted_sum_f16_regs(float* acc, const float* p, int p_stride, float scale, const uint16_t* v, size_t v_stride,
+                           int count) {
+    __m512 a[K];
+    for (int k = 0; k < K; ++k) a[k] = _mm512_loadu_ps(acc + 16 * k);
+    for (int i = 0; i < count; ++i) {
+        const float pr = half(_cvtss_sh(p[size_t(i) * size_t(p_stride)] * scale, _MM_FROUND_TO_NEAREST_INT));
+        const __m512 pv = _mm512_set1_ps(pr);
+        const uint16_t* vi = v + size_t(i) * v_stride;
+        for (int k = 0; k < K; ++k)
+            a[k] = _mm512_add_ps(
+                a[k], _mm512_mul_ps(pv, _mm512_cvtph_ps(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(vi + 16 * k)))));
+    }
+    for (int k = 0; k < K; ++k) _mm512_storeu_ps(acc + 16 * k, a[k]);
+}
+
+void weighted_sum_f16_512(float* acc, const float* p, int p_stride, float scale, const uint16_t* v, size_t v_stride,
+                          int count, int n) {
+    if (n == 64) return weighted_sum_f16_regs<4>(acc, p, p_stride, scale, v, v_stride, count);
+    if (n == 128) return weighted_sum_f16_regs<8>(acc, p, p_stride, scale, v, v_stride, count);
+    for (int i = 0; i < count; ++i) {
+        const float pr = half(_cvtss_sh(p[size_t(i) * size_t(p_stride)] * scale, _MM_FROUND_TO_NEAREST_INT));
+        axpy_f16_512(acc, pr, v + size_t(i) * v_stride, n);
+    }
+}
+
 }  // namespace
 
 void fill_kernel_set(KernelSet& ks) {
     fill_common(ks);
     ks.dot_f16_ordered = dot_f16_ordered_512;
     ks.axpy_f16 = axpy_f16_512;
+    ks.dots_f16_ordered = dots_f16_ordered_512;
+    ks.weighted_sum_f16 = weighted_sum_f16_512;
     ks.set(lumen::TensorType::F32, dot_f32_512);
     ks.set(lumen::TensorType::F16, dot_f16_512);
 }

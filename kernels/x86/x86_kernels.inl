@@ -143,6 +143,15 @@ void axpy_f16_f64(double* acc, float p, const uint16_t* v, int n) {
     for (; i < n; ++i) acc[i] += double(p * half(v[i]));
 }
 
+// One lane of the attention-weighted sum of V (WeightedSumF16Fn).
+void weighted_sum_f16(float* acc, const float* p, int p_stride, float scale, const uint16_t* v, size_t v_stride,
+                      int count, int n) {
+    for (int i = 0; i < count; ++i) {
+        const float pr = half(_cvtss_sh(p[size_t(i) * size_t(p_stride)] * scale, _MM_FROUND_TO_NEAREST_INT));
+        axpy_f16(acc, pr, v + size_t(i) * v_stride, n);
+    }
+}
+
 // ---- activation quantizers (bit-identical to the scalar reference) ------------------
 inline __m256 abs_ps(__m256 v) { return _mm256_andnot_ps(_mm256_set1_ps(-0.f), v); }
 
@@ -227,6 +236,7 @@ void fill_common(KernelSet& ks) {
     using T = lumen::TensorType;
     ks.axpy_f16 = axpy_f16;
     ks.axpy_f16_f64 = axpy_f16_f64;
+    ks.weighted_sum_f16 = weighted_sum_f16;
     ks.packed_gemm[size_t(T::Q4_0)] = gemm_q4_0_x8;
     ks.packed_gemm[size_t(T::Q8_0)] = gemm_q8_0_x8;
     ks.set(T::F32, dot_f32);

@@ -27,6 +27,9 @@ public:
     // the moved keys by -n_discard positions.
     void shift(int n_keep, int n_discard, int n_used, const ops::Rope& rope);
 
+    // Bytes from one position's row of a head to the next position's.
+    size_t k_pos_stride() const { return size_t(n_head_kv_) * k_row_; }
+    size_t v_pos_stride() const { return size_t(n_head_kv_) * v_row_; }
     TensorType k_type() const { return k_type_; }
     TensorType v_type() const { return v_type_; }
     int n_ctx() const { return n_ctx_; }

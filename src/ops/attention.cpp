@@ -15,12 +15,15 @@ void attend(const kernels::KernelSet& ks, const KvCache& cache, int layer, int k
     const VecDotFn dot = ks.dot(cache.k_type());
     const bool f16_k = cache.k_type() == TensorType::F16;
     const auto* q16 = reinterpret_cast<const uint16_t*>(s.q_cache.data());
+    if (f16_k) {
+        ks.dots_f16_ordered(head_dim, q16, reinterpret_cast<const uint16_t*>(cache.k_row(layer, 0, kv_head)),
+                            cache.k_pos_stride() / sizeof(uint16_t), n_pos, s.scores.data());
+    } else {
+        for (int j = 0; j < n_pos; ++j) s.scores[size_t(j)] = dot(head_dim, cache.k_row(layer, j, kv_head), s.q_cache.data());
+    }
     float max = -INFINITY;
     for (int j = 0; j < n_pos; ++j) {
-        const std::byte* k = cache.k_row(layer, j, kv_head);
-        const float qk = f16_k ? ks.dot_f16_ordered(head_dim, q16, reinterpret_cast<const uint16_t*>(k))
-                               : dot(head_dim, k, s.q_cache.data());
-        s.scores[size_t(j)] = qk * scale;
+        s.scores[size_t(j)] *= scale;
         max = std::max(max, s.scores[size_t(j)]);
     }
     // Softmax: exponentials in float, their sum in double (as the reference).
@@ -48,13 +51,23 @@ void attend(const kernels::KernelSet& ks, const KvCache& cache, int layer, int k
     const int n_kv = (n_pos + 31) & ~31;
     const int n_lanes_part = n_kv & ~63;
     const size_t hd = size_t(head_dim);
-    std::fill(s.v_lanes.begin(), s.v_lanes.end(), 0.f);
+    // Lane l holds positions l, l + 64, ... below min(n_pos, n_lanes_part),
+    // summed in that order; one kernel call per lane.
+    const int lane_end = std::min(n_pos, n_lanes_part);
+    const auto* v0 = reinterpret_cast<const uint16_t*>(cache.v_row(layer, 0, kv_head));
+    const size_t v_stride = cache.v_pos_stride() / sizeof(uint16_t);
     std::fill(s.v_rest.begin(), s.v_rest.end(), 0.0);
-    for (int j = 0; j < n_pos; ++j) {
+    for (int l = 0; l < 64; ++l) {
+        float* row = &s.v_lanes[size_t(l) * hd];
+        std::fill(row, row + hd, 0.f);
+        const int count = l < lane_end ? (lane_end - l + 63) / 64 : 0;
+        if (count > 0)
+            ks.weighted_sum_f16(row, &s.scores[size_t(l)], 64, inv, v0 + size_t(l) * v_stride, 64 * v_stride, count,
+                                head_dim);
+    }
+    for (int j = std::max(lane_end, 0); j < n_pos; ++j) {
         const float p = kernels::fp16_to_fp32(kernels::fp32_to_fp16(s.scores[size_t(j)] * inv));
-        const auto* v = reinterpret_cast<const uint16_t*>(cache.v_row(layer, j, kv_head));
-        if (j < n_lanes_part) ks.axpy_f16(&s.v_lanes[size_t(j & 63) * hd], p, v, head_dim);
-        else ks.axpy_f16_f64(s.v_rest.data(), p, v, head_dim);
+        ks.axpy_f16_f64(s.v_rest.data(), p, v0 + size_t(j) * v_stride, head_dim);
     }
     float* lane = s.v_lanes.data();
     auto add_rows = [&](int dst, int src) {
