@@ -32,16 +32,23 @@ static_assert(sizeof(BlockQ8_0x8) == 272);
 void pack_q4_0_x8(const void* src, void* dst, int64_t rows, int64_t cols);
 void pack_q8_0_x8(const void* src, void* dst, int64_t rows, int64_t cols);
 
-// out[c * 8 + r] = dot(row r of the 8-row group, activation c) for c < n_act.
-// acts[c] are Q8_0 blocks; act_sums[c][b] = sum of block b's 32 int8 values.
+// What the packed kernels need of each Q8_0 activation block besides its
+// values; computed once per token, not once per row group.
+struct ActBlockInfo {
+    float d;      // the block's scale, as float
+    int32_t sum;  // the sum of its 32 values
+};
+
+// out[c * ldo + r] = dot(row r of the 8-row group, activation c) for c < n_act.
+// acts[c] are Q8_0 blocks, info[c][b] describes block b of activation c.
 using PackedGemmFn = void (*)(int64_t cols, const void* packed_group, const void* const* acts,
-                              const int32_t* const* act_sums, int n_act, float* out);
+                              const ActBlockInfo* const* info, int n_act, float* out, int64_t ldo);
 
 namespace ref {
-void gemm_q4_0_x8(int64_t cols, const void* packed_group, const void* const* acts, const int32_t* const* act_sums,
-                  int n_act, float* out);
-void gemm_q8_0_x8(int64_t cols, const void* packed_group, const void* const* acts, const int32_t* const* act_sums,
-                  int n_act, float* out);
+void gemm_q4_0_x8(int64_t cols, const void* packed_group, const void* const* acts, const ActBlockInfo* const* info,
+                  int n_act, float* out, int64_t ldo);
+void gemm_q8_0_x8(int64_t cols, const void* packed_group, const void* const* acts, const ActBlockInfo* const* info,
+                  int n_act, float* out, int64_t ldo);
 }  // namespace ref
 
 }  // namespace lumen::kernels

@@ -155,26 +155,35 @@ TEST_CASE("packed Q4_0/Q8_0 kernels equal their scalar twin exactly, and the unp
     const auto& ref = kernels::kernel_set(Isa::scalar);
     for (int n_act : {1, 3, 4, 9}) {
         std::vector<std::vector<std::byte>> acts;
-        std::vector<std::vector<int32_t>> sums;
+        std::vector<std::vector<kernels::ActBlockInfo>> infos;
         std::vector<const void*> ap;
-        std::vector<const int32_t*> sp;
+        std::vector<const kernels::ActBlockInfo*> sp;
         for (int c = 0; c < n_act; ++c) {
             acts.push_back(quantize(ref.activation_quantizer(TensorType::Q8_0), TensorType::Q8_0,
                                     random_floats(size_t(cols), 70 + uint32_t(c))));
             const auto* blocks = reinterpret_cast<const kernels::BlockQ8_0*>(acts.back().data());
-            std::vector<int32_t> s(static_cast<size_t>(nb));
-            for (int64_t b = 0; b < nb; ++b)
-                for (int k = 0; k < 32; ++k) s[size_t(b)] += blocks[b].qs[k];
-            sums.push_back(s);
+            std::vector<kernels::ActBlockInfo> info(static_cast<size_t>(nb));
+            for (int64_t b = 0; b < nb; ++b) {
+                info[size_t(b)].d = kernels::fp16_to_fp32(blocks[b].d);
+                for (int k = 0; k < 32; ++k) info[size_t(b)].sum += blocks[b].qs[k];
+            }
+            infos.push_back(info);
         }
         for (int c = 0; c < n_act; ++c) {
             ap.push_back(acts[size_t(c)].data());
-            sp.push_back(sums[size_t(c)].data());
+            sp.push_back(infos[size_t(c)].data());
         }
         const size_t group_bytes = 8 * row_bytes(type, cols);
         for (int64_t g = 0; g < rows / 8; ++g) {
             std::vector<float> want(size_t(8 * n_act));
-            ref.packed(type)(cols, packed.data() + g * group_bytes, ap.data(), sp.data(), n_act, want.data());
+            // Written with a row stride wider than 8, as into a matrix.
+            const int64_t ldo = 11;
+            std::vector<float> wide(size_t(ldo * n_act), -1.f);
+            ref.packed(type)(cols, packed.data() + g * group_bytes, ap.data(), sp.data(), n_act, wide.data(), ldo);
+            for (int c = 0; c < n_act; ++c) {
+                for (int r = 0; r < 8; ++r) want[size_t(c * 8 + r)] = wide[size_t(c * ldo + r)];
+                for (int r = 8; r < ldo; ++r) CHECK(wide[size_t(c * ldo + r)] == -1.f);  // nothing past the 8 rows
+            }
             for (int c = 0; c < n_act; ++c)
                 for (int r = 0; r < 8; ++r) {
                     const float dot = ref.dot(type)(cols, w.data() + (g * 8 + r) * row_bytes(type, cols), ap[size_t(c)]);
@@ -183,7 +192,7 @@ TEST_CASE("packed Q4_0/Q8_0 kernels equal their scalar twin exactly, and the unp
             for (Isa isa : simd_isas()) {
                 std::vector<float> got(want.size());
                 kernels::kernel_set(isa).packed(type)(cols, packed.data() + g * group_bytes, ap.data(), sp.data(), n_act,
-                                                      got.data());
+                                                      got.data(), 8);
                 INFO(isa_name(isa) << " n_act " << n_act);
                 CHECK(got == want);
             }

@@ -45,8 +45,8 @@ namespace {
 // The shared loop of the packed kernels: per activation, per row, per block the
 // exact integer sum (`block_sum`), then acc = fma(isum, d_w * d_a, acc).
 template <class Packed, class BlockSum>
-void gemm_x8(int64_t cols, const void* packed_group, const void* const* acts, int n_act, float* out,
-             BlockSum block_sum) {
+void gemm_x8(int64_t cols, const void* packed_group, const void* const* acts, const ActBlockInfo* const* info,
+             int n_act, float* out, int64_t ldo, BlockSum block_sum) {
     const auto* w = static_cast<const Packed*>(packed_group);
     const int64_t nb = cols / QK;
     for (int c = 0; c < n_act; ++c) {
@@ -54,20 +54,20 @@ void gemm_x8(int64_t cols, const void* packed_group, const void* const* acts, in
         for (int r = 0; r < 8; ++r) {
             float acc = 0.f;
             for (int64_t b = 0; b < nb; ++b) {
-                const int32_t isum = block_sum(w[b], y[b], r, c, b);
-                acc = std::fma(float(isum), fp16_to_fp32(w[b].d[r]) * fp16_to_fp32(y[b].d), acc);
+                const int32_t isum = block_sum(w[b], y[b], r, info[c][b].sum);
+                acc = std::fma(float(isum), fp16_to_fp32(w[b].d[r]) * info[c][b].d, acc);
             }
-            out[c * 8 + r] = acc;
+            out[c * ldo + r] = acc;
         }
     }
 }
 
 }  // namespace
 
-void gemm_q4_0_x8(int64_t cols, const void* packed_group, const void* const* acts, const int32_t* const* act_sums,
-                  int n_act, float* out) {
-    gemm_x8<BlockQ4_0x8>(cols, packed_group, acts, n_act, out,
-                         [act_sums](const BlockQ4_0x8& w, const BlockQ8_0& y, int r, int c, int64_t b) {
+void gemm_q4_0_x8(int64_t cols, const void* packed_group, const void* const* acts, const ActBlockInfo* const* info,
+                  int n_act, float* out, int64_t ldo) {
+    gemm_x8<BlockQ4_0x8>(cols, packed_group, acts, info, n_act, out, ldo,
+                         [](const BlockQ4_0x8& w, const BlockQ8_0& y, int r, int32_t act_sum) {
                              int32_t isum = 0;
                              for (int k = 0; k < 4; ++k)
                                  for (int e = 0; e < 4; ++e) {
@@ -75,14 +75,14 @@ void gemm_q4_0_x8(int64_t cols, const void* packed_group, const void* const* act
                                      isum += int32_t(byte & 0xF) * y.qs[4 * k + e] +
                                              int32_t(byte >> 4) * y.qs[16 + 4 * k + e];
                                  }
-                             return isum - 8 * act_sums[c][b];  // weights are stored as q = w + 8
+                             return isum - 8 * act_sum;  // weights are stored as q = w + 8
                          });
 }
 
-void gemm_q8_0_x8(int64_t cols, const void* packed_group, const void* const* acts, const int32_t* const*, int n_act,
-                  float* out) {
-    gemm_x8<BlockQ8_0x8>(cols, packed_group, acts, n_act, out,
-                         [](const BlockQ8_0x8& w, const BlockQ8_0& y, int r, int, int64_t) {
+void gemm_q8_0_x8(int64_t cols, const void* packed_group, const void* const* acts, const ActBlockInfo* const* info,
+                  int n_act, float* out, int64_t ldo) {
+    gemm_x8<BlockQ8_0x8>(cols, packed_group, acts, info, n_act, out, ldo,
+                         [](const BlockQ8_0x8& w, const BlockQ8_0& y, int r, int32_t) {
                              int32_t isum = 0;
                              for (int k = 0; k < 8; ++k)
                                  for (int e = 0; e < 4; ++e) isum += int32_t(w.qs[32 * k + 4 * r + e]) * y.qs[4 * k + e];

@@ -10,7 +10,8 @@ inline __m256i bcast4(const int8_t* p) { return _mm256_castps_si256(_mm256_broad
 // Two accumulation chains per activation (low and high nibbles): a block's
 // eight dot instructions then wait on four predecessors, not eight.
 template <int C>
-void gemmc_q4_0_x8(int64_t cols, const void* packed, const void* const* acts, const int32_t* const* sums, float* out) {
+void gemmc_q4_0_x8(int64_t cols, const void* packed, const void* const* acts, const ActBlockInfo* const* info,
+                   float* out, int64_t ldo) {
     const auto* w = static_cast<const BlockQ4_0x8*>(packed);
     const BlockQ8_0* y[C];
     activation_blocks(acts, y);
@@ -35,20 +36,20 @@ void gemmc_q4_0_x8(int64_t cols, const void* packed, const void* const* acts, co
                 s_hi = dot_u8s8_acc(s_hi, hi[k], bcast4(a + 16 + 4 * k));
             }
             // Stored q = w + 8: the 8 * sum(a) comes off in integers.
-            const __m256i offset = _mm256_slli_epi32(_mm256_set1_epi32(sums[c][b]), 3);
+            const __m256i offset = _mm256_slli_epi32(_mm256_set1_epi32(info[c][b].sum), 3);
             const __m256i isum = _mm256_sub_epi32(_mm256_add_epi32(s_lo, s_hi), offset);
-            const __m256 scale = _mm256_mul_ps(dw, _mm256_set1_ps(half(y[c][b].d)));
+            const __m256 scale = _mm256_mul_ps(dw, _mm256_broadcast_ss(&info[c][b].d));
             acc[c] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(isum), scale, acc[c]);
         }
     }
-    for (int c = 0; c < C; ++c) _mm256_storeu_ps(out + 8 * c, acc[c]);
+    for (int c = 0; c < C; ++c) _mm256_storeu_ps(out + c * ldo, acc[c]);
 }
 
-void gemm_q4_0_x8(int64_t cols, const void* packed, const void* const* acts, const int32_t* const* sums, int n_act,
-                  float* out) {
+void gemm_q4_0_x8(int64_t cols, const void* packed, const void* const* acts, const ActBlockInfo* const* info,
+                  int n_act, float* out, int64_t ldo) {
     int c = 0;
-    for (; c + 4 <= n_act; c += 4) gemmc_q4_0_x8<4>(cols, packed, acts + c, sums + c, out + 8 * c);
-    for (; c < n_act; ++c) gemmc_q4_0_x8<1>(cols, packed, acts + c, sums + c, out + 8 * c);
+    for (; c + 4 <= n_act; c += 4) gemmc_q4_0_x8<4>(cols, packed, acts + c, info + c, out + c * ldo, ldo);
+    for (; c < n_act; ++c) gemmc_q4_0_x8<1>(cols, packed, acts + c, info + c, out + c * ldo, ldo);
 }
 
 // Q8_0: signed weights; each chunk keeps |w| and the broadcast activation takes
@@ -56,7 +57,8 @@ void gemm_q4_0_x8(int64_t cols, const void* packed, const void* const* acts, con
 // block sum is completed in integers and scaled once per block (the reference
 // instead keeps 8 float lanes per row; see docs/accuracy.md).
 template <int C>
-void gemmc_q8_0_x8(int64_t cols, const void* packed, const void* const* acts, float* out) {
+void gemmc_q8_0_x8(int64_t cols, const void* packed, const void* const* acts, const ActBlockInfo* const* info,
+                   float* out, int64_t ldo) {
     const auto* w = static_cast<const BlockQ8_0x8*>(packed);
     const BlockQ8_0* y[C];
     activation_blocks(acts, y);
@@ -79,16 +81,16 @@ void gemmc_q8_0_x8(int64_t cols, const void* packed, const void* const* acts, fl
                 s1 = dot_u8s8_acc(s1, aw[k + 1], _mm256_sign_epi8(bcast4(a + 4 * k + 4), wk[k + 1]));
             }
             const __m256i isum = _mm256_add_epi32(s0, s1);
-            const __m256 scale = _mm256_mul_ps(dw, _mm256_set1_ps(half(y[c][b].d)));
+            const __m256 scale = _mm256_mul_ps(dw, _mm256_broadcast_ss(&info[c][b].d));
             acc[c] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(isum), scale, acc[c]);
         }
     }
-    for (int c = 0; c < C; ++c) _mm256_storeu_ps(out + 8 * c, acc[c]);
+    for (int c = 0; c < C; ++c) _mm256_storeu_ps(out + c * ldo, acc[c]);
 }
 
-void gemm_q8_0_x8(int64_t cols, const void* packed, const void* const* acts, const int32_t* const*, int n_act,
-                  float* out) {
+void gemm_q8_0_x8(int64_t cols, const void* packed, const void* const* acts, const ActBlockInfo* const* info,
+                  int n_act, float* out, int64_t ldo) {
     int c = 0;
-    for (; c + 4 <= n_act; c += 4) gemmc_q8_0_x8<4>(cols, packed, acts + c, out + 8 * c);
-    for (; c < n_act; ++c) gemmc_q8_0_x8<1>(cols, packed, acts + c, out + 8 * c);
+    for (; c + 4 <= n_act; c += 4) gemmc_q8_0_x8<4>(cols, packed, acts + c, info + c, out + c * ldo, ldo);
+    for (; c < n_act; ++c) gemmc_q8_0_x8<1>(cols, packed, acts + c, info + c, out + c * ldo, ldo);
 }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "fp16.hpp"
 #include "lumen/error.hpp"
 
 namespace lumen::ops {
@@ -9,28 +10,26 @@ namespace lumen::ops {
 namespace {
 
 // Packed weights: 8 rows per kernel call, all tokens of the batch at once
-// (the kernel takes them four at a time), rows split across threads.
+// (the kernel takes them four at a time and writes into y), rows split
+// across threads.
 void matmul_packed(const kernels::KernelSet& ks, const WeightView& w, const std::byte* xq, size_t act_row,
-                   const int32_t* sums, int64_t n_tokens, float* y, int64_t ldy, int n_threads) {
+                   const kernels::ActBlockInfo* info, int64_t n_tokens, float* y, int64_t ldy, int n_threads) {
     const kernels::PackedGemmFn gemm = ks.packed(w.type);
     const int64_t nb = w.cols / 32, groups = w.rows / 8;
     const size_t group_bytes = size_t(nb) * 8 * row_bytes(w.type, 32);  // 8 rows of nb blocks
-    constexpr int64_t kChunk = 64;  // tokens per call (bounded stack buffers)
+    constexpr int64_t kChunk = 64;  // tokens per call (bounded stack arrays)
 #pragma omp parallel for num_threads(n_threads) schedule(static) if (n_threads > 1 && groups > 1)
     for (int64_t g = 0; g < groups; ++g) {
         const void* group = static_cast<const std::byte*>(w.packed) + size_t(g) * group_bytes;
         const void* acts[kChunk];
-        const int32_t* act_sums[kChunk];
-        float out[kChunk * 8];
+        const kernels::ActBlockInfo* act_info[kChunk];
         for (int64_t t0 = 0; t0 < n_tokens; t0 += kChunk) {
             const int n = int(std::min(kChunk, n_tokens - t0));
             for (int c = 0; c < n; ++c) {
                 acts[c] = xq + size_t(t0 + c) * act_row;
-                act_sums[c] = sums + (t0 + c) * nb;
+                act_info[c] = info + (t0 + c) * nb;
             }
-            gemm(w.cols, group, acts, act_sums, n, out);
-            for (int c = 0; c < n; ++c)
-                for (int r = 0; r < 8; ++r) y[(t0 + c) * ldy + g * 8 + r] = out[c * 8 + r];
+            gemm(w.cols, group, acts, act_info, n, y + t0 * ldy + g * 8, ldy);
         }
     }
 }
@@ -46,12 +45,13 @@ void matmul(const kernels::KernelSet& ks, const WeightView& w, const float* x, i
         throw Error(std::string("matrix multiplication with ") + wt.name + " weights is not supported");
     const size_t act_row = row_bytes(wt.vec_dot_type, w.cols);
     const bool packed = w.packed != nullptr && ks.packed(w.type) != nullptr;
-    const size_t sums_bytes = packed ? size_t(n_tokens) * size_t(w.cols / 32) * sizeof(int32_t) : 0;
-    if (scratch.size() < act_row * size_t(n_tokens) + sums_bytes) scratch.resize(act_row * size_t(n_tokens) + sums_bytes);
+    const size_t info_bytes = packed ? size_t(n_tokens) * size_t(w.cols / 32) * sizeof(kernels::ActBlockInfo) : 0;
+    const size_t acts_bytes = (act_row * size_t(n_tokens) + 15) & ~size_t(15);
+    if (scratch.size() < acts_bytes + info_bytes) scratch.resize(acts_bytes + info_bytes);
     std::byte* xq = scratch.data();
     const int64_t cols = w.cols;
     if (packed) {
-        auto* sums = reinterpret_cast<int32_t*>(xq + act_row * size_t(n_tokens));
+        auto* info = reinterpret_cast<kernels::ActBlockInfo*>(xq + acts_bytes);
         const int64_t nb = cols / 32;
 #pragma omp parallel for num_threads(n_threads) schedule(static) if (n_threads > 1 && n_tokens > 1)
         for (int64_t t = 0; t < n_tokens; ++t) {
@@ -60,10 +60,10 @@ void matmul(const kernels::KernelSet& ks, const WeightView& w, const float* x, i
             for (int64_t b = 0; b < nb; ++b) {
                 int32_t s = 0;
                 for (int k = 0; k < 32; ++k) s += blocks[b].qs[k];
-                sums[t * nb + b] = s;
+                info[t * nb + b] = {kernels::fp16_to_fp32(blocks[b].d), s};
             }
         }
-        matmul_packed(ks, w, xq, act_row, sums, n_tokens, y, ldy, n_threads);
+        matmul_packed(ks, w, xq, act_row, info, n_tokens, y, ldy, n_threads);
         return;
     }
 
