@@ -34,6 +34,11 @@ using DotsF16OrderedFn = void (*)(int n, const uint16_t* q, const uint16_t* k, s
 using WeightedSumF16Fn = void (*)(float* acc, const float* p, int p_stride, float scale, const uint16_t* v,
                                   size_t v_stride, int count, int n);
 
+// The reference's tree over 64 lane rows of n floats (lanes[l * n + d]):
+// rows 0+32, 16+48, then 0+16, then halving 8, 4, 2, 1; out[d] = row 0.
+// Overwrites `lanes`.
+using ReduceLanes64Fn = void (*)(float* lanes, int n, float* out);
+
 struct KernelSet {
     static constexpr size_t kSlots = 36;  // type ids 0..35
 
@@ -42,6 +47,7 @@ struct KernelSet {
     DotF16OrderedFn dot_f16_ordered = nullptr;
     DotsF16OrderedFn dots_f16_ordered = nullptr;
     WeightedSumF16Fn weighted_sum_f16 = nullptr;
+    ReduceLanes64Fn reduce_lanes64 = nullptr;
 
     Isa isa = Isa::scalar;
     std::array<VecDotFn, kSlots> vec_dot{};

@@ -201,7 +201,7 @@ TEST_CASE("packed Q4_0/Q8_0 kernels equal their scalar twin exactly, and the unp
   }
 }
 
-TEST_CASE("attention helpers over F16 (axpy, ordered dots, weighted sums) are bit-identical to their scalar twins") {
+TEST_CASE("attention helpers over F16 (axpy, ordered dots, weighted sums, lane tree) are bit-identical to their scalar twins") {
     const kernels::KernelSet& ref = kernels::kernel_set(Isa::scalar);
     for (Isa isa : simd_isas()) {
         const kernels::KernelSet& ks = kernels::kernel_set(isa);
@@ -235,6 +235,11 @@ TEST_CASE("attention helpers over F16 (axpy, ordered dots, weighted sums) are bi
             ks.dots_f16_ordered(n, x16.data(), kv.data(), stride, rows, s1.data());
             ref.dots_f16_ordered(n, x16.data(), kv.data(), stride, rows, s2.data());
             CHECK(s1 == s2);
+            std::vector<float> lanes1 = random_floats(size_t(64 * n), 17u), lanes2 = lanes1;
+            std::vector<float> o1(static_cast<size_t>(n)), o2(static_cast<size_t>(n));
+            ks.reduce_lanes64(lanes1.data(), n, o1.data());
+            ref.reduce_lanes64(lanes2.data(), n, o2.data());
+            CHECK(o1 == o2);
             const auto probs = random_floats(size_t(rows), 15u);
             for (int count : {0, 1, 2, 5}) {
                 std::vector<float> w1 = random_floats(size_t(n), 16u), w2 = w1;

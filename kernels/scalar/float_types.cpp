@@ -71,6 +71,24 @@ float dot_f16_ordered(int n, const uint16_t* x, const uint16_t* y) {
     return float(sum);
 }
 
+// Row-wise tree shared by every ISA: `add(dst, src, n)` does dst[d] = src[d] + dst[d].
+template <class AddRows>
+void lane_tree(float* lanes, int n, AddRows add) {
+    auto row = [&](int l) { return lanes + size_t(l) * size_t(n); };
+    for (int l = 0; l < 16; ++l) add(row(l), row(32 + l), n);
+    for (int l = 0; l < 16; ++l) add(row(16 + l), row(48 + l), n);
+    for (int l = 0; l < 16; ++l) add(row(l), row(16 + l), n);
+    for (int w = 8; w >= 1; w /= 2)
+        for (int l = 0; l < w; ++l) add(row(l), row(l + w), n);
+}
+
+void reduce_lanes64(float* lanes, int n, float* out) {
+    lane_tree(lanes, n, [](float* dst, const float* src, int m) {
+        for (int d = 0; d < m; ++d) dst[d] = src[d] + dst[d];
+    });
+    for (int d = 0; d < n; ++d) out[d] = lanes[d];
+}
+
 void dots_f16_ordered(int n, const uint16_t* q, const uint16_t* k, size_t k_stride, int count, float* out) {
     for (int j = 0; j < count; ++j) out[j] = dot_f16_ordered(n, q, k + size_t(j) * k_stride);
 }

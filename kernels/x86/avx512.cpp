@@ -103,6 +103,23 @@ void dots_f16_ordered_512(int n, const uint16_t* q, const uint16_t* k, size_t k_
     }
 }
 
+// The lane tree with 16-float rows at a time (element-wise adds: same bits).
+void reduce_lanes64_512(float* lanes, int n, float* out) {
+    auto add = [n, lanes](int dst, int src) {
+        float* a = lanes + size_t(dst) * size_t(n);
+        const float* b = lanes + size_t(src) * size_t(n);
+        int d = 0;
+        for (; d + 16 <= n; d += 16) _mm512_storeu_ps(a + d, _mm512_add_ps(_mm512_loadu_ps(b + d), _mm512_loadu_ps(a + d)));
+        for (; d < n; ++d) a[d] = b[d] + a[d];
+    };
+    for (int l = 0; l < 16; ++l) add(l, 32 + l);
+    for (int l = 0; l < 16; ++l) add(16 + l, 48 + l);
+    for (int l = 0; l < 16; ++l) add(l, 16 + l);
+    for (int w = 8; w >= 1; w /= 2)
+        for (int l = 0; l < w; ++l) add(l, l + w);
+    std::memcpy(out, lanes, size_t(n) * sizeof(float));
+}
+
 // Head sizes 64 and 128 keep the lane's sums in registers across positions.
 template <int K>
 void weighted_sum_f16_regs(float* acc, const float* p, int p_stride, float scale, const uint16_t* v, size_t v_stride,
@@ -138,6 +155,7 @@ void fill_kernel_set(KernelSet& ks) {
     ks.axpy_f16 = axpy_f16_512;
     ks.dots_f16_ordered = dots_f16_ordered_512;
     ks.weighted_sum_f16 = weighted_sum_f16_512;
+    ks.reduce_lanes64 = reduce_lanes64_512;
     ks.set(lumen::TensorType::F32, dot_f32_512);
     ks.set(lumen::TensorType::F16, dot_f16_512);
 }

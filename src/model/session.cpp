@@ -92,6 +92,7 @@ struct SessionImpl {
             s.v_row.resize(size_t(c.head_dim));
             s.v_lanes.resize(size_t(c.head_dim) * 64);
             s.v_rest.resize(size_t(c.head_dim));
+            s.v_sum.resize(size_t(c.head_dim));
         }
     }
 

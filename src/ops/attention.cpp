@@ -57,7 +57,7 @@ void attend(const kernels::KernelSet& ks, const KvCache& cache, int layer, int k
     const auto* v0 = reinterpret_cast<const uint16_t*>(cache.v_row(layer, 0, kv_head));
     const size_t v_stride = cache.v_pos_stride() / sizeof(uint16_t);
     std::fill(s.v_rest.begin(), s.v_rest.end(), 0.0);
-    for (int l = 0; l < 64; ++l) {
+    for (int l = 0; lane_end > 0 && l < 64; ++l) {  // (no lanes at all below 64 kv positions)
         float* row = &s.v_lanes[size_t(l) * hd];
         std::fill(row, row + hd, 0.f);
         const int count = l < lane_end ? (lane_end - l + 63) / 64 : 0;
@@ -69,16 +69,9 @@ void attend(const kernels::KernelSet& ks, const KvCache& cache, int layer, int k
         const float p = kernels::fp16_to_fp32(kernels::fp32_to_fp16(s.scores[size_t(j)] * inv));
         ks.axpy_f16_f64(s.v_rest.data(), p, v0 + size_t(j) * v_stride, head_dim);
     }
-    float* lane = s.v_lanes.data();
-    auto add_rows = [&](int dst, int src) {
-        for (size_t d = 0; d < hd; ++d) lane[size_t(dst) * hd + d] = lane[size_t(src) * hd + d] + lane[size_t(dst) * hd + d];
-    };
-    for (int l = 0; l < 16; ++l) add_rows(l, 32 + l);
-    for (int l = 0; l < 16; ++l) add_rows(16 + l, 48 + l);
-    for (int l = 0; l < 16; ++l) add_rows(l, 16 + l);
-    for (int w = 8; w >= 1; w /= 2)
-        for (int l = 0; l < w; ++l) add_rows(l, l + w);
-    for (size_t d = 0; d < hd; ++d) out[d] = float(double(lane[d]) + s.v_rest[d]);
+    if (lane_end > 0) ks.reduce_lanes64(s.v_lanes.data(), head_dim, s.v_sum.data());
+    else std::fill(s.v_sum.begin(), s.v_sum.end(), 0.f);  // every lane is empty
+    for (size_t d = 0; d < hd; ++d) out[d] = float(double(s.v_sum[d]) + s.v_rest[d]);
 }
 
 }  // namespace lumen::ops

@@ -18,6 +18,7 @@ struct AttentionScratch {
     std::vector<float> v_row;        // [head_dim]
     std::vector<float> v_lanes;      // [64 x head_dim] partial sums (reference order)
     std::vector<double> v_rest;      // [head_dim]
+    std::vector<float> v_sum;        // [head_dim] the lanes' tree sum
 };
 
 // out[head_dim] = sum_j softmax(scale * q.k_j)_j * v_j over positions j < n_pos.
