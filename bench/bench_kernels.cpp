@@ -7,7 +7,7 @@
 //                                     (18 MB or less: stays in a large L3 cache)
 //   BM_MatVecStream/<isa>/<type>/N    the same shape, cycling through >= 1 GiB of
 //                                     such matrices so every byte comes from DRAM
-//   BM_MatVecStream/<isa>/<type>/packed/N   Q4_0, Q8_0 in the 8-row packed layout
+//   BM_MatVecStream/<isa>/<type>/packed/N   Q4_0, Q5_0, Q8_0 in the 8-row packed layout
 // Run: build/bench/lumen_bench_kernels [--benchmark_filter=MatVec]
 #include <benchmark/benchmark.h>
 
@@ -90,10 +90,9 @@ void BM_MatVecStream(benchmark::State& state, Isa isa, TensorType type, bool pac
     const int threads = int(state.range(0));
     const int64_t rows = 2048, cols = 8192;
     auto one = quantized(type, rows, cols);
-    if (pack) {  // the 8-row interleaved layout models use for Q4_0 / Q8_0
+    if (pack) {  // the 8-row interleaved layout models use (kernels::packer)
         std::vector<std::byte> p(one.size());
-        if (type == TensorType::Q4_0) kernels::pack_q4_0_x8(one.data(), p.data(), rows, cols);
-        else kernels::pack_q8_0_x8(one.data(), p.data(), rows, cols);
+        kernels::packer(type)(one.data(), p.data(), rows, cols);
         one = std::move(p);
     }
     const size_t count = std::max<size_t>(2, (size_t(1) << 30) / one.size() + 1);
@@ -132,7 +131,7 @@ const int kRegistered = [] {
                     benchmark::RegisterBenchmark(("BM_MatVecStream/" + suffix).c_str(), BM_MatVecStream, isa, t.type, false);
                 st->Arg(1)->UseRealTime()->Unit(benchmark::kMicrosecond)->MinTime(1.0);
                 if (cores > 1) st->Arg(cores);
-                if (t.type == TensorType::Q4_0 || t.type == TensorType::Q8_0) {
+                if (kernels::packer(t.type) != nullptr) {
                     auto* sp = benchmark::RegisterBenchmark(("BM_MatVecStream/" + suffix + "/packed").c_str(),
                                                             BM_MatVecStream, isa, t.type, true);
                     sp->Arg(1)->UseRealTime()->Unit(benchmark::kMicrosecond)->MinTime(1.0);

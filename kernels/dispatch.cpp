@@ -131,6 +131,7 @@ KernelSet scalar_set() {
     ks.weighted_sum_f16 = ref::weighted_sum_f16;
     ks.reduce_lanes64 = ref::reduce_lanes64;
     ks.packed_gemm[size_t(TensorType::Q4_0)] = ref::gemm_q4_0_x8;
+    ks.packed_gemm[size_t(TensorType::Q5_0)] = ref::gemm_q5_0_x8;
     ks.packed_gemm[size_t(TensorType::Q8_0)] = ref::gemm_q8_0_x8;
     return ks;
 }

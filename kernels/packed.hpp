@@ -8,6 +8,7 @@
 #include <cstdint>
 
 #include "blocks.hpp"
+#include "lumen/tensor_type.hpp"
 
 namespace lumen::kernels {
 
@@ -28,9 +29,24 @@ struct BlockQ8_0x8 {
 };
 static_assert(sizeof(BlockQ8_0x8) == 272);
 
-// Pack `rows` (a multiple of 8) rows of `cols` Q4_0 / Q8_0 weights.
+// 8 rows x 32 weights of Q5_0: qs as in BlockQ4_0x8 (the low 4 bits), and
+// qh[r] = row r's 32 fifth bits (bit j: weight j), as in BlockQ5_0.
+struct BlockQ5_0x8 {
+    uint16_t d[8];
+    uint32_t qh[8];
+    uint8_t qs[128];
+};
+static_assert(sizeof(BlockQ5_0x8) == 176);
+
+// Pack `rows` (a multiple of 8) rows of `cols` weights (same bytes in total).
 void pack_q4_0_x8(const void* src, void* dst, int64_t rows, int64_t cols);
+void pack_q5_0_x8(const void* src, void* dst, int64_t rows, int64_t cols);
 void pack_q8_0_x8(const void* src, void* dst, int64_t rows, int64_t cols);
+
+// The packer of a type with a packed layout, nullptr for the others: the one
+// place that says which types models pack at load time.
+using PackFn = void (*)(const void* src, void* dst, int64_t rows, int64_t cols);
+PackFn packer(TensorType type);
 
 // What the packed kernels need of each Q8_0 activation block besides its
 // values; computed once per token, not once per row group.
@@ -46,6 +62,8 @@ using PackedGemmFn = void (*)(int64_t cols, const void* packed_group, const void
 
 namespace ref {
 void gemm_q4_0_x8(int64_t cols, const void* packed_group, const void* const* acts, const ActBlockInfo* const* info,
+                  int n_act, float* out, int64_t ldo);
+void gemm_q5_0_x8(int64_t cols, const void* packed_group, const void* const* acts, const ActBlockInfo* const* info,
                   int n_act, float* out, int64_t ldo);
 void gemm_q8_0_x8(int64_t cols, const void* packed_group, const void* const* acts, const ActBlockInfo* const* info,
                   int n_act, float* out, int64_t ldo);

@@ -141,8 +141,8 @@ TEST_CASE("4-token dot kernels equal four single-token dots exactly") {
     }
 }
 
-TEST_CASE("packed Q4_0/Q8_0 kernels equal their scalar twin exactly, and the unpacked dot closely") {
-  for (TensorType type : {TensorType::Q4_0, TensorType::Q8_0}) {
+TEST_CASE("packed Q4_0/Q5_0/Q8_0 kernels equal their scalar twin exactly, and the unpacked dot closely") {
+  for (TensorType type : {TensorType::Q4_0, TensorType::Q5_0, TensorType::Q8_0}) {
     INFO(type_name(type));
     const int64_t rows = 16, cols = 1024, nb = cols / 32;
     const auto wf = random_floats(size_t(rows * cols), 21);
@@ -150,8 +150,7 @@ TEST_CASE("packed Q4_0/Q8_0 kernels equal their scalar twin exactly, and the unp
     for (int64_t r = 0; r < rows; ++r)
         type_traits(type).quantize(wf.data() + r * cols, w.data() + r * row_bytes(type, cols), cols);
     std::vector<std::byte> packed(w.size());
-    if (type == TensorType::Q4_0) kernels::pack_q4_0_x8(w.data(), packed.data(), rows, cols);
-    else kernels::pack_q8_0_x8(w.data(), packed.data(), rows, cols);
+    kernels::packer(type)(w.data(), packed.data(), rows, cols);
     const auto& ref = kernels::kernel_set(Isa::scalar);
     for (int n_act : {1, 3, 4, 9}) {
         std::vector<std::vector<std::byte>> acts;

@@ -37,6 +37,25 @@ void pack_q4_0_x8(const void* src, void* dst, int64_t rows, int64_t cols) {
 void pack_q8_0_x8(const void* src, void* dst, int64_t rows, int64_t cols) {
     pack_x8<BlockQ8_0, BlockQ8_0x8, 8>(src, dst, rows, cols);
 }
+void pack_q5_0_x8(const void* src, void* dst, int64_t rows, int64_t cols) {
+    pack_x8<BlockQ5_0, BlockQ5_0x8, 4>(src, dst, rows, cols);
+    // pack_x8 moved d and qs; the fifth bits go row by row.
+    const auto* in = static_cast<const BlockQ5_0*>(src);
+    auto* out = static_cast<BlockQ5_0x8*>(dst);
+    const int64_t nb = cols / QK;
+    for (int64_t g = 0; g < rows / 8; ++g)
+        for (int64_t b = 0; b < nb; ++b)
+            for (int r = 0; r < 8; ++r) std::memcpy(&out[g * nb + b].qh[r], in[(g * 8 + r) * nb + b].qh, 4);
+}
+
+PackFn packer(TensorType type) {
+    switch (type) {
+        case TensorType::Q4_0: return pack_q4_0_x8;
+        case TensorType::Q5_0: return pack_q5_0_x8;
+        case TensorType::Q8_0: return pack_q8_0_x8;
+        default: return nullptr;
+    }
+}
 
 namespace ref {
 
@@ -76,6 +95,23 @@ void gemm_q4_0_x8(int64_t cols, const void* packed_group, const void* const* act
                                              int32_t(byte >> 4) * y.qs[16 + 4 * k + e];
                                  }
                              return isum - 8 * act_sum;  // weights are stored as q = w + 8
+                         });
+}
+
+void gemm_q5_0_x8(int64_t cols, const void* packed_group, const void* const* acts, const ActBlockInfo* const* info,
+                  int n_act, float* out, int64_t ldo) {
+    gemm_x8<BlockQ5_0x8>(cols, packed_group, acts, info, n_act, out, ldo,
+                         [](const BlockQ5_0x8& w, const BlockQ8_0& y, int r, int32_t act_sum) {
+                             int32_t isum = 0;
+                             for (int k = 0; k < 4; ++k)
+                                 for (int e = 0; e < 4; ++e) {
+                                     const uint8_t byte = w.qs[32 * k + 4 * r + e];
+                                     const int lo = 4 * k + e, hi = 16 + 4 * k + e;
+                                     const int q_lo = (byte & 0xF) | int((w.qh[r] >> lo) & 1) << 4;
+                                     const int q_hi = (byte >> 4) | int((w.qh[r] >> hi) & 1) << 4;
+                                     isum += q_lo * y.qs[lo] + q_hi * y.qs[hi];
+                                 }
+                             return isum - 16 * act_sum;  // stored as q = w + 16
                          });
 }
 

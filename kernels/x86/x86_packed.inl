@@ -52,6 +52,65 @@ void gemm_q4_0_x8(int64_t cols, const void* packed, const void* const* acts, con
     for (; c < n_act; ++c) gemmc_q4_0_x8<1>(cols, packed, acts + c, info + c, out + c * ldo, ldo);
 }
 
+// Q5_0: the Q4_0 nibbles plus each weight's fifth bit from the rows' qh words.
+// For chunk k the bits of the low-nibble weights (4k..4k+3) sit in byte k/2 of
+// each row's word, those of the high-nibble weights (20+..) in byte 2 + k/2:
+// that byte is spread over the row's 4 lanes, and lane e tests its own bit.
+inline __m256i q5_fifth_bits(__m256i qh, int k, bool high) {
+    const int byte = (high ? 2 : 0) + k / 2;
+    const __m256i spread = _mm256_shuffle_epi8(
+        qh, _mm256_setr_epi32(0x01010101 * byte, 0x01010101 * (4 + byte), 0x01010101 * (8 + byte),
+                              0x01010101 * (12 + byte), 0x01010101 * byte, 0x01010101 * (4 + byte),
+                              0x01010101 * (8 + byte), 0x01010101 * (12 + byte)));
+    const int s = 4 * (k % 2);
+    const __m256i bit = _mm256_set1_epi32(int((1u << s) | (2u << s) << 8 | (4u << s) << 16 | (8u << s) << 24));
+    return _mm256_and_si256(_mm256_cmpeq_epi8(_mm256_and_si256(spread, bit), bit), _mm256_set1_epi8(0x10));
+}
+
+template <int C>
+void gemmc_q5_0_x8(int64_t cols, const void* packed, const void* const* acts, const ActBlockInfo* const* info,
+                   float* out, int64_t ldo) {
+    const auto* w = static_cast<const BlockQ5_0x8*>(packed);
+    const BlockQ8_0* y[C];
+    activation_blocks(acts, y);
+    const __m256i mask = _mm256_set1_epi8(0x0F);
+    __m256 acc[C];
+    zero(acc);
+    const int64_t nb = cols / QK;
+    for (int64_t b = 0; b < nb; ++b) {
+        prefetch_ahead(w, size_t(b) * sizeof(BlockQ5_0x8));
+        const __m256i qh = load32(w[b].qh);
+        __m256i lo[4], hi[4];
+        for (int k = 0; k < 4; ++k) {
+            const __m256i q = load32(w[b].qs + 32 * k);
+            lo[k] = _mm256_or_si256(_mm256_and_si256(q, mask), q5_fifth_bits(qh, k, false));
+            hi[k] = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(q, 4), mask), q5_fifth_bits(qh, k, true));
+        }
+        const __m256 dw = _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(w[b].d)));
+        for (int c = 0; c < C; ++c) {
+            const int8_t* a = y[c][b].qs;
+            __m256i s_lo = _mm256_setzero_si256(), s_hi = _mm256_setzero_si256();
+            for (int k = 0; k < 4; ++k) {
+                s_lo = dot_u8s8_acc(s_lo, lo[k], bcast4(a + 4 * k));
+                s_hi = dot_u8s8_acc(s_hi, hi[k], bcast4(a + 16 + 4 * k));
+            }
+            // Stored q = w + 16: the 16 * sum(a) comes off in integers.
+            const __m256i offset = _mm256_slli_epi32(_mm256_set1_epi32(info[c][b].sum), 4);
+            const __m256i isum = _mm256_sub_epi32(_mm256_add_epi32(s_lo, s_hi), offset);
+            const __m256 scale = _mm256_mul_ps(dw, _mm256_broadcast_ss(&info[c][b].d));
+            acc[c] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(isum), scale, acc[c]);
+        }
+    }
+    for (int c = 0; c < C; ++c) _mm256_storeu_ps(out + c * ldo, acc[c]);
+}
+
+void gemm_q5_0_x8(int64_t cols, const void* packed, const void* const* acts, const ActBlockInfo* const* info,
+                  int n_act, float* out, int64_t ldo) {
+    int c = 0;
+    for (; c + 4 <= n_act; c += 4) gemmc_q5_0_x8<4>(cols, packed, acts + c, info + c, out + c * ldo, ldo);
+    for (; c < n_act; ++c) gemmc_q5_0_x8<1>(cols, packed, acts + c, info + c, out + c * ldo, ldo);
+}
+
 // Q8_0: signed weights; each chunk keeps |w| and the broadcast activation takes
 // the weights' signs, so unsigned x signed products stay exact. Each row's
 // block sum is completed in integers and scaled once per block (the reference

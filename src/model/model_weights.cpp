@@ -111,12 +111,11 @@ void pack_weights(ModelWeights& w) {
         for (auto* v : {&l.wq, &l.wk, &l.wv, &l.wo, &l.ffn_gate, &l.ffn_up, &l.ffn_down}) views.push_back(v);
     const bool tied = w.output.data == w.token_embd.data;
     for (ops::WeightView* v : views) {
-        const bool q4 = v->type == TensorType::Q4_0, q8 = v->type == TensorType::Q8_0;
-        if (!(q4 || q8) || v->rows % 8 != 0 || v->packed != nullptr) continue;
+        const kernels::PackFn pack = kernels::packer(v->type);
+        if (pack == nullptr || v->rows % 8 != 0 || v->packed != nullptr) continue;
         const size_t bytes = v->row_bytes * size_t(v->rows);
         auto buf = std::make_unique<std::byte[]>(bytes);
-        if (q4) kernels::pack_q4_0_x8(v->data, buf.get(), v->rows, v->cols);
-        else kernels::pack_q8_0_x8(v->data, buf.get(), v->rows, v->cols);
+        pack(v->data, buf.get(), v->rows, v->cols);
         v->packed = buf.get();
         w.packed_storage.push_back(std::move(buf));
         // The embedding table is still read row by row through the original.
