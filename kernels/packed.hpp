@@ -41,6 +41,7 @@ static_assert(sizeof(BlockQ5_0x8) == 176);
 // Pack `rows` (a multiple of 8) rows of `cols` weights (same bytes in total).
 void pack_q4_0_x8(const void* src, void* dst, int64_t rows, int64_t cols);
 void pack_q5_0_x8(const void* src, void* dst, int64_t rows, int64_t cols);
+void pack_iq4_nl_x8(const void* src, void* dst, int64_t rows, int64_t cols);  // into BlockQ4_0x8 (same bytes)
 void pack_q8_0_x8(const void* src, void* dst, int64_t rows, int64_t cols);
 
 // The packer of a type with a packed layout, nullptr for the others: the one
@@ -65,6 +66,8 @@ void gemm_q4_0_x8(int64_t cols, const void* packed_group, const void* const* act
                   int n_act, float* out, int64_t ldo);
 void gemm_q5_0_x8(int64_t cols, const void* packed_group, const void* const* acts, const ActBlockInfo* const* info,
                   int n_act, float* out, int64_t ldo);
+void gemm_iq4_nl_x8(int64_t cols, const void* packed_group, const void* const* acts, const ActBlockInfo* const* info,
+                    int n_act, float* out, int64_t ldo);
 void gemm_q8_0_x8(int64_t cols, const void* packed_group, const void* const* acts, const ActBlockInfo* const* info,
                   int n_act, float* out, int64_t ldo);
 }  // namespace ref

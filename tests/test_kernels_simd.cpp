@@ -141,8 +141,8 @@ TEST_CASE("4-token dot kernels equal four single-token dots exactly") {
     }
 }
 
-TEST_CASE("packed Q4_0/Q5_0/Q8_0 kernels equal their scalar twin exactly, and the unpacked dot closely") {
-  for (TensorType type : {TensorType::Q4_0, TensorType::Q5_0, TensorType::Q8_0}) {
+TEST_CASE("packed Q4_0/Q5_0/IQ4_NL/Q8_0 kernels equal their scalar twin exactly, and the unpacked dot closely") {
+  for (TensorType type : {TensorType::Q4_0, TensorType::Q5_0, TensorType::IQ4_NL, TensorType::Q8_0}) {
     INFO(type_name(type));
     const int64_t rows = 16, cols = 1024, nb = cols / 32;
     const auto wf = random_floats(size_t(rows * cols), 21);

@@ -48,9 +48,14 @@ void pack_q5_0_x8(const void* src, void* dst, int64_t rows, int64_t cols) {
             for (int r = 0; r < 8; ++r) std::memcpy(&out[g * nb + b].qh[r], in[(g * 8 + r) * nb + b].qh, 4);
 }
 
+void pack_iq4_nl_x8(const void* src, void* dst, int64_t rows, int64_t cols) {
+    pack_x8<BlockIQ4_NL, BlockQ4_0x8, 4>(src, dst, rows, cols);
+}
+
 PackFn packer(TensorType type) {
     switch (type) {
         case TensorType::Q4_0: return pack_q4_0_x8;
+        case TensorType::IQ4_NL: return pack_iq4_nl_x8;
         case TensorType::Q5_0: return pack_q5_0_x8;
         case TensorType::Q8_0: return pack_q8_0_x8;
         default: return nullptr;
@@ -112,6 +117,21 @@ void gemm_q5_0_x8(int64_t cols, const void* packed_group, const void* const* act
                                      isum += q_lo * y.qs[lo] + q_hi * y.qs[hi];
                                  }
                              return isum - 16 * act_sum;  // stored as q = w + 16
+                         });
+}
+
+void gemm_iq4_nl_x8(int64_t cols, const void* packed_group, const void* const* acts, const ActBlockInfo* const* info,
+                    int n_act, float* out, int64_t ldo) {
+    gemm_x8<BlockQ4_0x8>(cols, packed_group, acts, info, n_act, out, ldo,
+                         [](const BlockQ4_0x8& w, const BlockQ8_0& y, int r, int32_t) {
+                             int32_t isum = 0;
+                             for (int k = 0; k < 4; ++k)
+                                 for (int e = 0; e < 4; ++e) {
+                                     const uint8_t byte = w.qs[32 * k + 4 * r + e];
+                                     isum += int32_t(kIQ4NL[byte & 0xF]) * y.qs[4 * k + e] +
+                                             int32_t(kIQ4NL[byte >> 4]) * y.qs[16 + 4 * k + e];
+                                 }
+                             return isum;
                          });
 }
 

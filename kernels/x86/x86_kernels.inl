@@ -239,6 +239,7 @@ void fill_common(KernelSet& ks) {
     ks.weighted_sum_f16 = weighted_sum_f16;
     ks.packed_gemm[size_t(T::Q4_0)] = gemm_q4_0_x8;
     ks.packed_gemm[size_t(T::Q5_0)] = gemm_q5_0_x8;
+    ks.packed_gemm[size_t(T::IQ4_NL)] = gemm_iq4_nl_x8;
     ks.packed_gemm[size_t(T::Q8_0)] = gemm_q8_0_x8;
     ks.set(T::F32, dot_f32);
     ks.set(T::F16, dot_f16);

@@ -111,6 +111,51 @@ void gemm_q5_0_x8(int64_t cols, const void* packed, const void* const* acts, con
     for (; c < n_act; ++c) gemmc_q5_0_x8<1>(cols, packed, acts + c, info + c, out + c * ldo, ldo);
 }
 
+// IQ4_NL: Q4_0's layout, the nibbles looked up in the 16 levels (signed, so
+// the sign trick of the Q8_0 kernel below applies).
+template <int C>
+void gemmc_iq4_nl_x8(int64_t cols, const void* packed, const void* const* acts, const ActBlockInfo* const* info,
+                     float* out, int64_t ldo) {
+    const auto* w = static_cast<const BlockQ4_0x8*>(packed);
+    const BlockQ8_0* y[C];
+    activation_blocks(acts, y);
+    const __m256i mask = _mm256_set1_epi8(0x0F);
+    const __m256i levels = _mm256_broadcastsi128_si256(_mm_loadu_si128(reinterpret_cast<const __m128i*>(kIQ4NL)));
+    __m256 acc[C];
+    zero(acc);
+    const int64_t nb = cols / QK;
+    for (int64_t b = 0; b < nb; ++b) {
+        prefetch_ahead(w, size_t(b) * sizeof(BlockQ4_0x8));
+        __m256i wk[8], aw[8];  // chunk k: low nibbles (weights 4k..), chunk 4 + k: high (16 + 4k..)
+        for (int k = 0; k < 4; ++k) {
+            const __m256i q = load32(w[b].qs + 32 * k);
+            wk[k] = _mm256_shuffle_epi8(levels, _mm256_and_si256(q, mask));
+            wk[4 + k] = _mm256_shuffle_epi8(levels, _mm256_and_si256(_mm256_srli_epi16(q, 4), mask));
+        }
+        for (int k = 0; k < 8; ++k) aw[k] = _mm256_sign_epi8(wk[k], wk[k]);
+        const __m256 dw = _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(w[b].d)));
+        for (int c = 0; c < C; ++c) {
+            const int8_t* a = y[c][b].qs;
+            __m256i s_lo = _mm256_setzero_si256(), s_hi = _mm256_setzero_si256();
+            for (int k = 0; k < 4; ++k) {
+                s_lo = dot_u8s8_acc(s_lo, aw[k], _mm256_sign_epi8(bcast4(a + 4 * k), wk[k]));
+                s_hi = dot_u8s8_acc(s_hi, aw[4 + k], _mm256_sign_epi8(bcast4(a + 16 + 4 * k), wk[4 + k]));
+            }
+            const __m256i isum = _mm256_add_epi32(s_lo, s_hi);
+            const __m256 scale = _mm256_mul_ps(dw, _mm256_broadcast_ss(&info[c][b].d));
+            acc[c] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(isum), scale, acc[c]);
+        }
+    }
+    for (int c = 0; c < C; ++c) _mm256_storeu_ps(out + c * ldo, acc[c]);
+}
+
+void gemm_iq4_nl_x8(int64_t cols, const void* packed, const void* const* acts, const ActBlockInfo* const* info,
+                    int n_act, float* out, int64_t ldo) {
+    int c = 0;
+    for (; c + 4 <= n_act; c += 4) gemmc_iq4_nl_x8<4>(cols, packed, acts + c, info + c, out + c * ldo, ldo);
+    for (; c < n_act; ++c) gemmc_iq4_nl_x8<1>(cols, packed, acts + c, info + c, out + c * ldo, ldo);
+}
+
 // Q8_0: signed weights; each chunk keeps |w| and the broadcast activation takes
 // the weights' signs, so unsigned x signed products stay exact. Each row's
 // block sum is completed in integers and scaled once per block (the reference
