@@ -18,6 +18,9 @@ inline __m256i dot_u8s8(__m256i w, __m256i a) {
     return _mm256_madd_epi16(_mm256_maddubs_epi16(w, a), _mm256_set1_epi16(1));
 }
 
+// maddubs saturates its int16 pair sums: the unsigned side must stay below 128.
+constexpr bool kDotTakesFullBytes = false;
+
 inline __m256i dot_u8s8_acc(__m256i acc, __m256i w, __m256i a) { return _mm256_add_epi32(acc, dot_u8s8(w, a)); }
 inline __m256i madd_acc(__m256i acc, __m256i p, __m256i s) { return _mm256_add_epi32(acc, _mm256_madd_epi16(p, s)); }
 

@@ -6,6 +6,7 @@
 //   __m256i dot_u8s8_acc(__m256i acc, __m256i w, __m256i a) -> acc + dot_u8s8(w, a)
 //   __m256i madd_acc(__m256i acc, __m256i p, __m256i s)
 //     -> acc + the int16 products p * s, adjacent pairs summed to int32
+//   constexpr bool kDotTakesFullBytes: whether dot_u8s8 is exact for w up to 255
 //
 // AVX2 builds them from maddubs/madd, AVX-512 VNNI from vpdpbusd/vpdpwssd. Everything
 // here lives in the including file's own namespace (one copy per ISA), so no

@@ -126,22 +126,34 @@ void gemmc_iq4_nl_x8(int64_t cols, const void* packed, const void* const* acts, 
     const int64_t nb = cols / QK;
     for (int64_t b = 0; b < nb; ++b) {
         prefetch_ahead(w, size_t(b) * sizeof(BlockQ4_0x8));
-        __m256i wk[8], aw[8];  // chunk k: low nibbles (weights 4k..), chunk 4 + k: high (16 + 4k..)
+        // Chunk k: low nibbles (weights 4k..), chunk 4 + k: high (16 + 4k..). Where the
+        // dot takes full bytes, levels + 128 are unsigned and 128 * sum(a) comes off
+        // afterwards; otherwise |level| with the signs moved onto the activations.
+        __m256i wk[8], aw[8];
+        const __m256i table = kDotTakesFullBytes ? _mm256_add_epi8(levels, _mm256_set1_epi8(char(0x80))) : levels;
         for (int k = 0; k < 4; ++k) {
             const __m256i q = load32(w[b].qs + 32 * k);
-            wk[k] = _mm256_shuffle_epi8(levels, _mm256_and_si256(q, mask));
-            wk[4 + k] = _mm256_shuffle_epi8(levels, _mm256_and_si256(_mm256_srli_epi16(q, 4), mask));
+            wk[k] = _mm256_shuffle_epi8(table, _mm256_and_si256(q, mask));
+            wk[4 + k] = _mm256_shuffle_epi8(table, _mm256_and_si256(_mm256_srli_epi16(q, 4), mask));
         }
-        for (int k = 0; k < 8; ++k) aw[k] = _mm256_sign_epi8(wk[k], wk[k]);
+        if constexpr (!kDotTakesFullBytes)
+            for (int k = 0; k < 8; ++k) aw[k] = _mm256_sign_epi8(wk[k], wk[k]);
         const __m256 dw = _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(w[b].d)));
         for (int c = 0; c < C; ++c) {
             const int8_t* a = y[c][b].qs;
             __m256i s_lo = _mm256_setzero_si256(), s_hi = _mm256_setzero_si256();
             for (int k = 0; k < 4; ++k) {
-                s_lo = dot_u8s8_acc(s_lo, aw[k], _mm256_sign_epi8(bcast4(a + 4 * k), wk[k]));
-                s_hi = dot_u8s8_acc(s_hi, aw[4 + k], _mm256_sign_epi8(bcast4(a + 16 + 4 * k), wk[4 + k]));
+                if constexpr (kDotTakesFullBytes) {
+                    s_lo = dot_u8s8_acc(s_lo, wk[k], bcast4(a + 4 * k));
+                    s_hi = dot_u8s8_acc(s_hi, wk[4 + k], bcast4(a + 16 + 4 * k));
+                } else {
+                    s_lo = dot_u8s8_acc(s_lo, aw[k], _mm256_sign_epi8(bcast4(a + 4 * k), wk[k]));
+                    s_hi = dot_u8s8_acc(s_hi, aw[4 + k], _mm256_sign_epi8(bcast4(a + 16 + 4 * k), wk[4 + k]));
+                }
             }
-            const __m256i isum = _mm256_add_epi32(s_lo, s_hi);
+            __m256i isum = _mm256_add_epi32(s_lo, s_hi);
+            if constexpr (kDotTakesFullBytes)
+                isum = _mm256_sub_epi32(isum, _mm256_slli_epi32(_mm256_set1_epi32(info[c][b].sum), 7));
             const __m256 scale = _mm256_mul_ps(dw, _mm256_broadcast_ss(&info[c][b].d));
             acc[c] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(isum), scale, acc[c]);
         }
@@ -156,8 +168,9 @@ void gemm_iq4_nl_x8(int64_t cols, const void* packed, const void* const* acts, c
     for (; c < n_act; ++c) gemmc_iq4_nl_x8<1>(cols, packed, acts + c, info + c, out + c * ldo, ldo);
 }
 
-// Q8_0: signed weights; each chunk keeps |w| and the broadcast activation takes
-// the weights' signs, so unsigned x signed products stay exact. Each row's
+// Q8_0: signed weights; with VNNI biased by 128 (unsigned, 128 * sum(a) taken
+// off), with AVX2 |w| and the weights' signs on the broadcast activation, so
+// unsigned x signed products stay exact either way. Each row's
 // block sum is completed in integers and scaled once per block (the reference
 // instead keeps 8 float lanes per row; see docs/accuracy.md).
 template <int C>
@@ -171,20 +184,29 @@ void gemmc_q8_0_x8(int64_t cols, const void* packed, const void* const* acts, co
     const int64_t nb = cols / QK;
     for (int64_t b = 0; b < nb; ++b) {
         prefetch_ahead(w, size_t(b) * sizeof(BlockQ8_0x8));
+        // As for IQ4_NL: biased by 128 where the dot takes full bytes, else signs moved.
         __m256i wk[8], aw[8];
         for (int k = 0; k < 8; ++k) {
             wk[k] = load32(w[b].qs + 32 * k);
-            aw[k] = _mm256_sign_epi8(wk[k], wk[k]);
+            aw[k] = kDotTakesFullBytes ? _mm256_xor_si256(wk[k], _mm256_set1_epi8(char(0x80)))
+                                       : _mm256_sign_epi8(wk[k], wk[k]);
         }
         const __m256 dw = _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(w[b].d)));
         for (int c = 0; c < C; ++c) {
             const int8_t* a = y[c][b].qs;
             __m256i s0 = _mm256_setzero_si256(), s1 = _mm256_setzero_si256();
             for (int k = 0; k < 8; k += 2) {
-                s0 = dot_u8s8_acc(s0, aw[k], _mm256_sign_epi8(bcast4(a + 4 * k), wk[k]));
-                s1 = dot_u8s8_acc(s1, aw[k + 1], _mm256_sign_epi8(bcast4(a + 4 * k + 4), wk[k + 1]));
+                if constexpr (kDotTakesFullBytes) {
+                    s0 = dot_u8s8_acc(s0, aw[k], bcast4(a + 4 * k));
+                    s1 = dot_u8s8_acc(s1, aw[k + 1], bcast4(a + 4 * k + 4));
+                } else {
+                    s0 = dot_u8s8_acc(s0, aw[k], _mm256_sign_epi8(bcast4(a + 4 * k), wk[k]));
+                    s1 = dot_u8s8_acc(s1, aw[k + 1], _mm256_sign_epi8(bcast4(a + 4 * k + 4), wk[k + 1]));
+                }
             }
-            const __m256i isum = _mm256_add_epi32(s0, s1);
+            __m256i isum = _mm256_add_epi32(s0, s1);
+            if constexpr (kDotTakesFullBytes)
+                isum = _mm256_sub_epi32(isum, _mm256_slli_epi32(_mm256_set1_epi32(info[c][b].sum), 7));
             const __m256 scale = _mm256_mul_ps(dw, _mm256_broadcast_ss(&info[c][b].d));
             acc[c] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(isum), scale, acc[c]);
         }
