@@ -46,3 +46,21 @@ TEST_CASE("forward pass matches the reference logits goldens") {
         }
     }
 }
+
+// The same bars with the AVX2 kernels (what a machine without AVX-512 runs):
+// the F32/F16 dots follow the reference's AVX-512 summation order there too.
+TEST_CASE("forward pass matches the reference logits goldens with the AVX2 kernels") {
+    if (!isa_supported(Isa::avx2)) {
+        WARN("this CPU has no AVX2: nothing to compare");
+        return;
+    }
+    for (const Case& c : kCases) {
+        DYNAMIC_SECTION(c.file) {
+            const GoldenLogits g = load_golden(c.file);
+            const auto model = Model::load(g.model_file());
+            Session s(model, {.n_ctx = 512, .n_threads = 1, .isa = Isa::avx2});
+            REQUIRE(s.isa() == Isa::avx2);
+            compare_golden(g, run_golden(s, g, g.greedy.size()), c.tol);
+        }
+    }
+}

@@ -1,5 +1,5 @@
-// Packing Q4_0 rows into the 8-row interleaved layout, and the scalar twin of
-// the packed matrix kernels: per row, per block, the exact integer sum, then
+// Packing rows into the 8-row interleaved layouts, and the scalar twins of the
+// packed matrix kernels: per row, per block, the exact integer sum, then
 // acc = fma(float(isum), d_w * d_a, acc) — the order the SIMD kernels use.
 #include <cmath>
 #include <cstring>
@@ -67,10 +67,11 @@ namespace ref {
 namespace {
 
 // The shared loop of the packed kernels: per activation, per row, per block the
-// exact integer sum (`block_sum`), then acc = fma(isum, d_w * d_a, acc).
-template <class Packed, class BlockSum>
+// exact integer sum of weight x activation (`weight(w, r, j)`: the value of
+// weight j of row r), then acc = fma(isum, d_w * d_a, acc).
+template <class Packed, class Weight>
 void gemm_x8(int64_t cols, const void* packed_group, const void* const* acts, const ActBlockInfo* const* info,
-             int n_act, float* out, int64_t ldo, BlockSum block_sum) {
+             int n_act, float* out, int64_t ldo, Weight weight) {
     const auto* w = static_cast<const Packed*>(packed_group);
     const int64_t nb = cols / QK;
     for (int c = 0; c < n_act; ++c) {
@@ -78,7 +79,8 @@ void gemm_x8(int64_t cols, const void* packed_group, const void* const* acts, co
         for (int r = 0; r < 8; ++r) {
             float acc = 0.f;
             for (int64_t b = 0; b < nb; ++b) {
-                const int32_t isum = block_sum(w[b], y[b], r, info[c][b].sum);
+                int32_t isum = 0;
+                for (int j = 0; j < QK; ++j) isum += weight(w[b], r, j) * y[b].qs[j];
                 acc = std::fma(float(isum), fp16_to_fp32(w[b].d[r]) * info[c][b].d, acc);
             }
             out[c * ldo + r] = acc;
@@ -86,64 +88,39 @@ void gemm_x8(int64_t cols, const void* packed_group, const void* const* acts, co
     }
 }
 
+// Nibble j (0..31) of row r in the 4-chunk layout: weights 0..15 are the low
+// nibbles of bytes 4k..4k+3 of chunk k, weights 16..31 their high nibbles.
+inline int nibble(const uint8_t* qs, int r, int j) {
+    const int i = j % 16;
+    const uint8_t byte = qs[32 * (i / 4) + 4 * r + i % 4];
+    return j < 16 ? (byte & 0xF) : (byte >> 4);
+}
+
 }  // namespace
 
 void gemm_q4_0_x8(int64_t cols, const void* packed_group, const void* const* acts, const ActBlockInfo* const* info,
                   int n_act, float* out, int64_t ldo) {
     gemm_x8<BlockQ4_0x8>(cols, packed_group, acts, info, n_act, out, ldo,
-                         [](const BlockQ4_0x8& w, const BlockQ8_0& y, int r, int32_t act_sum) {
-                             int32_t isum = 0;
-                             for (int k = 0; k < 4; ++k)
-                                 for (int e = 0; e < 4; ++e) {
-                                     const uint8_t byte = w.qs[32 * k + 4 * r + e];
-                                     isum += int32_t(byte & 0xF) * y.qs[4 * k + e] +
-                                             int32_t(byte >> 4) * y.qs[16 + 4 * k + e];
-                                 }
-                             return isum - 8 * act_sum;  // weights are stored as q = w + 8
-                         });
+                         [](const BlockQ4_0x8& w, int r, int j) { return nibble(w.qs, r, j) - 8; });
 }
 
 void gemm_q5_0_x8(int64_t cols, const void* packed_group, const void* const* acts, const ActBlockInfo* const* info,
                   int n_act, float* out, int64_t ldo) {
-    gemm_x8<BlockQ5_0x8>(cols, packed_group, acts, info, n_act, out, ldo,
-                         [](const BlockQ5_0x8& w, const BlockQ8_0& y, int r, int32_t act_sum) {
-                             int32_t isum = 0;
-                             for (int k = 0; k < 4; ++k)
-                                 for (int e = 0; e < 4; ++e) {
-                                     const uint8_t byte = w.qs[32 * k + 4 * r + e];
-                                     const int lo = 4 * k + e, hi = 16 + 4 * k + e;
-                                     const int q_lo = (byte & 0xF) | int((w.qh[r] >> lo) & 1) << 4;
-                                     const int q_hi = (byte >> 4) | int((w.qh[r] >> hi) & 1) << 4;
-                                     isum += q_lo * y.qs[lo] + q_hi * y.qs[hi];
-                                 }
-                             return isum - 16 * act_sum;  // stored as q = w + 16
-                         });
+    gemm_x8<BlockQ5_0x8>(cols, packed_group, acts, info, n_act, out, ldo, [](const BlockQ5_0x8& w, int r, int j) {
+        return (nibble(w.qs, r, j) | int((w.qh[r] >> j) & 1) << 4) - 16;
+    });
 }
 
 void gemm_iq4_nl_x8(int64_t cols, const void* packed_group, const void* const* acts, const ActBlockInfo* const* info,
                     int n_act, float* out, int64_t ldo) {
     gemm_x8<BlockQ4_0x8>(cols, packed_group, acts, info, n_act, out, ldo,
-                         [](const BlockQ4_0x8& w, const BlockQ8_0& y, int r, int32_t) {
-                             int32_t isum = 0;
-                             for (int k = 0; k < 4; ++k)
-                                 for (int e = 0; e < 4; ++e) {
-                                     const uint8_t byte = w.qs[32 * k + 4 * r + e];
-                                     isum += int32_t(kIQ4NL[byte & 0xF]) * y.qs[4 * k + e] +
-                                             int32_t(kIQ4NL[byte >> 4]) * y.qs[16 + 4 * k + e];
-                                 }
-                             return isum;
-                         });
+                         [](const BlockQ4_0x8& w, int r, int j) { return int(kIQ4NL[nibble(w.qs, r, j)]); });
 }
 
 void gemm_q8_0_x8(int64_t cols, const void* packed_group, const void* const* acts, const ActBlockInfo* const* info,
                   int n_act, float* out, int64_t ldo) {
     gemm_x8<BlockQ8_0x8>(cols, packed_group, acts, info, n_act, out, ldo,
-                         [](const BlockQ8_0x8& w, const BlockQ8_0& y, int r, int32_t) {
-                             int32_t isum = 0;
-                             for (int k = 0; k < 8; ++k)
-                                 for (int e = 0; e < 4; ++e) isum += int32_t(w.qs[32 * k + 4 * r + e]) * y.qs[4 * k + e];
-                             return isum;
-                         });
+                         [](const BlockQ8_0x8& w, int r, int j) { return int(w.qs[32 * (j / 4) + 4 * r + j % 4]); });
 }
 
 }  // namespace ref

@@ -64,37 +64,59 @@ inline __m256i crumbs(__m256i v, int run) {
 }
 
 // ---- float types ---------------------------------------------------------------
+// F32 and F16 dot products in the summation order of the reference's AVX-512
+// build (whose outputs the goldens are): 4 accumulators of 16 lanes over
+// chunks of 64 (fused multiply-add), added 0+2, 1+3, 0+1, then the 16 lanes
+// halved down to one; the tail past the last whole chunk added in double.
+// A 16-lane accumulator is two 8-lane halves here, so an AVX2 machine gets
+// the same bits as an AVX-512 one (avx512.cpp has the 512-bit twin).
+// Returns the sum over the whole chunks; callers add the tail to it in double.
+template <class Load8>
+float dot_in_reference_order(int64_t n, Load8 load) {
+    __m256 lo[4], hi[4];
+    for (int j = 0; j < 4; ++j) lo[j] = hi[j] = _mm256_setzero_ps();
+    const int64_t np = n & ~int64_t(63);
+    for (int64_t i = 0; i < np; i += 64)
+        for (int j = 0; j < 4; ++j) {
+            __m256 w, a;
+            load(i + 16 * j, w, a);
+            lo[j] = _mm256_fmadd_ps(w, a, lo[j]);
+            load(i + 16 * j + 8, w, a);
+            hi[j] = _mm256_fmadd_ps(w, a, hi[j]);
+        }
+    const __m256 l02 = _mm256_add_ps(lo[0], lo[2]), h02 = _mm256_add_ps(hi[0], hi[2]);
+    const __m256 l13 = _mm256_add_ps(lo[1], lo[3]), h13 = _mm256_add_ps(hi[1], hi[3]);
+    const __m256 l = _mm256_add_ps(l02, l13), h = _mm256_add_ps(h02, h13);
+    const __m256 half8 = _mm256_add_ps(h, l);  // 16 -> 8 lanes
+    const __m128 q = _mm_add_ps(_mm256_extractf128_ps(half8, 1), _mm256_castps256_ps128(half8));
+    const __m128 p = _mm_add_ps(_mm_shuffle_ps(q, q, _MM_SHUFFLE(1, 0, 3, 2)), q);
+    return _mm_cvtss_f32(_mm_add_ss(_mm_shuffle_ps(p, p, _MM_SHUFFLE(0, 0, 0, 1)), p));
+}
+
 float dot_f32(int64_t n, const void* wv, const void* av) {
     const float* w = static_cast<const float*>(wv);
     const float* a = static_cast<const float*>(av);
-    __m256 acc0 = _mm256_setzero_ps(), acc1 = _mm256_setzero_ps();
-    int64_t i = 0;
-    for (; i + 16 <= n; i += 16) {
-        acc0 = _mm256_fmadd_ps(_mm256_loadu_ps(w + i), _mm256_loadu_ps(a + i), acc0);
-        acc1 = _mm256_fmadd_ps(_mm256_loadu_ps(w + i + 8), _mm256_loadu_ps(a + i + 8), acc1);
-    }
-    float sum = hsum(_mm256_add_ps(acc0, acc1));
-    for (; i < n; ++i) sum += w[i] * a[i];
-    return sum;
+    double sum = dot_in_reference_order(n, [w, a](int64_t i, __m256& x, __m256& y) {
+        x = _mm256_loadu_ps(w + i);
+        y = _mm256_loadu_ps(a + i);
+    });
+    for (int64_t i = n & ~int64_t(63); i < n; ++i) sum += double(w[i] * a[i]);
+    return float(sum);
 }
 
 float dot_f16(int64_t n, const void* wv, const void* av) {
     const uint16_t* w = static_cast<const uint16_t*>(wv);
     const uint16_t* a = static_cast<const uint16_t*>(av);
-    __m256 acc0 = _mm256_setzero_ps(), acc1 = _mm256_setzero_ps();
-    int64_t i = 0;
-    for (; i + 16 <= n; i += 16) {
-        const __m256 w0 = _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(w + i)));
-        const __m256 w1 = _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(w + i + 8)));
-        const __m256 a0 = _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(a + i)));
-        const __m256 a1 = _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(a + i + 8)));
-        acc0 = _mm256_fmadd_ps(w0, a0, acc0);
-        acc1 = _mm256_fmadd_ps(w1, a1, acc1);
-    }
-    float sum = hsum(_mm256_add_ps(acc0, acc1));
-    for (; i < n; ++i) sum += half(w[i]) * half(a[i]);
-    return sum;
+    double sum = dot_in_reference_order(n, [w, a](int64_t i, __m256& x, __m256& y) {
+        x = _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(w + i)));
+        y = _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(a + i)));
+    });
+    for (int64_t i = n & ~int64_t(63); i < n; ++i) sum += double(half(w[i]) * half(a[i]));
+    return float(sum);
 }
+
+// The ordered F16 dot of attention (DotF16OrderedFn) is exactly dot_f16's order.
+float dot_f16_ordered(int n, const uint16_t* x, const uint16_t* y) { return dot_f16(n, x, y); }
 
 float dot_bf16(int64_t n, const void* wv, const void* av) {
     const uint16_t* w = static_cast<const uint16_t*>(wv);
@@ -244,6 +266,7 @@ void fill_common(KernelSet& ks) {
     ks.packed_gemm[size_t(T::Q8_0)] = gemm_q8_0_x8;
     ks.set(T::F32, dot_f32);
     ks.set(T::F16, dot_f16);
+    ks.dot_f16_ordered = dot_f16_ordered;
     ks.set(T::BF16, dot_bf16);
 #define LUMEN_SET_DOTS(type, name)  \
     ks.set(T::type, dot_##name);    \
