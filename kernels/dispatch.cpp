@@ -124,9 +124,7 @@ KernelSet scalar_set() {
     for (const TypeTraits& t : all_type_traits()) ks.set_activation(t.type, t.quantize);
     ks.set_activation(TensorType::Q8_0, ref::quant_act_q8_0);
     ks.set_activation(TensorType::Q8_1, ref::quant_act_q8_1);
-    ks.axpy_f16 = ref::axpy_f16;
     ks.axpy_f16_f64 = ref::axpy_f16_f64;
-    ks.dot_f16_ordered = ref::dot_f16_ordered;
     ks.dots_f16_ordered = ref::dots_f16_ordered;
     ks.weighted_sum_f16 = ref::weighted_sum_f16;
     ks.reduce_lanes64 = ref::reduce_lanes64;

@@ -16,35 +16,27 @@ namespace lumen::kernels {
 // VecDotFn calls give.
 using VecDot4Fn = void (*)(int64_t n, const void* weights, const void* const* activations, float* out);
 
-// acc[i] += p * v[i] for F16 v; the product of an F16-rounded p and an F16
-// value is exact in float, so any vector width gives the same bits.
-using AxpyF16Fn = void (*)(float* acc, float p, const uint16_t* v, int n);
 // acc[i] += double(p * v[i]) (the remainder sums of the reference's F16 dot).
 using AxpyF16F64Fn = void (*)(double* acc, float p, const uint16_t* v, int n);
-// A dot product of two F16 rows in the reference's summation order
-// (64 float lanes, tree reduction, remainder in double).
-using DotF16OrderedFn = float (*)(int n, const uint16_t* x, const uint16_t* y);
-
-// out[j] = DotF16OrderedFn(n, q, k + j * k_stride) for j < count: attention
-// scores against `count` cached keys, one call per (query, head).
+// out[j] = the dot product of F16 rows q and k + j * k_stride for j < count, in
+// the reference's summation order (64 float lanes, lane_tree.hpp, remainder in
+// double): attention scores against `count` cached keys, one call per (query, head).
 using DotsF16OrderedFn = void (*)(int n, const uint16_t* q, const uint16_t* k, size_t k_stride, int count, float* out);
 // For i < count, in order: acc[d] += f16(p[i * p_stride] * scale) * v[i * v_stride + d]
-// (f16(): rounded to F16 and back; multiply, then add, as AxpyF16Fn). One lane
+// (f16(): rounded to F16 and back; multiply, then add — the product of two F16
+// values is exact in float, so any vector width gives the same bits). One lane
 // of the reference's probability-weighted sum of V rows.
 using WeightedSumF16Fn = void (*)(float* acc, const float* p, int p_stride, float scale, const uint16_t* v,
                                   size_t v_stride, int count, int n);
 
-// The reference's tree over 64 lane rows of n floats (lanes[l * n + d]):
-// rows 0+32, 16+48, then 0+16, then halving 8, 4, 2, 1; out[d] = row 0.
-// Overwrites `lanes`.
+// The reference's tree (lane_tree.hpp) over 64 lane rows of n floats
+// (lanes[l * n + d]); out[d] = row 0 afterwards. Overwrites `lanes`.
 using ReduceLanes64Fn = void (*)(float* lanes, int n, float* out);
 
 struct KernelSet {
     static constexpr size_t kSlots = 36;  // type ids 0..35
 
-    AxpyF16Fn axpy_f16 = nullptr;
     AxpyF16F64Fn axpy_f16_f64 = nullptr;
-    DotF16OrderedFn dot_f16_ordered = nullptr;
     DotsF16OrderedFn dots_f16_ordered = nullptr;
     WeightedSumF16Fn weighted_sum_f16 = nullptr;
     ReduceLanes64Fn reduce_lanes64 = nullptr;

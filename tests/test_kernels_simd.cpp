@@ -200,7 +200,7 @@ TEST_CASE("packed Q4_0/Q5_0/IQ4_NL/Q8_0 kernels equal their scalar twin exactly,
   }
 }
 
-TEST_CASE("attention helpers over F16 (axpy, ordered dots, weighted sums, lane tree) are bit-identical to their scalar twins") {
+TEST_CASE("attention helpers over F16 (ordered dots, weighted sums, lane tree, double axpy) are bit-identical to their scalar twins") {
     const kernels::KernelSet& ref = kernels::kernel_set(Isa::scalar);
     for (Isa isa : simd_isas()) {
         const kernels::KernelSet& ks = kernels::kernel_set(isa);
@@ -212,16 +212,11 @@ TEST_CASE("attention helpers over F16 (axpy, ordered dots, weighted sums, lane t
                 x16[size_t(i)] = kernels::fp32_to_fp16(xs[size_t(i)]);
                 y16[size_t(i)] = kernels::fp32_to_fp16(ys[size_t(i)]);
             }
-            CHECK(ks.dot_f16_ordered(n, x16.data(), y16.data()) == ref.dot_f16_ordered(n, x16.data(), y16.data()));
-            std::vector<float> a = random_floats(size_t(n), 13u), b = a;
             std::vector<double> ad(size_t(n), 0.25), bd = ad;
             for (float p : {0.3125f, -1.5f, 0.0009765625f}) {
-                ks.axpy_f16(a.data(), p, y16.data(), n);
-                ref.axpy_f16(b.data(), p, y16.data(), n);
                 ks.axpy_f16_f64(ad.data(), p, y16.data(), n);
                 ref.axpy_f16_f64(bd.data(), p, y16.data(), n);
             }
-            CHECK(a == b);
             CHECK(ad == bd);
 
             // Many keys / V rows at a stride (positions of a KV cache), several counts.

@@ -1,5 +1,6 @@
 // F32, F16 and BF16: element-wise formats (block size 1).
 #include "fp16.hpp"
+#include "lane_tree.hpp"
 #include "scalar/reference.hpp"
 
 namespace lumen::kernels::ref {
@@ -46,46 +47,37 @@ float dot_bf16(int64_t n, const void* w, const void* a) {
     return sum;
 }
 
+namespace {
+
 void axpy_f16(float* acc, float p, const uint16_t* v, int n) {
     for (int i = 0; i < n; ++i) acc[i] += p * fp16_to_fp32(v[i]);
 }
 
-void axpy_f16_f64(double* acc, float p, const uint16_t* v, int n) {
-    for (int i = 0; i < n; ++i) acc[i] += double(p * fp16_to_fp32(v[i]));
+void add_rows(float* dst, const float* src, int n) {
+    for (int d = 0; d < n; ++d) dst[d] = src[d] + dst[d];
 }
 
 // The reference's order: products go to lane i % 64 of 64 float lanes (whole
-// chunks of 64 only); the lanes are added as 16-lane vectors 0+2, 1+3, 0+1,
-// then the 16 lanes by halves; the remainder is added in double.
+// chunks of 64 only); the lanes are added as the reference's tree
+// (lane_tree.hpp); the remainder is added in double.
 float dot_f16_ordered(int n, const uint16_t* x, const uint16_t* y) {
     const int n_simd = n & ~63;
     float lanes[64] = {};
     for (int i = 0; i < n_simd; ++i) lanes[i & 63] += fp16_to_fp32(x[i]) * fp16_to_fp32(y[i]);
-    for (int l = 0; l < 16; ++l) lanes[l] += lanes[32 + l];
-    for (int l = 0; l < 16; ++l) lanes[16 + l] += lanes[48 + l];
-    for (int l = 0; l < 16; ++l) lanes[l] += lanes[16 + l];
-    for (int w = 8; w >= 1; w /= 2)
-        for (int l = 0; l < w; ++l) lanes[l] = lanes[l + w] + lanes[l];
+    lane_tree(lanes, 1, add_rows);
     double sum = double(lanes[0]);
     for (int i = n_simd; i < n; ++i) sum += double(fp16_to_fp32(x[i]) * fp16_to_fp32(y[i]));
     return float(sum);
 }
 
-// Row-wise tree shared by every ISA: `add(dst, src, n)` does dst[d] = src[d] + dst[d].
-template <class AddRows>
-void lane_tree(float* lanes, int n, AddRows add) {
-    auto row = [&](int l) { return lanes + size_t(l) * size_t(n); };
-    for (int l = 0; l < 16; ++l) add(row(l), row(32 + l), n);
-    for (int l = 0; l < 16; ++l) add(row(16 + l), row(48 + l), n);
-    for (int l = 0; l < 16; ++l) add(row(l), row(16 + l), n);
-    for (int w = 8; w >= 1; w /= 2)
-        for (int l = 0; l < w; ++l) add(row(l), row(l + w), n);
+}  // namespace
+
+void axpy_f16_f64(double* acc, float p, const uint16_t* v, int n) {
+    for (int i = 0; i < n; ++i) acc[i] += double(p * fp16_to_fp32(v[i]));
 }
 
 void reduce_lanes64(float* lanes, int n, float* out) {
-    lane_tree(lanes, n, [](float* dst, const float* src, int m) {
-        for (int d = 0; d < m; ++d) dst[d] = src[d] + dst[d];
-    });
+    lane_tree(lanes, n, add_rows);
     for (int d = 0; d < n; ++d) out[d] = lanes[d];
 }
 

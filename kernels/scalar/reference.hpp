@@ -32,9 +32,7 @@ LUMEN_DECLARE_TYPE_KERNELS(tq2_0)
 #undef LUMEN_DECLARE_TYPE_KERNELS
 
 // Attention helpers over the F16 KV cache (see dispatch.hpp).
-void axpy_f16(float* acc, float p, const uint16_t* v, int n);
 void axpy_f16_f64(double* acc, float p, const uint16_t* v, int n);
-float dot_f16_ordered(int n, const uint16_t* x, const uint16_t* y);
 void reduce_lanes64(float* lanes, int n, float* out);
 void dots_f16_ordered(int n, const uint16_t* q, const uint16_t* k, size_t k_stride, int count, float* out);
 void weighted_sum_f16(float* acc, const float* p, int p_stride, float scale, const uint16_t* v, size_t v_stride,

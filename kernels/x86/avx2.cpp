@@ -22,7 +22,6 @@ inline __m256i dot_u8s8(__m256i w, __m256i a) {
 constexpr bool kDotTakesFullBytes = false;
 
 inline __m256i dot_u8s8_acc(__m256i acc, __m256i w, __m256i a) { return _mm256_add_epi32(acc, dot_u8s8(w, a)); }
-inline __m256i madd_acc(__m256i acc, __m256i p, __m256i s) { return _mm256_add_epi32(acc, _mm256_madd_epi16(p, s)); }
 
 
 }  // namespace

@@ -7,6 +7,7 @@
 
 #include "blocks.hpp"
 #include "dispatch.hpp"
+#include "lane_tree.hpp"
 #include "packed.hpp"
 
 namespace lumen::kernels::avx512 {
@@ -21,8 +22,6 @@ inline __m256i dot_u8s8(__m256i w, __m256i a) { return _mm256_dpbusd_epi32(_mm25
 constexpr bool kDotTakesFullBytes = true;
 
 inline __m256i dot_u8s8_acc(__m256i acc, __m256i w, __m256i a) { return _mm256_dpbusd_epi32(acc, w, a); }
-// (vpdpwssd would fuse this but measured 10-30 % slower in the K-quant dots here.)
-inline __m256i madd_acc(__m256i acc, __m256i p, __m256i s) { return _mm256_add_epi32(acc, _mm256_madd_epi16(p, s)); }
 
 
 }  // namespace
@@ -85,9 +84,6 @@ void axpy_f16_512(float* acc, float p, const uint16_t* v, int n) {
     for (; i < n; ++i) acc[i] += p * half(v[i]);
 }
 
-// The ordered F16 dot of attention is exactly dot_f16_512's order.
-float dot_f16_ordered_512(int n, const uint16_t* x, const uint16_t* y) { return dot_f16_512(n, x, y); }
-
 // Scores against many keys; for the common head size 64 the query stays in
 // registers (same products and reduction as dot_f16_512, so the same bits).
 void dots_f16_ordered_512(int n, const uint16_t* q, const uint16_t* k, size_t k_stride, int count, float* out) {
@@ -110,18 +106,12 @@ void dots_f16_ordered_512(int n, const uint16_t* q, const uint16_t* k, size_t k_
 
 // The lane tree with 16-float rows at a time (element-wise adds: same bits).
 void reduce_lanes64_512(float* lanes, int n, float* out) {
-    auto add = [n, lanes](int dst, int src) {
-        float* a = lanes + size_t(dst) * size_t(n);
-        const float* b = lanes + size_t(src) * size_t(n);
+    lane_tree(lanes, n, [](float* dst, const float* src, int m) {
         int d = 0;
-        for (; d + 16 <= n; d += 16) _mm512_storeu_ps(a + d, _mm512_add_ps(_mm512_loadu_ps(b + d), _mm512_loadu_ps(a + d)));
-        for (; d < n; ++d) a[d] = b[d] + a[d];
-    };
-    for (int l = 0; l < 16; ++l) add(l, 32 + l);
-    for (int l = 0; l < 16; ++l) add(16 + l, 48 + l);
-    for (int l = 0; l < 16; ++l) add(l, 16 + l);
-    for (int w = 8; w >= 1; w /= 2)
-        for (int l = 0; l < w; ++l) add(l, l + w);
+        for (; d + 16 <= m; d += 16)
+            _mm512_storeu_ps(dst + d, _mm512_add_ps(_mm512_loadu_ps(src + d), _mm512_loadu_ps(dst + d)));
+        for (; d < m; ++d) dst[d] = src[d] + dst[d];
+    });
     std::memcpy(out, lanes, size_t(n) * sizeof(float));
 }
 
@@ -132,8 +122,7 @@ void weighted_sum_f16_regs(float* acc, const float* p, int p_stride, float scale
     __m512 a[K];
     for (int k = 0; k < K; ++k) a[k] = _mm512_loadu_ps(acc + 16 * k);
     for (int i = 0; i < count; ++i) {
-        const float pr = half(_cvtss_sh(p[size_t(i) * size_t(p_stride)] * scale, _MM_FROUND_TO_NEAREST_INT));
-        const __m512 pv = _mm512_set1_ps(pr);
+        const __m512 pv = _mm512_set1_ps(round_f16(p[size_t(i) * size_t(p_stride)] * scale));
         const uint16_t* vi = v + size_t(i) * v_stride;
         for (int k = 0; k < K; ++k)
             a[k] = _mm512_add_ps(
@@ -146,18 +135,14 @@ void weighted_sum_f16_512(float* acc, const float* p, int p_stride, float scale,
                           int count, int n) {
     if (n == 64) return weighted_sum_f16_regs<4>(acc, p, p_stride, scale, v, v_stride, count);
     if (n == 128) return weighted_sum_f16_regs<8>(acc, p, p_stride, scale, v, v_stride, count);
-    for (int i = 0; i < count; ++i) {
-        const float pr = half(_cvtss_sh(p[size_t(i) * size_t(p_stride)] * scale, _MM_FROUND_TO_NEAREST_INT));
-        axpy_f16_512(acc, pr, v + size_t(i) * v_stride, n);
-    }
+    for (int i = 0; i < count; ++i)
+        axpy_f16_512(acc, round_f16(p[size_t(i) * size_t(p_stride)] * scale), v + size_t(i) * v_stride, n);
 }
 
 }  // namespace
 
 void fill_kernel_set(KernelSet& ks) {
     fill_common(ks);
-    ks.dot_f16_ordered = dot_f16_ordered_512;
-    ks.axpy_f16 = axpy_f16_512;
     ks.dots_f16_ordered = dots_f16_ordered_512;
     ks.weighted_sum_f16 = weighted_sum_f16_512;
     ks.reduce_lanes64 = reduce_lanes64_512;

@@ -4,7 +4,7 @@
 //
 // Per 32 weights: maddubs gives 16 int16 pair sums (exact: weights < 64 here),
 // and madd_acc multiplies them by the groups' int16 scales while adding into
-// int32 lanes (one vpdpwssd with VNNI). Scales are unpacked once per block into
+// int32 lanes. Scales are unpacked once per block into
 // a table that pick16 broadcasts from, all in vector registers.
 //
 // Offsets are subtracted in integers, so nothing is lost to cancellation:

@@ -4,11 +4,9 @@
 //   __m256i dot_u8s8(__m256i w, __m256i a)                  -> 8 x int32, sum of w*a
 //     (w: 32 unsigned bytes with values < 128, a: 32 signed bytes)
 //   __m256i dot_u8s8_acc(__m256i acc, __m256i w, __m256i a) -> acc + dot_u8s8(w, a)
-//   __m256i madd_acc(__m256i acc, __m256i p, __m256i s)
-//     -> acc + the int16 products p * s, adjacent pairs summed to int32
 //   constexpr bool kDotTakesFullBytes: whether dot_u8s8 is exact for w up to 255
 //
-// AVX2 builds them from maddubs/madd, AVX-512 VNNI from vpdpbusd/vpdpwssd. Everything
+// AVX2 builds the dots from maddubs/madd, AVX-512 VNNI from vpdpbusd. Everything
 // here lives in the including file's own namespace (one copy per ISA), so no
 // function compiled for one ISA can be picked up by another's code.
 //
@@ -34,6 +32,14 @@ inline int hsum_i32(__m256i v) {
 }
 
 inline float half(uint16_t h) { return _cvtsh_ss(h); }
+
+// x rounded to F16 (to nearest, ties to even) and back.
+inline float round_f16(float x) { return half(_cvtss_sh(x, _MM_FROUND_TO_NEAREST_INT)); }
+
+// acc + the int16 products p * s, adjacent pairs summed to int32. (VNNI's
+// vpdpwssd fuses the two but measured 10-30 % slower in the K-quant dots here:
+// its latency chains every step on one accumulator.)
+inline __m256i madd_acc(__m256i acc, __m256i p, __m256i s) { return _mm256_add_epi32(acc, _mm256_madd_epi16(p, s)); }
 
 
 // Signed x signed bytes via |w| and a*sign(w) (|w| <= 127 fits the unsigned side).
@@ -115,8 +121,10 @@ float dot_f16(int64_t n, const void* wv, const void* av) {
     return float(sum);
 }
 
-// The ordered F16 dot of attention (DotF16OrderedFn) is exactly dot_f16's order.
-float dot_f16_ordered(int n, const uint16_t* x, const uint16_t* y) { return dot_f16(n, x, y); }
+// Attention scores (DotsF16OrderedFn): dot_f16's order is the reference's.
+void dots_f16_ordered(int n, const uint16_t* q, const uint16_t* k, size_t k_stride, int count, float* out) {
+    for (int j = 0; j < count; ++j) out[j] = dot_f16(n, q, k + size_t(j) * k_stride);
+}
 
 float dot_bf16(int64_t n, const void* wv, const void* av) {
     const uint16_t* w = static_cast<const uint16_t*>(wv);
@@ -170,8 +178,7 @@ void axpy_f16_f64(double* acc, float p, const uint16_t* v, int n) {
 void weighted_sum_f16(float* acc, const float* p, int p_stride, float scale, const uint16_t* v, size_t v_stride,
                       int count, int n) {
     for (int i = 0; i < count; ++i) {
-        const float pr = half(_cvtss_sh(p[size_t(i) * size_t(p_stride)] * scale, _MM_FROUND_TO_NEAREST_INT));
-        axpy_f16(acc, pr, v + size_t(i) * v_stride, n);
+        axpy_f16(acc, round_f16(p[size_t(i) * size_t(p_stride)] * scale), v + size_t(i) * v_stride, n);
     }
 }
 
@@ -257,7 +264,6 @@ void quant_act_q8_k(const float* x, void* dst, int64_t n) {
 // Fills the kernel set with the kernels shared by the x86 ISAs.
 void fill_common(KernelSet& ks) {
     using T = lumen::TensorType;
-    ks.axpy_f16 = axpy_f16;
     ks.axpy_f16_f64 = axpy_f16_f64;
     ks.weighted_sum_f16 = weighted_sum_f16;
     ks.packed_gemm[size_t(T::Q4_0)] = gemm_q4_0_x8;
@@ -266,7 +272,7 @@ void fill_common(KernelSet& ks) {
     ks.packed_gemm[size_t(T::Q8_0)] = gemm_q8_0_x8;
     ks.set(T::F32, dot_f32);
     ks.set(T::F16, dot_f16);
-    ks.dot_f16_ordered = dot_f16_ordered;
+    ks.dots_f16_ordered = dots_f16_ordered;
     ks.set(T::BF16, dot_bf16);
 #define LUMEN_SET_DOTS(type, name)  \
     ks.set(T::type, dot_##name);    \
