@@ -18,3 +18,13 @@ set(CMAKE_CROSSCOMPILING_EMULATOR qemu-aarch64 -L /usr/aarch64-linux-gnu)
 # from /usr/include as usual.
 set(ENV{PKG_CONFIG_LIBDIR} "/usr/lib/aarch64-linux-gnu/pkgconfig:/usr/share/pkgconfig")
 set(ENV{PKG_CONFIG_SYSROOT_DIR} "")
+
+# Programs (the CLI and the tests) are linked statically: one file that runs
+# on any arm64 Linux, and the form qemu-user runs reliably here — with `-L`
+# pointing at Debian 12's cross C library (libc6-arm64-cross 2.36-8), a
+# dynamically linked arm64 program that starts a second thread hangs in libc
+# under qemu-aarch64 7.2 (a five-line std::thread program does); static ones
+# do not. The library itself is built as usual (static and shared archives),
+# and the Google Benchmark programs stay dynamic (Debian ships no static
+# libbenchmark).
+set(LUMEN_STATIC_PROGRAMS ON CACHE BOOL "Link the CLI and test programs statically")
