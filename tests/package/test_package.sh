@@ -17,4 +17,5 @@ cmake -S "$ROOT/tests/package/consumer" -B "$TMP/sub" -DLUMEN_SOURCE_DIR="$ROOT"
   && cmake --build "$TMP/sub" -j2 >> "$TMP/sub.log" 2>&1 || { cat "$TMP/sub.log"; exit 1; }
 check "add_subdirectory" "$("$TMP/sub/consumer" "$ROOT/models/stories260K.gguf")"
 echo "$passes passed, $fails failed"
+bash "$ROOT/tests/package/check_c_api.sh" "$TMP/prefix" "$ROOT" "$TMP" || fails=$((fails+1))  # the C API package
 [ "$fails" -eq 0 ]
