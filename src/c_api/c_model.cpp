@@ -12,10 +12,8 @@ using namespace lumen::c_api;
 namespace {
 
 lumen_model_params model_defaults() {
-    lumen_model_params p{};
-    p.struct_size = sizeof p;
-    p.repack = 1;
-    return p;
+    return {.struct_size = sizeof(lumen_model_params), .repack = 1, .progress = nullptr, .progress_user_data = nullptr,
+            .log = nullptr, .log_user_data = nullptr};
 }
 
 bool is_io_problem(const std::string& m) {

@@ -11,12 +11,7 @@ using namespace lumen::c_api;
 namespace {
 
 lumen_session_params session_defaults() {
-    lumen_session_params p{};
-    p.struct_size = sizeof p;
-    p.n_ctx = 0;
-    p.n_batch = 512;
-    p.n_threads = 0;
-    return p;
+    return {.struct_size = sizeof(lumen_session_params), .n_ctx = 0, .n_batch = 512, .n_threads = 0};
 }
 
 }  // namespace

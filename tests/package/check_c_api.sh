@@ -18,7 +18,7 @@ bad() { echo "FAIL: $*"; fails=$((fails+1)); }
 [ -f "$LIBDIR/liblumen.a" ] && ok || bad "no liblumen.a next to liblumen.so.1"
 soname="$(objdump -p "$LIBDIR/liblumen.so.1" | awk '/SONAME/ {print $2}')"
 [ "$soname" = "liblumen.so.1" ] && ok || bad "soname is '$soname'"
-exported="$(nm -D --defined-only "$LIBDIR/liblumen.so.1" | awk '$2 != "A" {print $3}')"
+exported="$(nm -D --defined-only "$LIBDIR/liblumen.so.1" | awk '$2 != "A" {print $3}' | sed 's/@.*//')"
 others="$(printf '%s\n' "$exported" | grep -v '^lumen_' || true)"
 [ -z "$others" ] && ok || bad "non-lumen_ symbols exported: $(printf '%s' "$others" | head -c 300)"
 printf '%s\n' "$exported" | grep -qx lumen_chat_reply && ok || bad "lumen_chat_reply not exported"
