@@ -245,7 +245,8 @@ LUMEN_C_API lumen_status lumen_chat_create(lumen_session* session, const char* t
 LUMEN_C_API void lumen_chat_free(lumen_chat* chat);
 
 /* Called with each piece of the answer (complete UTF-8, not NUL-terminated);
- * return 0 to stop generating. */
+ * return 0 to stop generating. It must not call functions on the chat or its
+ * session (the reply is still running); anything else is fine. */
 typedef int (*lumen_text_callback)(const char* text, size_t len, void* user_data);
 
 /* Adds the user's message and streams the answer (at most n_predict tokens,
