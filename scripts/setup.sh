@@ -28,6 +28,7 @@ packages=(
   clang                              # libFuzzer and sanitizer builds
   tmux                               # terminal tests of `lumen chat`
   python3 python3-numpy              # model generator (shared tools) and test helpers
+  pkg-config python3-venv python3-setuptools  # C API package test: pkg-config builds, pip install of bindings/python
 )
 # Charts for the docs (bench/plot.py) only when asked: LUMEN_SETUP_DOCS=1 bash scripts/setup.sh
 if [ "${LUMEN_SETUP_DOCS:-0}" = "1" ]; then packages+=(python3-matplotlib linux-perf); fi

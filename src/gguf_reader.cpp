@@ -254,6 +254,20 @@ GgufFile GgufFile::parse(std::span<const std::byte> bytes, std::string label) {
     return GgufParser(bytes, std::move(label)).parse();
 }
 
+GgufFile GgufFile::open_fd(int fd, uint64_t offset, uint64_t size, std::string label) {
+    auto mapping = MappedFile::from_fd(fd, offset, size, label);
+    GgufFile file = GgufParser(mapping->bytes(), std::move(label)).parse();
+    file.mapping_ = std::move(mapping);
+    return file;
+}
+
+GgufFile GgufFile::copy_of(std::span<const std::byte> bytes, std::string label) {
+    auto mapping = MappedFile::copy_of(bytes, label);
+    GgufFile file = GgufParser(mapping->bytes(), std::move(label)).parse();
+    file.mapping_ = std::move(mapping);
+    return file;
+}
+
 GgufFile::GgufFile(GgufFile&&) noexcept = default;
 GgufFile& GgufFile::operator=(GgufFile&&) noexcept = default;
 GgufFile::~GgufFile() = default;

@@ -15,36 +15,69 @@ namespace lumen {
 
 namespace {
 std::string errno_text() { return std::strerror(errno); }
+
+// Closes a descriptor this file opened when the scope ends.
+struct FdCloser {
+    int fd;
+    ~FdCloser() {
+        if (fd >= 0) ::close(fd);
+    }
+};
 }  // namespace
 
 MappedFile::MappedFile(const std::filesystem::path& path) {
     const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) throw Error(path.string() + ": cannot open: " + errno_text());
+    const FdCloser closer{fd};  // the mapping keeps the file referenced
+    map(fd, 0, 0, path.string());
+}
+
+std::shared_ptr<MappedFile> MappedFile::from_fd(int fd, uint64_t offset, uint64_t size, const std::string& label) {
+    if (fd < 0) throw Error(label + ": invalid file descriptor " + std::to_string(fd));
+    std::shared_ptr<MappedFile> m(new MappedFile());
+    m->map(fd, offset, size, label);
+    return m;
+}
+
+std::shared_ptr<MappedFile> MappedFile::copy_of(std::span<const std::byte> bytes, const std::string& label) {
+    const int fd = ::memfd_create("lumen-model", MFD_CLOEXEC);
+    if (fd < 0) throw Error(label + ": cannot create an in-memory file: " + errno_text());
+    const FdCloser closer{fd};
+    size_t done = 0;
+    while (done < bytes.size()) {
+        const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) throw Error(label + ": cannot copy the model bytes: " + errno_text());
+        done += size_t(n);
+    }
+    std::shared_ptr<MappedFile> m(new MappedFile());
+    m->map(fd, 0, 0, label);
+    return m;
+}
+
+void MappedFile::map(int fd, uint64_t offset, uint64_t size, const std::string& label) {
     struct stat st {};
-    if (::fstat(fd, &st) != 0) {
-        const std::string why = errno_text();
-        ::close(fd);
-        throw Error(path.string() + ": cannot stat: " + why);
-    }
-    if (!S_ISREG(st.st_mode)) {
-        ::close(fd);
-        throw Error(path.string() + ": not a regular file");
-    }
-    size_ = size_t(st.st_size);
-    if (size_ > 0) {
-        void* p = ::mmap(nullptr, size_, PROT_READ, MAP_SHARED, fd, 0);
-        if (p == MAP_FAILED) {
-            const std::string why = errno_text();
-            ::close(fd);
-            throw Error(path.string() + ": cannot map into memory: " + why);
-        }
-        data_ = static_cast<const std::byte*>(p);
-    }
-    ::close(fd);  // the mapping keeps the file referenced
+    if (::fstat(fd, &st) != 0) throw Error(label + ": cannot stat: " + errno_text());
+    if (!S_ISREG(st.st_mode)) throw Error(label + ": not a regular file");
+    const uint64_t file_size = uint64_t(st.st_size);
+    if (offset > file_size) throw Error(label + ": offset " + std::to_string(offset) + " is past the end of the file");
+    if (size == 0) size = file_size - offset;
+    if (size > file_size - offset)
+        throw Error(label + ": " + std::to_string(size) + " bytes from offset " + std::to_string(offset) +
+                    " run past the end of the file (" + std::to_string(file_size) + " bytes)");
+    size_ = size_t(size);
+    if (size_ == 0) return;
+    const uint64_t page = uint64_t(::sysconf(_SC_PAGESIZE));
+    const uint64_t start = offset / page * page;
+    map_size_ = size_t(offset - start + size);
+    void* p = ::mmap(nullptr, map_size_, PROT_READ, MAP_SHARED, fd, off_t(start));
+    if (p == MAP_FAILED) throw Error(label + ": cannot map into memory: " + errno_text());
+    map_base_ = p;
+    data_ = static_cast<const std::byte*>(p) + (offset - start);
 }
 
 MappedFile::~MappedFile() {
-    if (data_ != nullptr) ::munmap(const_cast<std::byte*>(data_), size_);
+    if (map_base_ != nullptr) ::munmap(map_base_, map_size_);
 }
 
 }  // namespace lumen

@@ -138,6 +138,11 @@ public:
     // Parses an in-memory image (not copied: `bytes` must outlive the result).
     // `label` names the source in error messages.
     static GgufFile parse(std::span<const std::byte> bytes, std::string label);
+    // Maps `size` bytes of an open file from `offset` (0: to the end); `fd`
+    // stays the caller's. For files inside archives (Android assets).
+    static GgufFile open_fd(int fd, uint64_t offset, uint64_t size, std::string label);
+    // Parses a private copy of `bytes` (the caller may free them afterwards).
+    static GgufFile copy_of(std::span<const std::byte> bytes, std::string label);
 
     GgufFile(GgufFile&&) noexcept;
     GgufFile& operator=(GgufFile&&) noexcept;

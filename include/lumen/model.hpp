@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -44,6 +45,9 @@ struct LoadOptions {
     // copies replace the file's pages in memory, so memory use stays the same.
     // Also off when the environment has LUMEN_NO_REPACK=1.
     bool repack = true;
+    // Called as loading advances with a fraction in [0, 1]; returning false
+    // aborts the load (Model::load then throws lumen::Error "... aborted").
+    std::function<bool(float)> progress;
 };
 
 class LUMEN_API Model {
@@ -51,6 +55,8 @@ public:
     // Maps and validates the file; throws lumen::Error naming what is wrong
     // ("unsupported architecture X", a missing tensor, a wrong shape...).
     static std::shared_ptr<const Model> load(const std::filesystem::path& path, LoadOptions options = {});
+    // The same from an already parsed file (GgufFile::open_fd, GgufFile::copy_of).
+    static std::shared_ptr<const Model> load(GgufFile file, LoadOptions options = {});
     ~Model();
 
     const ModelConfig& config() const { return config_; }

@@ -49,6 +49,13 @@ public:
     // positions. Used to continue past a full context.
     void shift_context(int n_keep, int n_discard);
 
+    // The KV cache and position as bytes (to resume later, e.g. after a
+    // restart), and back. load_state throws lumen::Error (state unchanged) if
+    // the bytes come from another model shape or cache type or do not fit n_ctx.
+    // Logits and attached adapters are not part of the state.
+    std::vector<std::byte> save_state() const;
+    void load_state(std::span<const std::byte> state);
+
     // Adapters applied by this session only (y = W x + s * B (A x)); the shared
     // base weights are never modified. Replaces any previous set; {} detaches.
     // Throws if an adapter was loaded for a different model.

@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <span>
 #include <vector>
 
 #include "lumen/model.hpp"
@@ -26,6 +27,12 @@ public:
     // Moves positions [n_keep + n_discard, n_used) down by n_discard and rotates
     // the moved keys by -n_discard positions.
     void shift(int n_keep, int n_discard, int n_used, const ops::Rope& rope);
+
+    // The cached keys and values of positions [0, n_used) with a header
+    // describing the cache's shape (kv_state.cpp), and back: restore() checks
+    // the header against this cache and returns n_used.
+    std::vector<std::byte> snapshot(int n_used) const;
+    int restore(std::span<const std::byte> state);
 
     // Bytes from one position's row of a head to the next position's.
     size_t k_pos_stride() const { return size_t(n_head_kv_) * k_row_; }

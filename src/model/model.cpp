@@ -12,15 +12,30 @@ namespace lumen {
 Model::Model(GgufFile file) : file_(std::move(file)) {}
 Model::~Model() = default;
 
+namespace {
+// Reports progress; throws when the caller's callback asks to stop.
+void report(const LoadOptions& options, float fraction, const std::string& label) {
+    if (options.progress && !options.progress(fraction)) throw Error(label + ": model load aborted by the progress callback");
+}
+}  // namespace
+
 std::shared_ptr<const Model> Model::load(const std::filesystem::path& path, LoadOptions options) {
-    std::shared_ptr<Model> m(new Model(GgufFile::open(path)));
+    report(options, 0.0f, path.string());
+    return load(GgufFile::open(path), std::move(options));
+}
+
+std::shared_ptr<const Model> Model::load(GgufFile file, LoadOptions options) {
+    std::shared_ptr<Model> m(new Model(std::move(file)));
     const GgufFile& f = m->file_;
+    report(options, 0.1f, f.label());
     if (f.get_string("general.type", "model") == "adapter")
         throw Error(f.label() + ": this is a LoRA adapter, not a model (load it with --lora on top of a base model)");
     m->config_ = read_config(f);
     m->weights_ = std::make_unique<ModelWeights>(bind_weights(f, m->config_));
+    report(options, 0.3f, f.label());
     const char* no_repack = std::getenv("LUMEN_NO_REPACK");
     if (options.repack && !(no_repack && *no_repack && *no_repack != '0')) pack_weights(*m->weights_);
+    report(options, 0.8f, f.label());
     m->vocab_ = std::make_unique<Vocab>(Vocab::from_gguf(f));
     if (m->vocab_->kind() != TokenizerKind::none && m->vocab_->size() != m->config_.n_vocab)
         throw Error(f.label() + ": the vocabulary has " + std::to_string(m->vocab_->size()) +
@@ -29,6 +44,7 @@ std::shared_ptr<const Model> Model::load(const std::filesystem::path& path, Load
         m->weight_bytes_ += t.n_bytes;
         m->n_params_ += uint64_t(t.n_elements());
     }
+    report(options, 1.0f, f.label());
     return m;
 }
 

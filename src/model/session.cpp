@@ -288,6 +288,9 @@ void Session::shift_context(int n_keep, int n_discard) {
     s.n_past -= n_discard;
 }
 
+std::vector<std::byte> Session::save_state() const { return impl_->cache.snapshot(impl_->n_past); }
+void Session::load_state(std::span<const std::byte> state) { impl_->n_past = impl_->cache.restore(state); }
+
 void Session::set_loras(std::vector<AttachedLora> loras) { impl_->attach(std::move(loras)); }
 const std::vector<AttachedLora>& Session::loras() const { return impl_->loras; }
 

@@ -14,7 +14,8 @@ cmake -S "$ROOT/tests/package/consumer" -B "$TMP/fp" -DCMAKE_PREFIX_PATH="$TMP/p
 check "find_package" "$("$TMP/fp/consumer" "$ROOT/models/stories260K.gguf")"
 
 cmake -S "$ROOT/tests/package/consumer" -B "$TMP/sub" -DLUMEN_SOURCE_DIR="$ROOT" -DCMAKE_BUILD_TYPE=Release > "$TMP/sub.log" 2>&1 \
-  && cmake --build "$TMP/sub" -j2 >> "$TMP/sub.log" 2>&1 || { cat "$TMP/sub.log"; exit 1; }
+  && cmake --build "$TMP/sub" -j2 --target consumer >> "$TMP/sub.log" 2>&1 || { cat "$TMP/sub.log"; exit 1; }
 check "add_subdirectory" "$("$TMP/sub/consumer" "$ROOT/models/stories260K.gguf")"
 echo "$passes passed, $fails failed"
+bash "$ROOT/tests/package/check_c_api.sh" "$TMP/prefix" "$ROOT" "$TMP" || fails=$((fails+1))  # the C API package
 [ "$fails" -eq 0 ]
