@@ -8,7 +8,8 @@
 namespace lumen::serve {
 
 PageAssets::PageAssets(const std::filesystem::path& js_root) {
-    for (const EmbeddedFile& f : embedded_page_files()) assets_[f.url] = {f.content_type, std::string(f.data, f.size)};
+    for (const EmbeddedFile& f : embedded_page_files())
+        assets_[f.url] = {std::string(f.content_type) + "; charset=utf-8", std::string(f.data, f.size)};
     add_file("/vendor/marked.min.js", js_root / "marked/marked.umd.min.js", "text/javascript");
     add_file("/vendor/katex/katex.min.js", js_root / "katex/katex.min.js", "text/javascript");
     add_file("/vendor/katex/katex.min.css", js_root / "katex/katex.min.css", "text/css");

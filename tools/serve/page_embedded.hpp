@@ -9,7 +9,7 @@ namespace lumen::serve {
 
 struct EmbeddedFile {
     const char* url;           // "/index.html"
-    const char* content_type;
+    const char* content_type;  // without charset (the files are UTF-8)
     const char* data;
     size_t size;
 };
