@@ -82,7 +82,7 @@ class Server:
             return r.status, [json.loads(data)], False
         events, done = [], False
         while True:
-            line = r.fp.readline()
+            line = r.readline()  # chunked transfer decoded (events may straddle chunks)
             if not line:
                 break
             line = line.decode().rstrip("\r\n")
