@@ -209,7 +209,7 @@ def adapters(lumen):
 
 
 if __name__ == "__main__":
-    s = Server(LUMEN, ["-m", STORIES, "-np", "8", "-t", "2", "--max-body", "200000"])
+    s = Server(LUMEN, ["-m", STORIES, "-np", "8", "-t", "1", "--max-body", "200000"])
     basics(s)
     errors(s)
     batching(s)

@@ -17,7 +17,7 @@ LUMEN, ROOT = sys.argv[1], sys.argv[2]
 SECONDS = float(sys.argv[3]) if len(sys.argv) > 3 else 20
 CLIENTS = 32
 
-s = Server(LUMEN, ["-m", os.path.join(ROOT, "models", "stories260K.gguf"), "-np", "8", "-t", "2",
+s = Server(LUMEN, ["-m", os.path.join(ROOT, "models", "stories260K.gguf"), "-np", "8", "-t", "1",
                    "--max-body", "100000", "--max-queue", "64"])
 lock = threading.Lock()
 seen = {"ok": 0, "cancelled": 0, "invalid": 0, "bad_valid": [], "bad_invalid": [], "exceptions": []}

@@ -175,6 +175,10 @@ CompletionRequest parse_completion_request(std::string_view text, bool chat, con
         p.seed = (uint64_t(rd()) << 32) ^ rd();
     }
     r.stop = stops(body);
+    if (const json* e = get(body, "ignore_eos")) {
+        if (!e->is_boolean()) bad("ignore_eos", "must be a boolean");
+        r.ignore_eos = e->get<bool>();
+    }
     loras(body, cat, r);
     return r;
 }

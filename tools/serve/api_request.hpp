@@ -43,6 +43,7 @@ struct CompletionRequest {
     SamplerParams sampling;
     int max_tokens = -1;                   // -1: the server's limit
     std::vector<std::string> stop;
+    bool ignore_eos = false;               // llama-server's extension (benchmarks)
     std::vector<AttachedLora> loras;
     std::string lora_key;                  // "name@scale,..." (empty: none)
 };

@@ -186,6 +186,7 @@ void HttpServer::completion(const std::string& body, bool chat, void* response) 
     spec.sampling = r.sampling;
     spec.max_tokens = r.max_tokens < 0 ? opt_.max_tokens : std::min(r.max_tokens, opt_.max_tokens);
     spec.stop = r.stop;
+    spec.ignore_eos = r.ignore_eos;
     spec.loras = r.loras;
     spec.lora_key = r.lora_key;
     auto job = std::make_shared<Job>(std::move(spec));

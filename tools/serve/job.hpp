@@ -21,6 +21,7 @@ struct GenerationSpec {
     SamplerParams sampling;
     int max_tokens = 256;
     std::vector<std::string> stop;     // stop strings (not part of the answer)
+    bool ignore_eos = false;           // generate through end-of-generation tokens
     std::vector<AttachedLora> loras;   // adapters for this request
     std::string lora_key;              // identifies `loras` (slots with the same key keep their cache)
 };

@@ -195,8 +195,9 @@ void Scheduler::step() {
 void Scheduler::after_token(Slot& s, std::span<const float> logits) {
     const int32_t t = s.sampler->sample(logits);
     const Vocab& vocab = model_->vocab();
-    const bool end = vocab.is_end_of_generation(t) ||
-                     std::find(opt_.stop_tokens.begin(), opt_.stop_tokens.end(), t) != opt_.stop_tokens.end();
+    const bool end = !s.job->spec().ignore_eos &&
+                     (vocab.is_end_of_generation(t) ||
+                      std::find(opt_.stop_tokens.begin(), opt_.stop_tokens.end(), t) != opt_.stop_tokens.end());
     if (end) {
         s.job->push_text(s.stop->push(s.decoder->flush()));
         s.job->push_text(s.stop->flush());
