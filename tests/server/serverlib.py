@@ -1,6 +1,7 @@
 """Helpers for the `lumen serve` tests: start a server on 127.0.0.1 and a free
 port (--port 0; the port is read from its log), talk HTTP with the standard
 library only, stop it with SIGTERM and check it exits 0."""
+import atexit
 import http.client
 import json
 import os
@@ -12,6 +13,15 @@ import tempfile
 import time
 
 FAILS = []
+RUNNING = []  # servers to kill if a test dies before stopping them
+
+
+@atexit.register
+def _kill_leftovers():
+    for p in RUNNING:
+        if p.poll() is None:
+            p.kill()
+            p.wait()
 
 
 def check(name, cond, detail=""):
@@ -32,6 +42,7 @@ class Server:
         self.log = tempfile.NamedTemporaryFile(prefix="lumen-serve-", suffix=".log", delete=False)
         self.proc = subprocess.Popen([lumen, "serve", "--port", "0", *args], stdout=self.log, stderr=self.log,
                                      env={**os.environ, **(env or {})})
+        RUNNING.append(self.proc)
         self.port = None
         deadline = time.time() + 30
         while time.time() < deadline and self.proc.poll() is None:
