@@ -172,6 +172,7 @@ void HttpServer::completion(const std::string& body, bool chat, void* response) 
     try {
         r = parse_completion_request(body, chat, catalog_);
         spec.prompt = chat ? prompts_.chat(r.messages) : prompts_.completion(r.prompt);
+        if (spec.prompt.empty()) throw ApiError(400, "the prompt is empty", chat ? "messages" : "prompt");
         const int n_ctx = scheduler_.context_size();
         if (int(spec.prompt.size()) >= n_ctx)
             throw ApiError(400,

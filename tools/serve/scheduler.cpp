@@ -107,6 +107,10 @@ void Scheduler::admit(std::unique_lock<std::mutex>&) {
 
 void Scheduler::start(Slot& s, std::shared_ptr<Job> job) {
     const GenerationSpec& spec = job->spec();
+    if (spec.prompt.empty()) {  // (the HTTP side refuses these; an answer needs a token to start from)
+        job->finish(Finish::error, 0, 0, 0, "empty prompt");
+        return;
+    }
     if (s.lora_key != spec.lora_key) {
         s.session.set_loras(spec.loras);
         s.lora_key = spec.lora_key;
