@@ -69,7 +69,7 @@ struct SessionImpl {
     std::unordered_map<const ops::WeightView*, std::vector<std::pair<const LoraAdapter::Pair*, float>>> lora_of;
     std::vector<float> lora_tmp;
     // The session and position of each row of the batch being run: all this
-    // session's for eval(), several sessions' for eval_batch() (batch.cpp).
+    // session's for eval(), several sessions' for eval_batch().
     struct Row {
         SessionImpl* owner;
         int pos;
