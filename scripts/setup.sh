@@ -29,7 +29,14 @@ packages=(
   tmux                               # terminal tests of `lumen chat`
   python3 python3-numpy              # model generator (shared tools) and test helpers
   pkg-config python3-venv python3-setuptools  # C API package test: pkg-config builds, pip install of bindings/python
+  libcpp-httplib-dev                 # `lumen serve`: HTTP
+  libjs-marked libjs-katex           # `lumen serve`: the chat page's Markdown and math (served from /usr/share/javascript)
+  chromium chromium-driver python3-selenium  # `lumen serve`: the browser test
+  nginx-light                        # `lumen serve`: the several-servers-behind-nginx test
+  nodejs                             # `lumen serve`: the official openai client test
 )
+# npm ships with some Node.js builds (NodeSource) and separately in Debian.
+command -v npm >/dev/null 2>&1 || packages+=(npm)
 # Charts for the docs (bench/plot.py) only when asked: LUMEN_SETUP_DOCS=1 bash scripts/setup.sh
 if [ "${LUMEN_SETUP_DOCS:-0}" = "1" ]; then packages+=(python3-matplotlib linux-perf); fi
 
@@ -69,4 +76,6 @@ if [ "$cross" = "aarch64" ]; then
 fi
 
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Release "$@"
+# The official openai client for the `lumen serve` conformance test, into the build tree.
+[ -d build/npm/node_modules/openai ] || npm install --prefix build/npm --no-audit --no-fund openai@4
 cmake --build build -j"$(nproc)"

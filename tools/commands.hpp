@@ -15,5 +15,6 @@ void register_chat(CLI::App& app);
 void register_template(CLI::App& app);
 void register_perplexity(CLI::App& app);
 void register_lora(CLI::App& app);
+void register_serve(CLI::App& app);
 
 }  // namespace lumen::cli

@@ -15,6 +15,7 @@ namespace {
 std::vector<std::string> normalize_args(int argc, char** argv) {
     static const std::pair<const char*, const char*> kAliases[] = {
         {"-pg", "--pg"}, {"-ctk", "--cache-type-k"}, {"-ctv", "--cache-type-v"}, {"-sys", "--system-prompt"},
+        {"-np", "--parallel"},
     };
     std::vector<std::string> args;
     for (int i = 1; i < argc; ++i) {
@@ -42,6 +43,9 @@ int main(int argc, char** argv) {
     lumen::cli::register_template(app);
     lumen::cli::register_perplexity(app);
     lumen::cli::register_lora(app);
+#ifdef LUMEN_WITH_SERVE
+    lumen::cli::register_serve(app);
+#endif
     try {
         auto args = normalize_args(argc, argv);
         app.parse(args);

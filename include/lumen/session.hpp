@@ -27,6 +27,13 @@ struct SessionOptions {
 };
 
 struct SessionImpl;
+class Session;
+
+// Tokens to append to one session in a multi-session step (Session::eval_batch).
+struct BatchItem {
+    Session* session = nullptr;
+    std::span<const int32_t> tokens;
+};
 
 class LUMEN_API Session {
 public:
@@ -41,9 +48,22 @@ public:
     // or a token id is out of range. The span stays valid until the next call.
     std::span<const float> eval(std::span<const int32_t> tokens, bool all_logits = false);
 
+    // One forward step over several sessions at once (continuous batching):
+    // every item's tokens are appended to its own session (own KV cache,
+    // positions and adapters) while each weight matrix is read once for all
+    // rows. Each row's result is the same as eval() of that session alone.
+    // This session lends its scratch buffers, threads and kernels and may be
+    // one of the items; all tokens together must fit its n_batch. Returns the
+    // logits of each item's last token, item after item (items.size() * n_vocab
+    // floats), valid until this session's next call. Throws lumen::Error (no
+    // session changed) on a mismatched session, a repeated one, a bad token or
+    // a full context.
+    std::span<const float> eval_batch(std::span<const BatchItem> items);
+
     int position() const;       // tokens in the context so far
     int context_size() const;   // n_ctx
     void reset();               // forget everything (position 0)
+    void truncate(int n_keep);  // forget every token after the first n_keep (a prompt cache keeps a common prefix)
     // Drops `n_discard` tokens after the first `n_keep` and moves the rest
     // down, re-rotating their keys so they stay consistent with their new
     // positions. Used to continue past a full context.

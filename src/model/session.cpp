@@ -53,6 +53,13 @@ struct SessionImpl {
     std::vector<AttachedLora> loras;
     std::unordered_map<const ops::WeightView*, std::vector<std::pair<const LoraAdapter::Pair*, float>>> lora_of;
     std::vector<float> lora_tmp;
+    // The session and position of each row of the batch being run: all this
+    // session's for eval(), several sessions' for eval_batch().
+    struct Row {
+        SessionImpl* owner;
+        int pos;
+    };
+    std::vector<Row> rows;
 
     SessionImpl(std::shared_ptr<const Model> m, SessionOptions o)
         : model(std::move(m)), c(model->config()), w(model->weights()), opt(resolve(o, c)),
@@ -94,9 +101,15 @@ struct SessionImpl {
 
     void matmul(const ops::WeightView& wv, const float* in, int n, float* out) {
         ops::matmul(ks, wv, in, n, out, wv.rows, act, opt.n_threads);
-        if (!lora_of.empty())
-            if (const auto it = lora_of.find(&wv); it != lora_of.end())
-                for (const auto& [pair, factor] : it->second) apply_lora(*pair, factor, in, n, out);
+        // Each row gets its own session's adapters (runs of rows share an owner).
+        for (int t0 = 0, t1; t0 < n; t0 = t1) {
+            const SessionImpl* owner = rows[size_t(t0)].owner;
+            for (t1 = t0 + 1; t1 < n && rows[size_t(t1)].owner == owner;) ++t1;
+            if (owner->lora_of.empty()) continue;
+            if (const auto it = owner->lora_of.find(&wv); it != owner->lora_of.end())
+                for (const auto& [pair, factor] : it->second)
+                    apply_lora(*pair, factor, in + size_t(t0) * size_t(wv.cols), t1 - t0, out + size_t(t0) * size_t(wv.rows));
+        }
     }
 
     // out[t] += factor * B (A in[t]), in float, in the reference's order:
@@ -166,7 +179,7 @@ struct SessionImpl {
         });
     }
 
-    void attention_block(const LayerWeights& lw, int layer, int n, int pos0) {
+    void attention_block(const LayerWeights& lw, int layer, int n) {
         const int E = c.n_embd, HD = c.head_dim;
         const int q_dim = c.n_head * HD, kv_dim = c.n_head_kv * HD;
         for_tokens(n, [&](int t) {
@@ -186,15 +199,15 @@ struct SessionImpl {
             }
             for (int hd = 0; hd < c.n_head; ++hd) {
                 if (c.qk_norm) ops::rms_norm(qt + hd * HD, lw.q_norm.data(), qt + hd * HD, HD, c.rms_eps);
-                rope.apply(qt + hd * HD, pos0 + t);
+                rope.apply(qt + hd * HD, rows[size_t(t)].pos);
             }
             for (int hd = 0; hd < c.n_head_kv; ++hd) {
                 if (c.qk_norm) ops::rms_norm(kt + hd * HD, lw.k_norm.data(), kt + hd * HD, HD, c.rms_eps);
-                rope.apply(kt + hd * HD, pos0 + t);
+                rope.apply(kt + hd * HD, rows[size_t(t)].pos);
             }
-            cache.store(layer, pos0 + t, kt, vt);
+            rows[size_t(t)].owner->cache.store(layer, rows[size_t(t)].pos, kt, vt);
         });
-        // Each (token, head) pair is independent; token t sees positions <= pos0 + t,
+        // Each (token, head) pair is independent; token t sees positions <= its own,
         // so its cost grows with t: pairs are dealt out round-robin to balance threads.
         const int group = c.n_head / c.n_head_kv;
         const float scale = 1.0f / std::sqrt(float(HD));
@@ -206,7 +219,8 @@ struct SessionImpl {
 #ifdef _OPENMP
             thread = omp_get_thread_num();
 #endif
-            ops::attend(ks, cache, layer, hd / group, &q[size_t(t) * q_dim + size_t(hd) * HD], pos0 + t + 1, HD,
+            const Row& row = rows[size_t(t)];
+            ops::attend(ks, row.owner->cache, layer, hd / group, &q[size_t(t) * q_dim + size_t(hd) * HD], row.pos + 1, HD,
                         scale, att_scratch[size_t(thread)], &att[size_t(t) * q_dim + size_t(hd) * HD]);
         }
         matmul(lw.wo, att.data(), n, h.data());
@@ -225,14 +239,22 @@ struct SessionImpl {
         add_residual(n);
     }
 
-    // Runs one batch; writes logits of tokens [first_out, n) to `out`.
-    void forward(std::span<const int32_t> tokens, int pos0, int first_out, float* out) {
+    // Embeds `tokens` and runs every layer over them; `rows` says whose each is.
+    void run_layers(std::span<const int32_t> tokens) {
         const int n = int(tokens.size());
         embed(tokens);
         for (int l = 0; l < c.n_layer; ++l) {
-            attention_block(w.layers[size_t(l)], l, n, pos0);
+            attention_block(w.layers[size_t(l)], l, n);
             ffn_block(w.layers[size_t(l)], n);
         }
+    }
+
+    // Runs one batch; writes logits of tokens [first_out, n) to `out`.
+    void forward(std::span<const int32_t> tokens, int pos0, int first_out, float* out) {
+        const int n = int(tokens.size());
+        rows.resize(size_t(n));
+        for (int t = 0; t < n; ++t) rows[size_t(t)] = {this, pos0 + t};
+        run_layers(tokens);
         const int n_out = n - first_out;
         if (n_out <= 0) return;
         const int E = c.n_embd;
@@ -275,9 +297,59 @@ std::span<const float> Session::eval(std::span<const int32_t> tokens, bool all_l
     return {s.logits.data(), n_logits * V};
 }
 
+std::span<const float> Session::eval_batch(std::span<const BatchItem> items) {
+    SessionImpl& r = *impl_;
+    if (items.empty()) throw Error("eval_batch: no items given");
+    size_t n = 0;
+    std::set<const Session*> seen;
+    for (const BatchItem& it : items) {
+        if (it.session == nullptr || it.tokens.empty()) throw Error("eval_batch: an item has no session or no tokens");
+        const SessionImpl& s = *it.session->impl_;
+        if (!seen.insert(it.session).second) throw Error("eval_batch: a session appears twice");
+        if (s.model != r.model || &s.ks != &r.ks || s.opt.cache_type_k != r.opt.cache_type_k ||
+            s.opt.n_ctx > r.opt.n_ctx)
+            throw Error("eval_batch: sessions differ in model, kernels, cache type or exceed the runner's context");
+        if (int64_t(s.n_past) + int64_t(it.tokens.size()) > s.opt.n_ctx) throw Error("eval_batch: context full");
+        for (int32_t t : it.tokens)
+            if (t < 0 || t >= r.c.n_vocab) throw Error("token id " + std::to_string(t) + " is outside the vocabulary");
+        n += it.tokens.size();
+    }
+    if (n > size_t(r.opt.n_batch))
+        throw Error("eval_batch: " + std::to_string(n) + " tokens exceed the batch size " + std::to_string(r.opt.n_batch));
+    std::vector<int32_t> tokens;
+    tokens.reserve(n);
+    r.rows.clear();
+    for (const BatchItem& it : items) {
+        SessionImpl* s = it.session->impl_.get();
+        for (size_t i = 0; i < it.tokens.size(); ++i) r.rows.push_back({s, s->n_past + int(i)});
+        tokens.insert(tokens.end(), it.tokens.begin(), it.tokens.end());
+    }
+    r.run_layers(tokens);
+    // Logits of each item's last row, in item order.
+    const size_t V = size_t(r.c.n_vocab), E = size_t(r.c.n_embd);
+    if (r.logits.size() < items.size() * V) r.logits.resize(items.size() * V);
+    size_t last = 0;
+    for (size_t i = 0; i < items.size(); ++i) {
+        last += items[i].tokens.size();
+        ops::rms_norm(&r.x[(last - 1) * E], r.w.output_norm.data(), &r.h[i * E], int(E), r.c.rms_eps);
+        items[i].session->impl_->n_past += int(items[i].tokens.size());
+    }
+    // Output row i is item i's last token, with item i's adapters.
+    r.rows.clear();
+    for (const BatchItem& it : items) r.rows.push_back({it.session->impl_.get(), it.session->impl_->n_past - 1});
+    r.matmul(r.w.output, r.h.data(), int(items.size()), r.logits.data());
+    return {r.logits.data(), items.size() * V};
+}
+
 int Session::position() const { return impl_->n_past; }
 int Session::context_size() const { return impl_->opt.n_ctx; }
 void Session::reset() { impl_->n_past = 0; }
+
+void Session::truncate(int n_keep) {
+    if (n_keep < 0 || n_keep > impl_->n_past)
+        throw Error("truncate: cannot keep " + std::to_string(n_keep) + " of " + std::to_string(impl_->n_past) + " tokens");
+    impl_->n_past = n_keep;
+}
 
 void Session::shift_context(int n_keep, int n_discard) {
     SessionImpl& s = *impl_;
