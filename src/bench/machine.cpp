@@ -1,17 +1,14 @@
 #include "lumen/machine.hpp"
 
-#include <sys/resource.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <chrono>
 #include <cstring>
-#include <fstream>
 #include <memory>
 #include <string>
 #include <thread>
 
 #include "lumen/session.hpp"
+#include "platform/system_info.hpp"
 
 #ifdef _OPENMP
 #include <omp.h>
@@ -21,23 +18,8 @@ namespace lumen {
 
 MachineInfo machine_info() {
     MachineInfo m;
-    std::ifstream cpu("/proc/cpuinfo");
-    for (std::string line; std::getline(cpu, line);)
-        if (line.rfind("model name", 0) == 0) {
-            m.cpu_model = line.substr(line.find(':') + 2);
-            break;
-        }
-    std::ifstream mem("/proc/meminfo");
-    for (std::string key; mem >> key;) {
-        uint64_t kb = 0;
-        mem >> kb;
-        if (key == "MemTotal:") {
-            m.memory_bytes = kb * 1024;
-            break;
-        }
-        std::string rest;
-        std::getline(mem, rest);
-    }
+    m.cpu_model = platform::cpu_model_name();
+    m.memory_bytes = platform::total_memory_bytes();
     m.physical_cores = physical_cores();
     m.logical_cpus = int(std::max(1u, std::thread::hardware_concurrency()));
     m.features = cpu_features();
@@ -48,9 +30,9 @@ MachineInfo machine_info() {
 namespace {
 
 // Sum of n 64-bit words with four independent accumulators; compiled once per
-// vector width and picked at run time, so the probe reads as fast as the CPU can.
-__attribute__((target_clones("avx512f", "avx2", "default")))
-uint64_t stream_sum(const uint64_t* p, size_t n) {
+// vector width below and picked at run time, so the probe reads as fast as the
+// CPU can. (Explicit variants rather than target_clones: Windows has no ifunc.)
+__attribute__((always_inline)) inline uint64_t stream_sum_body(const uint64_t* p, size_t n) {
     uint64_t a = 0, b = 0, c = 0, d = 0;
     for (size_t i = 0; i + 32 <= n; i += 32) {
         for (int k = 0; k < 8; ++k) {
@@ -62,12 +44,27 @@ uint64_t stream_sum(const uint64_t* p, size_t n) {
     }
     return a + b + c + d;
 }
+__attribute__((target("avx512f"))) uint64_t stream_sum_avx512(const uint64_t* p, size_t n) {
+    return stream_sum_body(p, n);
+}
+__attribute__((target("avx2"))) uint64_t stream_sum_avx2(const uint64_t* p, size_t n) { return stream_sum_body(p, n); }
+uint64_t stream_sum_default(const uint64_t* p, size_t n) { return stream_sum_body(p, n); }
+
+using StreamSum = uint64_t (*)(const uint64_t*, size_t);
+StreamSum stream_sum_for(Isa isa) {
+    switch (isa) {
+        case Isa::avx512: return stream_sum_avx512;
+        case Isa::avx2: return stream_sum_avx2;
+        default: return stream_sum_default;
+    }
+}
 
 }  // namespace
 
 double measure_read_bandwidth(int threads, size_t bytes, int repeats) {
     threads = std::max(1, threads);
     const size_t n = bytes / sizeof(uint64_t);
+    const StreamSum stream_sum = stream_sum_for(best_isa());
     std::unique_ptr<uint64_t[]> buf(new uint64_t[n]);
     // Touch every page (in parallel, so pages land near the threads that read them).
 #pragma omp parallel for num_threads(threads) schedule(static)
@@ -93,18 +90,8 @@ double measure_read_bandwidth(int threads, size_t bytes, int repeats) {
     return best;
 }
 
-uint64_t peak_rss_bytes() {
-    std::ifstream status("/proc/self/status");
-    for (std::string line; std::getline(status, line);)
-        if (line.rfind("VmHWM:", 0) == 0) return std::stoull(line.substr(6)) * 1024;
-    rusage ru{};
-    getrusage(RUSAGE_SELF, &ru);
-    return uint64_t(ru.ru_maxrss) * 1024;
-}
+uint64_t peak_rss_bytes() { return platform::peak_rss_bytes(); }
 
-void reset_peak_rss() {
-    // Writing 5 to clear_refs resets the peak RSS counter (Linux >= 4.0).
-    std::ofstream("/proc/self/clear_refs") << "5";
-}
+void reset_peak_rss() { platform::reset_peak_rss(); }
 
 }  // namespace lumen
