@@ -3,8 +3,15 @@
 # Idempotent: packages already installed are not touched, the build is incremental.
 #   bash scripts/setup.sh                 # install packages, configure, build
 #   bash scripts/setup.sh -DLUMEN_NATIVE=ON   # extra CMake options are passed through
+#   bash scripts/setup.sh --cross windows     # Windows lumen.exe into build-windows/ (MinGW-w64 + Wine)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+if [ "${1:-}" = "--cross" ]; then
+  [ "${2:-}" = "windows" ] || { echo "setup: --cross knows only 'windows'" >&2; exit 2; }
+  shift 2
+  exec bash scripts/setup_windows.sh "$@"
+fi
 
 packages=(
   cmake make g++                     # toolchain
