@@ -7,7 +7,8 @@ set(_p ${CMAKE_CURRENT_LIST_DIR})
 if(WIN32)
   set(LUMEN_PLATFORM_SOURCES
     ${_p}/mapped_file_windows.cpp ${_p}/file_replace_windows.cpp ${_p}/system_info_windows.cpp
-    ${_p}/memory_windows.cpp ${_p}/cpu_topology_windows.cpp ${_p}/utf16_windows.cpp ${_p}/windows_error_windows.cpp)
+    ${_p}/memory_windows.cpp ${_p}/cpu_topology_windows.cpp ${_p}/utf16_windows.cpp ${_p}/windows_error_windows.cpp
+    ${_p}/fmaf_windows.cpp)
   set(LUMEN_CONSOLE_SOURCES ${_p}/console_windows.cpp ${_p}/utf16_windows.cpp)
   set(LUMEN_PLATFORM_LIBS psapi)
 elseif(APPLE)  # not built by this project (no macOS machine); see docs/building.md
