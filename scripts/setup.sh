@@ -7,10 +7,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+cross=""
 if [ "${1:-}" = "--cross" ]; then
   [ "${2:-}" = "windows" ] || { echo "setup: --cross knows only 'windows'" >&2; exit 2; }
+  cross=windows
   shift 2
-  exec bash scripts/setup_windows.sh "$@"
 fi
 
 packages=(
@@ -27,6 +28,11 @@ packages=(
 # Charts for the docs (bench/plot.py) only when asked: LUMEN_SETUP_DOCS=1 bash scripts/setup.sh
 if [ "${LUMEN_SETUP_DOCS:-0}" = "1" ]; then packages+=(python3-matplotlib linux-perf); fi
 
+if [ "$cross" = windows ]; then  # MinGW-w64, Wine, apt-get source; header-only deps used as installed
+  packages=(g++-mingw-w64-x86-64-posix wine wine64 dpkg-dev cmake make pkg-config python3
+            libeigen3-dev libcli11-dev nlohmann-json3-dev catch2 libpcre2-dev libutf8proc-dev)
+fi
+
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -38,6 +44,8 @@ if [ "${#missing[@]}" -gt 0 ]; then
   $sudo apt-get update
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y --no-install-recommends "${missing[@]}"
 fi
+
+if [ "$cross" = windows ]; then exec bash scripts/setup_windows.sh "$@"; fi
 
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Release "$@"
 cmake --build build -j"$(nproc)"

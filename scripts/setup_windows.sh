@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# Cross-builds lumen for Windows (x86-64) on Debian 12: `bash scripts/setup.sh --cross windows` runs this.
+# Cross-builds lumen for Windows (x86-64) on Debian 12: `bash scripts/setup.sh --cross windows` installs
+# the packages (MinGW-w64, Wine, dpkg-dev, header-only deps) and then runs this.
 # Idempotent: installed packages, fetched sources and built libraries are reused; the build is incremental.
-#   1. installs MinGW-w64 (posix threads) and Wine;
-#   2. adds deb-src entries (a separate file, only when the machine has none) for `apt-get source`;
-#   3. builds PCRE2 and utf8proc from their Debian source packages, the same versions as the Linux
+#   1. adds deb-src entries (a separate file, only when the machine has none) for `apt-get source`;
+#   2. builds PCRE2 and utf8proc from their Debian source packages, the same versions as the Linux
 #      build's libpcre2-dev / libutf8proc-dev, as static MinGW libraries into build-windows/third_party;
-#   4. links the header-only dependencies there and builds lumen into build-windows/.
+#   3. links the header-only dependencies there and builds lumen into build-windows/.
 # Extra arguments are passed to CMake.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,19 +14,6 @@ build="$root/build-windows"
 tp="$build/third_party"
 sudo=""
 [ "$(id -u)" -eq 0 ] || sudo="sudo"
-apt_install() { DEBIAN_FRONTEND=noninteractive $sudo apt-get -o DPkg::Lock::Timeout=900 install -y --no-install-recommends "$@"; }
-
-packages=(g++-mingw-w64-x86-64-posix wine wine64 dpkg-dev cmake make pkg-config
-          libeigen3-dev libcli11-dev nlohmann-json3-dev catch2 libpcre2-dev libutf8proc-dev python3)
-missing=()
-for p in "${packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if [ "${#missing[@]}" -gt 0 ]; then
-  echo "setup-windows: installing ${missing[*]}" >&2
-  $sudo apt-get update
-  apt_install "${missing[@]}"
-fi
 
 # Source packages: add deb-src lines for the machine's own suites unless some exist already.
 src_list=/etc/apt/sources.list.d/lumen-deb-src.sources
@@ -131,4 +118,5 @@ WINEPREFIX="$build/wineprefix" WINEDEBUG=-all wine wineboot.exe --init >/dev/nul
 
 cmake -S . -B "$build" -DCMAKE_TOOLCHAIN_FILE="$toolchain" -DLUMEN_THIRD_PARTY="$tp" -DCMAKE_BUILD_TYPE=Release \
   -DLUMEN_BUILD_BENCH=OFF "$@"  # Google Benchmark: Debian ships it for Linux only
-cmake --build "$build" -j"$(nproc)"
+# LUMEN_WINDOWS_TARGETS="a b": build only these targets (CI's subset; see .ci/windows).
+cmake --build "$build" -j"$(nproc)" ${LUMEN_WINDOWS_TARGETS:+--target $LUMEN_WINDOWS_TARGETS}
