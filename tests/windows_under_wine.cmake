@@ -17,4 +17,6 @@ list(REMOVE_ITEM LUMEN_CLI_SCRIPTS chat_tmux)
 
 # Windows-only behaviour.
 lumen_add_test(test_file_replace_windows test_file_replace_windows.cpp)
+lumen_add_test(test_platform_windows test_platform_windows.cpp)
+target_include_directories(test_platform_windows PRIVATE ${PROJECT_SOURCE_DIR}/src)
 
