@@ -7,7 +7,7 @@
 
 namespace lumen::kernels {
 
-inline uint64_t stream_sum_body(const uint64_t* p, size_t n) {
+__attribute__((always_inline)) inline uint64_t stream_sum_body(const uint64_t* p, size_t n) {
     uint64_t a = 0, b = 0, c = 0, d = 0;
     for (size_t i = 0; i + 32 <= n; i += 32) {
         for (int k = 0; k < 8; ++k) {

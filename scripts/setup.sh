@@ -5,16 +5,17 @@
 #   bash scripts/setup.sh -DLUMEN_NATIVE=ON   # extra CMake options are passed through
 #   bash scripts/setup.sh --cross aarch64     # cross-build for 64-bit ARM into build-aarch64/
 #                                             # (tests run under qemu-user: ctest --test-dir build-aarch64)
+#   bash scripts/setup.sh --cross windows     # Windows lumen.exe into build-windows/ (MinGW-w64 + Wine)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 cross=""
 if [ "${1:-}" = "--cross" ]; then
-  cross="${2:?--cross needs a target: aarch64}"
+  cross="${2:?--cross needs a target: aarch64 or windows}"
   shift 2
   case "$cross" in
-    aarch64) ;;
-    *) echo "setup: unknown cross target '$cross' (known: aarch64)" >&2; exit 2 ;;
+    aarch64|windows) ;;
+    *) echo "setup: unknown cross target '$cross' (known: aarch64, windows)" >&2; exit 2 ;;
   esac
 fi
 
@@ -39,6 +40,11 @@ packages=(
 command -v npm >/dev/null 2>&1 || packages+=(npm)
 # Charts for the docs (bench/plot.py) only when asked: LUMEN_SETUP_DOCS=1 bash scripts/setup.sh
 if [ "${LUMEN_SETUP_DOCS:-0}" = "1" ]; then packages+=(python3-matplotlib linux-perf); fi
+
+if [ "$cross" = windows ]; then  # MinGW-w64, Wine, apt-get source; header-only deps used as installed
+  packages=(g++-mingw-w64-x86-64-posix wine wine64 dpkg-dev cmake make pkg-config python3
+            libeigen3-dev libcli11-dev nlohmann-json3-dev catch2 libpcre2-dev libutf8proc-dev)
+fi
 
 sudo=""
 [ "$(id -u)" -eq 0 ] || sudo="sudo"
@@ -69,11 +75,15 @@ if [ "${#missing[@]}" -gt 0 ] || [ -n "${need_update:-}" ]; then
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y --no-install-recommends "${missing[@]}"
 fi
 
+if [ "$cross" = windows ]; then exec bash scripts/setup_windows.sh "$@"; fi
+
 if [ "$cross" = "aarch64" ]; then
   cmake -S . -B build-aarch64 -DCMAKE_BUILD_TYPE=Release -DCMAKE_TOOLCHAIN_FILE=cmake/aarch64-linux-gnu.cmake "$@"
   cmake --build build-aarch64 -j"$(nproc)"
   exit 0
 fi
+
+if [ "$cross" = windows ]; then exec bash scripts/setup_windows.sh "$@"; fi
 
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Release "$@"
 # The official openai client for the `lumen serve` conformance test, into the build tree.

@@ -6,7 +6,8 @@
 
 #include "lumen/error.hpp"
 #include "lumen/gguf.hpp"
-#include "mapped_file.hpp"
+#include "platform/mapped_file.hpp"
+#include "platform/path_text.hpp"
 
 namespace lumen {
 
@@ -245,7 +246,7 @@ GgufFile GgufParser::parse() {
 
 GgufFile GgufFile::open(const std::filesystem::path& path) {
     auto mapping = std::make_shared<MappedFile>(path);
-    GgufFile file = GgufParser(mapping->bytes(), path.string()).parse();
+    GgufFile file = GgufParser(mapping->bytes(), platform::utf8_from_path(path)).parse();
     file.mapping_ = std::move(mapping);
     return file;
 }

@@ -1,7 +1,4 @@
-// GGUF writer: metadata + tensors, aligned, written atomically (temp file + rename).
-#include <sys/stat.h>
-#include <unistd.h>
-
+// GGUF writer: metadata + tensors, aligned, written atomically (platform::ReplacingFile).
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
@@ -11,6 +8,7 @@
 
 #include "lumen/error.hpp"
 #include "lumen/gguf.hpp"
+#include "platform/file_replace.hpp"
 
 namespace lumen {
 
@@ -72,17 +70,6 @@ void write_value(Sink& out, const GgufValue& v) {
         }
     }
 }
-
-// Removes the temporary file unless the write completed.
-struct TempFile {
-    std::string path;
-    std::FILE* f = nullptr;
-    bool committed = false;
-    ~TempFile() {
-        if (f) std::fclose(f);
-        if (!committed && !path.empty()) ::unlink(path.c_str());
-    }
-};
 
 }  // namespace
 
@@ -152,20 +139,11 @@ void GgufWriter::add_tensor(std::string name, TensorType type, std::span<const i
 }
 
 void GgufWriter::write(const std::filesystem::path& path) const {
-    const std::string label = path.string();
     const uint64_t align = alignment();
 
-    TempFile tmp;
-    std::string templ = label + ".tmp.XXXXXX";
-    const int fd = ::mkstemp(templ.data());
-    if (fd < 0) throw Error(label + ": cannot create a temporary file beside it: " + std::strerror(errno));
-    tmp.path = templ;
-    tmp.f = ::fdopen(fd, "wb");
-    if (tmp.f == nullptr) {
-        ::close(fd);
-        throw Error(label + ": cannot open temporary file: " + std::strerror(errno));
-    }
-    Sink out(tmp.f, label);
+    platform::ReplacingFile tmp(path);
+    const std::string& label = tmp.label();
+    Sink out(tmp.stream(), label);
 
     out.pod<uint32_t>(0x46554747);
     out.pod<uint32_t>(version_);
@@ -203,16 +181,7 @@ void GgufWriter::write(const std::filesystem::path& path) const {
         while ((out.pos() - data_start) % align != 0) out.bytes("\0", 1);
     }
 
-    if (std::fflush(tmp.f) != 0 || ::fsync(::fileno(tmp.f)) != 0)
-        throw Error(label + ": flushing failed: " + std::strerror(errno));
-    const int rc = std::fclose(tmp.f);
-    tmp.f = nullptr;
-    if (rc != 0) throw Error(label + ": closing failed: " + std::strerror(errno));
-    // mkstemp creates 0600; give the output ordinary permissions.
-    ::chmod(tmp.path.c_str(), 0644);
-    if (std::rename(tmp.path.c_str(), label.c_str()) != 0)
-        throw Error(label + ": cannot move the finished file into place: " + std::strerror(errno));
-    tmp.committed = true;
+    tmp.commit();
 }
 
 }  // namespace lumen

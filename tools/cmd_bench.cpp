@@ -115,7 +115,7 @@ void run(const BenchCli& o) {
 
     for (const auto& path : o.models) {
         reset_peak_rss();
-        const auto model = Model::load(path);
+        const auto model = Model::load(file_path(path));
         const uint64_t per_token = bytes_per_token(*model);
         const auto loras = load_loras(o.adapters, *model);
         for (int threads : thread_list)

@@ -2,11 +2,7 @@
 //   Ctrl-C during an answer stops it; Ctrl-C at an empty prompt or Ctrl-D exits.
 //   /reset, /system TEXT, /stats, /help. A line ending in '\' continues the message.
 // When stdin is not a terminal, every line is one user turn (for scripts and tests).
-#include <signal.h>
-#include <unistd.h>
-
 #include <atomic>
-#include <cerrno>
 #include <cstdio>
 #include <optional>
 #include <sstream>
@@ -17,13 +13,11 @@
 #include "lumen/machine.hpp"
 #include "lumen/vocab.hpp"
 #include "options.hpp"
+#include "platform/console.hpp"
 
 namespace lumen::cli {
 
 namespace {
-
-std::atomic<bool> g_interrupted{false};  // set by SIGINT; the only state a signal handler may touch
-extern "C" void on_sigint(int) { g_interrupted = true; }
 
 struct ChatCli {
     ModelOptions model;
@@ -40,35 +34,14 @@ struct Style {
     const char* reset() const { return on ? "\033[0m" : ""; }
 };
 
-// Reads one line from fd 0. nullopt on end of input or when Ctrl-C arrives.
-std::optional<std::string> read_line() {
-    std::string line;
-    char c;
-    while (true) {
-        const ssize_t n = ::read(0, &c, 1);
-        if (n == 1) {
-            if (c == '\n') return line;
-            line += c;
-        } else if (n == 0) {
-            if (line.empty()) return std::nullopt;
-            return line;
-        } else if (errno == EINTR) {
-            if (g_interrupted) return std::nullopt;
-        } else {
-            return std::nullopt;
-        }
-    }
-}
-
 // A user message: lines ending in '\' continue on the next line.
-std::optional<std::string> read_message(const Style& st, bool tty) {
+std::optional<std::string> read_message(const Style& st, bool tty, const std::atomic<bool>& interrupted) {
     std::string msg;
     for (bool first = true;; first = false) {
         if (tty) std::printf("%s%s%s", st.prompt(), first ? "> " : ". ", st.reset());
         std::fflush(stdout);
-        auto line = read_line();
+        auto line = platform::read_stdin_line(interrupted);
         if (!line) return std::nullopt;
-        if (!line->empty() && line->back() == '\r') line->pop_back();
         if (!line->empty() && line->back() == '\\') {
             line->pop_back();
             msg += *line + "\n";
@@ -110,7 +83,7 @@ void lora_command(const std::string& cmd, std::vector<AttachedLora>& loras, cons
             float scale = 1.0f;
             in >> file;
             if (!(in >> scale)) scale = 1.0f;
-            loras.push_back({LoraAdapter::load(file, model), scale});
+            loras.push_back({LoraAdapter::load(file_path(file), model), scale});
         } else if (verb == "scale" || verb == "rm") {
             size_t n = 0;
             in >> n;
@@ -136,8 +109,8 @@ void run(const ChatCli& o) {
         for (const auto& n : ChatTemplate::names()) std::printf("%s\n", n.c_str());
         return;
     }
-    const bool tty_in = ::isatty(0), tty_out = ::isatty(1);
-    const Style st{o.color && tty_out};
+    const bool tty_in = platform::stdin_is_terminal();
+    const Style st{o.color && platform::stdout_supports_color()};
     std::fprintf(stderr, "%sloading %s ...%s", st.info(), o.model.model.empty() ? "the bundled model" : o.model.model.c_str(),
                  st.reset());
     const auto model = load_model(o.model);
@@ -169,15 +142,14 @@ void run(const ChatCli& o) {
     ChatOptions co{o.n_predict, o.context_shift, o.ignore_eos};
     GenerateStats last;
 
-    struct sigaction sa {};
-    sa.sa_handler = on_sigint;
-    sigemptyset(&sa.sa_mask);
-    sa.sa_flags = 0;  // no SA_RESTART: a blocked read returns so Ctrl-C is seen at the prompt
-    sigaction(SIGINT, &sa, nullptr);
+    // Set by Ctrl-C: stops an answer, or ends the chat at the prompt. Static:
+    // the OS's handler may still run after run() returns.
+    static std::atomic<bool> g_interrupted{false};
+    platform::route_interrupts_to(&g_interrupted);
 
     while (true) {
         g_interrupted = false;
-        const auto msg = read_message(st, tty_in);
+        const auto msg = read_message(st, tty_in, g_interrupted);
         if (!msg) break;  // Ctrl-D, end of input, or Ctrl-C at the prompt
         if (msg->empty()) continue;
         if (!tty_in) std::printf("> %s\n", msg->c_str());

@@ -7,6 +7,7 @@
 
 #include "commands.hpp"
 #include "lumen/gguf.hpp"
+#include "options.hpp"
 
 namespace lumen::cli {
 
@@ -141,7 +142,7 @@ void register_inspect(CLI::App& app) {
     cmd->add_option("file", opts->path, "GGUF file")->required();
     cmd->add_flag("--json", opts->json, "Machine-readable JSON output");
     cmd->callback([opts] {
-        const GgufFile f = GgufFile::open(opts->path);
+        const GgufFile f = GgufFile::open(file_path(opts->path));
         const Summary s = summarize(f);
         if (opts->json) print_json(f, s); else print_text(f, s);
     });

@@ -5,6 +5,7 @@
 #include "lumen/error.hpp"
 #include "lumen/lora.hpp"
 #include "lumen/model.hpp"
+#include "options.hpp"
 
 namespace lumen::cli {
 
@@ -17,7 +18,7 @@ struct MergeCli {
 };
 
 void merge(const MergeCli& o) {
-    const auto model = Model::load(o.base);
+    const auto model = Model::load(file_path(o.base));
     LoraMergeOptions mo;
     mo.n_threads = o.threads;
     for (const auto& spec : o.adapters) {
@@ -33,7 +34,7 @@ void merge(const MergeCli& o) {
                 scale = 1.0f;  // not a scale: a ':' in the path
             }
         }
-        mo.adapters.push_back({LoraAdapter::load(file, *model), scale});
+        mo.adapters.push_back({LoraAdapter::load(file_path(file), *model), scale});
         std::fprintf(stderr, "adapter %s: %zu tensors, alpha %.1f, scale %.2f\n", file.c_str(),
                      mo.adapters.back().adapter->pairs().size(), mo.adapters.back().adapter->alpha(), scale);
     }
@@ -42,7 +43,7 @@ void merge(const MergeCli& o) {
         if (!t || type_traits(*t).quantize == nullptr) throw Error("--type " + o.type + ": not a type lumen can write");
         mo.type = *t;
     }
-    merge_lora(*model, o.output, mo, [](size_t i, size_t n, const std::string& name) {
+    merge_lora(*model, file_path(o.output), mo, [](size_t i, size_t n, const std::string& name) {
         std::fprintf(stderr, "[%3zu/%3zu] %s\n", i + 1, n, name.c_str());
     });
     std::fprintf(stderr, "wrote %s\n", o.output.c_str());

@@ -25,8 +25,8 @@ void run(const PerplexityCli& o) {
     po.n_ctx = o.model.ctx > 0 ? o.model.ctx : 512;
     po.session = session_options(o.model);
     if (!o.kld_base.empty()) {
-        if (o.kld) po.compare_base = o.kld_base;
-        else po.save_base = o.kld_base;
+        if (o.kld) po.compare_base = file_path(o.kld_base);
+        else po.save_base = file_path(o.kld_base);
     } else if (o.kld) {
         throw Error("--kl-divergence needs --kl-divergence-base FILE (written by an earlier run of the base model)");
     }
@@ -36,7 +36,7 @@ void run(const PerplexityCli& o) {
         std::fprintf(stderr, "[%d]%.4f%s", c + 1, running, c + 1 == n ? "\n" : ",");
     });
     std::printf("Final estimate: PPL = %.4f +/- %.5f\n", r.ppl, r.ppl_error);
-    if (po.save_base) std::printf("saved base log-probabilities to %s\n", po.save_base->c_str());
+    if (po.save_base) std::printf("saved base log-probabilities to %s\n", o.kld_base.c_str());
     if (r.has_kld) {
         std::printf("base PPL = %.4f, delta PPL = %+.4f\n", r.base_ppl, r.ppl - r.base_ppl);
         std::printf("mean KLD = %.6f +/- %.6f\n", r.mean_kld, r.kld_error);

@@ -4,6 +4,7 @@
 #include "commands.hpp"
 #include "lumen/error.hpp"
 #include "lumen/quantize.hpp"
+#include "options.hpp"
 
 namespace lumen::cli {
 
@@ -22,7 +23,7 @@ void run(const QuantizeCli& o) {
         for (const auto& m : all_quant_mixes()) names += " " + m.name;
         throw Error("unknown quantization type '" + o.type + "'; choose one of:" + names);
     }
-    const GgufFile in = GgufFile::open(o.input);
+    const GgufFile in = GgufFile::open(file_path(o.input));
     QuantizeOptions opt{*mix, o.allow_requantize, o.pure, o.threads};
     if (o.dry_run) {
         for (const auto& p : plan_quantization(in, opt))
@@ -32,12 +33,12 @@ void run(const QuantizeCli& o) {
     uint64_t in_bytes = 0;
     for (const auto& t : in.tensors()) in_bytes += t.n_bytes;
     int fallbacks = 0;
-    quantize_model(in, o.output, opt, [&](size_t i, size_t n, const TensorPlan& p) {
+    quantize_model(in, file_path(o.output), opt, [&](size_t i, size_t n, const TensorPlan& p) {
         if (p.note.rfind("row length", 0) == 0) ++fallbacks;
         std::fprintf(stderr, "[%3zu/%3zu] %-32s %-7s -> %-7s%s%s\n", i + 1, n, p.name.c_str(), type_name(p.from),
                      type_name(p.to), p.note.empty() ? "" : "  ", p.note.c_str());
     });
-    const GgufFile out = GgufFile::open(o.output);
+    const GgufFile out = GgufFile::open(file_path(o.output));
     uint64_t out_bytes = 0;
     for (const auto& t : out.tensors()) out_bytes += t.n_bytes;
     std::fprintf(stderr, "%s: %s, tensors %.2f MiB -> %.2f MiB%s\n", o.output.c_str(), mix->name.c_str(),

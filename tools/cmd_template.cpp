@@ -26,7 +26,7 @@ void run(const TemplateCli& o) {
     } else {
         std::string src;
         if (!o.template_file.empty()) src = read_text_file(o.template_file);
-        else if (!o.model.empty()) src = GgufFile::open(o.model).get_string("tokenizer.chat_template");
+        else if (!o.model.empty()) src = GgufFile::open(file_path(o.model)).get_string("tokenizer.chat_template");
         else throw Error("give -m MODEL, --name NAME or --template-file FILE");
         t = ChatTemplate::detect(src);
         if (!t) {

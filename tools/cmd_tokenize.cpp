@@ -34,7 +34,7 @@ std::string escaped(const std::string& s) {
 
 void run(const TokenizeCli& o) {
     // Vocabulary-only files have no weights: read the vocabulary straight from the GGUF.
-    const GgufFile f = GgufFile::open(o.model.empty() ? default_model_path() : o.model);
+    const GgufFile f = GgufFile::open(file_path(o.model.empty() ? default_model_path() : o.model));
     const Vocab vocab = Vocab::from_gguf(f);
     const std::string text = o.file.empty() ? o.prompt : read_text_file(o.file);
     const auto ids = vocab.encode(text, !o.no_bos, o.special);

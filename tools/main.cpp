@@ -7,18 +7,19 @@
 
 #include "commands.hpp"
 #include "lumen/error.hpp"
+#include "platform/console.hpp"
 
 namespace {
 
 // llama.cpp spells some long options with one dash ("-pg", "-ctk"); our users
 // type them from habit. The parser wants two, so they are rewritten here.
-std::vector<std::string> normalize_args(int argc, char** argv) {
+std::vector<std::string> normalize_args(const std::vector<std::string>& argv) {
     static const std::pair<const char*, const char*> kAliases[] = {
         {"-pg", "--pg"}, {"-ctk", "--cache-type-k"}, {"-ctv", "--cache-type-v"}, {"-sys", "--system-prompt"},
         {"-np", "--parallel"},
     };
     std::vector<std::string> args;
-    for (int i = 1; i < argc; ++i) {
+    for (size_t i = 1; i < argv.size(); ++i) {
         std::string a = argv[i];
         for (const auto& [from, to] : kAliases)
             if (a == from) a = to;
@@ -31,8 +32,12 @@ std::vector<std::string> normalize_args(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
+    lumen::platform::setup_console();
     CLI::App app{"lumen: run small quantized language models fast and offline", "lumen"};
     app.require_subcommand(1);
+    // CLI11 reads "/x" as an option on Windows; "/tmp/m.gguf" (Wine, MSYS2) is a file. Set
+    // before the subcommands are added: they inherit it.
+    app.allow_windows_style_options(false);
     app.set_version_flag("--version", "lumen 0.1.0");
     lumen::cli::register_inspect(app);
     lumen::cli::register_run(app);
@@ -47,7 +52,7 @@ int main(int argc, char** argv) {
     lumen::cli::register_serve(app);
 #endif
     try {
-        auto args = normalize_args(argc, argv);
+        auto args = normalize_args(lumen::platform::utf8_arguments(argc, argv));
         app.parse(args);
     } catch (const CLI::ParseError& e) {
         return app.exit(e);

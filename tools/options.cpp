@@ -1,7 +1,5 @@
 #include "options.hpp"
 
-#include <unistd.h>
-
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -10,6 +8,8 @@
 #include "lumen/error.hpp"
 #include "lumen/machine.hpp"
 #include "lumen/tensor_type.hpp"
+#include "platform/console.hpp"
+#include "platform/path_text.hpp"
 
 namespace lumen::cli {
 
@@ -32,7 +32,7 @@ void add_model_options(CLI::App& cmd, ModelOptions& o, bool model_required) {
 
 std::vector<AttachedLora> load_loras(const ModelOptions& o, const Model& model) {
     std::vector<AttachedLora> out;
-    for (const auto& f : o.lora) out.push_back({LoraAdapter::load(f, model), 1.0f});
+    for (const auto& f : o.lora) out.push_back({LoraAdapter::load(file_path(f), model), 1.0f});
     for (size_t i = 0; i + 1 < o.lora_scaled.size(); i += 2) {
         float scale;
         try {
@@ -40,7 +40,7 @@ std::vector<AttachedLora> load_loras(const ModelOptions& o, const Model& model) 
         } catch (const std::exception&) {
             throw Error("--lora-scaled " + o.lora_scaled[i] + " " + o.lora_scaled[i + 1] + ": the scale is not a number");
         }
-        out.push_back({LoraAdapter::load(o.lora_scaled[i], model), scale});
+        out.push_back({LoraAdapter::load(file_path(o.lora_scaled[i]), model), scale});
     }
     return out;
 }
@@ -59,8 +59,10 @@ void add_sampling_options(CLI::App& cmd, SamplerParams& p) {
     cmd.add_option("-s,--seed", p.seed, "Random seed")->capture_default_str();
 }
 
+std::filesystem::path file_path(const std::string& utf8) { return platform::path_from_utf8(utf8); }
+
 std::string read_text_file(const std::string& path) {
-    std::ifstream f(path, std::ios::binary);
+    std::ifstream f(file_path(path), std::ios::binary);
     if (!f) throw Error(path + ": cannot read");
     std::ostringstream ss;
     ss << f.rdbuf();
@@ -71,22 +73,19 @@ std::string default_model_path() {
     namespace fs = std::filesystem;
     if (const char* env = std::getenv("LUMEN_MODEL"); env && *env) return env;
     std::vector<fs::path> candidates = {"models/stories260K.gguf"};
-    char exe[4096];
-    const ssize_t n = ::readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (n > 0) {
-        exe[n] = '\0';
-        const fs::path dir = fs::path(exe).parent_path();
+    if (const std::string exe = platform::executable_path(); !exe.empty()) {
+        const fs::path dir = platform::path_from_utf8(exe).parent_path();
         candidates.push_back(dir / "../../models/stories260K.gguf");        // build/tools/lumen
         candidates.push_back(dir / "../share/lumen/models/stories260K.gguf");  // installed
     }
     for (const auto& c : candidates)
-        if (fs::exists(c)) return fs::weakly_canonical(c).string();
+        if (fs::exists(c)) return platform::utf8_from_path(fs::weakly_canonical(c));
     throw Error("no model given (-m) and the bundled models/stories260K.gguf was not found");
 }
 
 std::shared_ptr<const Model> load_model(const ModelOptions& o) {
     const std::string path = o.model.empty() ? default_model_path() : o.model;
-    return Model::load(path);
+    return Model::load(file_path(path));
 }
 
 namespace {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <filesystem>
 #include <memory>
 #include <string>
 
@@ -31,6 +32,9 @@ void add_sampling_options(CLI::App& cmd, SamplerParams& p);
 
 // The whole content of a file; throws lumen::Error naming it when unreadable.
 std::string read_text_file(const std::string& path);
+// A file name from the command line (UTF-8) as a path; exact on every OS
+// (std::filesystem::path(std::string) would use the ANSI code page on Windows).
+std::filesystem::path file_path(const std::string& utf8);
 
 // The bundled model: $LUMEN_MODEL, ./models/stories260K.gguf, or next to the binary.
 std::string default_model_path();

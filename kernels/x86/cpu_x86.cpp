@@ -80,9 +80,18 @@ std::vector<std::string> detected_cpu_features() {
     return out;
 }
 
-// Compiled once per vector width and picked at run time, so the probe reads
-// as fast as the CPU can.
-__attribute__((target_clones("avx512f", "avx2", "default")))
-uint64_t stream_sum(const uint64_t* p, size_t n) { return stream_sum_body(p, n); }
+// Compiled once per vector width and picked from CPUID (explicit variants
+// rather than target_clones: Windows has no ifunc), so the probe reads as fast
+// as the CPU can.
+__attribute__((target("avx512f"))) uint64_t stream_sum_avx512(const uint64_t* p, size_t n) {
+    return stream_sum_body(p, n);
+}
+__attribute__((target("avx2"))) uint64_t stream_sum_avx2(const uint64_t* p, size_t n) { return stream_sum_body(p, n); }
+
+uint64_t stream_sum(const uint64_t* p, size_t n) {
+    if (has_avx512()) return stream_sum_avx512(p, n);
+    if (has_avx2()) return stream_sum_avx2(p, n);
+    return stream_sum_body(p, n);
+}
 
 }  // namespace lumen::kernels

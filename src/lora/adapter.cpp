@@ -4,6 +4,7 @@
 
 #include "lumen/error.hpp"
 #include "lumen/lora.hpp"
+#include "platform/path_text.hpp"
 
 namespace lumen {
 
@@ -23,8 +24,8 @@ std::shared_ptr<const LoraAdapter> LoraAdapter::load(const std::filesystem::path
     const GgufFile f = GgufFile::open(path);
     const std::string label = f.label();
     auto a = std::shared_ptr<LoraAdapter>(new LoraAdapter());
-    a->path_ = path.string();
-    a->name_ = f.get_string("general.name", path.filename().string());
+    a->path_ = platform::utf8_from_path(path);
+    a->name_ = f.get_string("general.name", platform::utf8_from_path(path.filename()));
     if (f.get_string("general.type") != "adapter" || f.get_string("adapter.type") != "lora")
         throw Error(label + ": not a LoRA adapter (general.type must be 'adapter' and adapter.type 'lora')");
     const std::string arch = f.get_string("general.architecture");

@@ -1,11 +1,9 @@
 #include "model/model_weights.hpp"
 
-#include <sys/mman.h>
-#include <unistd.h>
-
 #include <string>
 
 #include "packed.hpp"
+#include "platform/mapped_file.hpp"
 
 #include "lumen/error.hpp"
 
@@ -92,19 +90,6 @@ ModelWeights bind_weights(const GgufFile& f, ModelConfig& c) {
     return w;
 }
 
-namespace {
-
-// Drops the pages of [p, p + n) from this process's memory (the file stays in
-// the page cache); read-only file mappings can always be re-read.
-void release_pages(const void* p, size_t n) {
-    const uintptr_t page = uintptr_t(::sysconf(_SC_PAGESIZE));
-    const uintptr_t begin = (reinterpret_cast<uintptr_t>(p) + page - 1) & ~(page - 1);
-    const uintptr_t end = (reinterpret_cast<uintptr_t>(p) + n) & ~(page - 1);
-    if (end > begin) ::madvise(reinterpret_cast<void*>(begin), end - begin, MADV_DONTNEED);
-}
-
-}  // namespace
-
 void pack_weights(ModelWeights& w) {
     std::vector<ops::WeightView*> views = {&w.output};
     for (auto& l : w.layers)
@@ -119,7 +104,7 @@ void pack_weights(ModelWeights& w) {
         v->packed = buf.get();
         w.packed_storage.push_back(std::move(buf));
         // The embedding table is still read row by row through the original.
-        if (!(tied && v == &w.output)) release_pages(v->data, bytes);
+        if (!(tied && v == &w.output)) platform::release_mapped_pages(v->data, bytes);
     }
 }
 

@@ -1,17 +1,22 @@
-#include "mapped_file.hpp"
-
+// MappedFile on POSIX systems (Linux, macOS): open + fstat + mmap, of a path,
+// a descriptor slice, or an in-memory copy.
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
 #include <string>
 
 #include "lumen/error.hpp"
+#include "platform/mapped_file.hpp"
+#include "platform/path_text.hpp"
 
 namespace lumen {
+
+using platform::utf8_from_path;
 
 namespace {
 std::string errno_text() { return std::strerror(errno); }
@@ -26,10 +31,11 @@ struct FdCloser {
 }  // namespace
 
 MappedFile::MappedFile(const std::filesystem::path& path) {
+    const std::string label = utf8_from_path(path);
     const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) throw Error(path.string() + ": cannot open: " + errno_text());
+    if (fd < 0) throw Error(label + ": cannot open: " + errno_text());
     const FdCloser closer{fd};  // the mapping keeps the file referenced
-    map(fd, 0, 0, path.string());
+    map(fd, 0, 0, label);
 }
 
 std::shared_ptr<MappedFile> MappedFile::from_fd(int fd, uint64_t offset, uint64_t size, const std::string& label) {
@@ -78,6 +84,13 @@ void MappedFile::map(int fd, uint64_t offset, uint64_t size, const std::string& 
 
 MappedFile::~MappedFile() {
     if (map_base_ != nullptr) ::munmap(map_base_, map_size_);
+}
+
+void platform::release_mapped_pages(const void* p, size_t n) {
+    const uintptr_t page = uintptr_t(::sysconf(_SC_PAGESIZE));
+    const uintptr_t begin = (reinterpret_cast<uintptr_t>(p) + page - 1) & ~(page - 1);
+    const uintptr_t end = (reinterpret_cast<uintptr_t>(p) + n) & ~(page - 1);
+    if (end > begin) ::madvise(reinterpret_cast<void*>(begin), end - begin, MADV_DONTNEED);
 }
 
 }  // namespace lumen

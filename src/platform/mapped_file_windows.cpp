@@ -1,0 +1,100 @@
+// MappedFile on Windows: CreateFileW (UTF-16 path, so any Unicode name opens)
+// + CreateFileMappingW + MapViewOfFile. Other processes may read, and even
+// replace the file by rename, while it is mapped (FILE_SHARE_DELETE).
+#include <windows.h>
+
+#include <cstring>
+#include <string>
+
+#include "lumen/error.hpp"
+#include "platform/mapped_file.hpp"
+#include "platform/path_text.hpp"
+#include "platform/windows_error.hpp"
+
+namespace lumen {
+
+using platform::utf8_from_path;
+using platform::last_windows_error;
+
+MappedFile::MappedFile(const std::filesystem::path& path) {
+    const std::string label = utf8_from_path(path);
+    const DWORD attributes = GetFileAttributesW(path.c_str());
+    if (attributes != INVALID_FILE_ATTRIBUTES && (attributes & FILE_ATTRIBUTE_DIRECTORY) != 0)
+        throw Error(label + ": not a regular file");
+    HANDLE file = CreateFileW(path.c_str(), GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_DELETE, nullptr, OPEN_EXISTING,
+                              FILE_ATTRIBUTE_NORMAL, nullptr);
+    if (file == INVALID_HANDLE_VALUE) throw Error(label + ": cannot open: " + last_windows_error());
+    BY_HANDLE_FILE_INFORMATION info{};
+    if (!GetFileInformationByHandle(file, &info)) {
+        const std::string why = last_windows_error();
+        CloseHandle(file);
+        throw Error(label + ": cannot stat: " + why);
+    }
+    if (GetFileType(file) != FILE_TYPE_DISK) {
+        CloseHandle(file);
+        throw Error(label + ": not a regular file");
+    }
+    size_ = size_t((uint64_t(info.nFileSizeHigh) << 32) | info.nFileSizeLow);
+    if (size_ > 0) {
+        HANDLE mapping = CreateFileMappingW(file, nullptr, PAGE_READONLY, 0, 0, nullptr);
+        if (mapping == nullptr) {
+            const std::string why = last_windows_error();
+            CloseHandle(file);
+            throw Error(label + ": cannot map into memory: " + why);
+        }
+        void* p = MapViewOfFile(mapping, FILE_MAP_READ, 0, 0, 0);
+        if (p == nullptr) {
+            const std::string why = last_windows_error();
+            CloseHandle(mapping);
+            CloseHandle(file);
+            throw Error(label + ": cannot map into memory: " + why);
+        }
+        mapping_ = mapping;
+        data_ = static_cast<const std::byte*>(p);
+    }
+    CloseHandle(file);  // the mapping keeps the file referenced
+}
+
+// A descriptor slice: not on Windows yet (a C runtime fd would go through
+// _get_osfhandle); apps load from a path or from a buffer there.
+std::shared_ptr<MappedFile> MappedFile::from_fd(int, uint64_t, uint64_t, const std::string& label) {
+    throw Error(label + ": loading from a file descriptor is not supported on Windows (load from a path or a buffer)");
+}
+
+// A private copy in a mapping backed by the paging file.
+std::shared_ptr<MappedFile> MappedFile::copy_of(std::span<const std::byte> bytes, const std::string& label) {
+    std::shared_ptr<MappedFile> m(new MappedFile());
+    m->size_ = bytes.size();
+    if (bytes.empty()) return m;
+    const uint64_t n = bytes.size();
+    HANDLE mapping = CreateFileMappingW(INVALID_HANDLE_VALUE, nullptr, PAGE_READWRITE, DWORD(n >> 32), DWORD(n), nullptr);
+    if (mapping == nullptr) throw Error(label + ": cannot create an in-memory copy: " + last_windows_error());
+    void* p = MapViewOfFile(mapping, FILE_MAP_WRITE, 0, 0, 0);
+    if (p == nullptr) {
+        const std::string why = last_windows_error();
+        CloseHandle(mapping);
+        throw Error(label + ": cannot create an in-memory copy: " + why);
+    }
+    std::memcpy(p, bytes.data(), bytes.size());
+    m->mapping_ = mapping;
+    m->data_ = static_cast<const std::byte*>(p);
+    return m;
+}
+
+MappedFile::~MappedFile() {
+    if (data_ != nullptr) UnmapViewOfFile(data_);
+    if (mapping_ != nullptr) CloseHandle(static_cast<HANDLE>(mapping_));
+}
+
+void platform::release_mapped_pages(const void* p, size_t n) {
+    SYSTEM_INFO si{};
+    GetSystemInfo(&si);
+    const uintptr_t page = si.dwPageSize;
+    const uintptr_t begin = (reinterpret_cast<uintptr_t>(p) + page - 1) & ~(page - 1);
+    const uintptr_t end = (reinterpret_cast<uintptr_t>(p) + n) & ~(page - 1);
+    // Unlocking pages that are not locked removes them from the working set
+    // (documented behaviour of VirtualUnlock); the call then "fails", harmlessly.
+    if (end > begin) VirtualUnlock(reinterpret_cast<void*>(begin), end - begin);
+}
+
+}  // namespace lumen
