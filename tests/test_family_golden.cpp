@@ -14,11 +14,6 @@ using namespace lumen::test;
 
 namespace {
 
-struct Case {
-    const char* file;
-    Tolerance tol;
-};
-
 // The gemma test models are deep and narrow (the reference accepts only real
 // layer counts: 26 for gemma2, 18 for gemma, at width 32), so a rounding
 // difference travels through many more layers than in the 2-3 layer files.
@@ -31,36 +26,38 @@ struct Case {
 constexpr Tolerance kFloatDeep{1e-3f, 1e-3f, 0.25f};
 constexpr Tolerance kQuantDeep{3e-2f, 3e-2f, 0.0f};
 
-// Each family: F32 and two quantized files, two prompts each.
-const Case kCases[] = {
-    {"gemma2-f32-p0.json", kFloatDeep},      {"gemma2-f32-p1.json", kFloatDeep},
-    {"gemma2-q8_0-p0.json", kQuantDeep},     {"gemma2-q8_0-p1.json", kQuantDeep},
-    {"gemma2-q4_0-p0.json", kQuantDeep},     {"gemma2-q4_0-p1.json", kQuantDeep},
-    {"granite-f32-p0.json", kFloat},          {"granite-f32-p1.json", kFloat},
-    {"granite-q8_0-p0.json", kQuantReordered}, {"granite-q8_0-p1.json", kQuantReordered},
-    {"granite-q4_0-p0.json", kQuant},         {"granite-q4_0-p1.json", kQuant},
-    {"phi3-f32-p0.json", kFloat},             {"phi3-f32-p1.json", kFloat},
-    {"phi3-q8_0-p0.json", kQuantReordered},   {"phi3-q8_0-p1.json", kQuantReordered},
-    {"phi3-q4_0-p0.json", kQuant},            {"phi3-q4_0-p1.json", kQuant},
-    {"gemma-f32-p0.json", kFloatDeep},        {"gemma-f32-p1.json", kFloatDeep},
-    {"gemma-q8_0-p0.json", kQuantReordered},  {"gemma-q8_0-p1.json", kQuantReordered},
-    {"gemma-q4_0-p0.json", kQuant},           {"gemma-q4_0-p1.json", kQuant},
+// Each family has <family>-<type>-p<0|1>.json for types f32, q8_0, q4_0.
+struct FamilyBars {
+    const char* family;
+    Tolerance f32, q8_0, q4_0;
+};
+const FamilyBars kFamilies[] = {
+    {"gemma2", kFloatDeep, kQuantDeep, kQuantDeep},
+    {"granite", kFloat, kQuantReordered, kQuant},
+    {"phi3", kFloat, kQuantReordered, kQuant},
+    {"gemma", kFloatDeep, kQuantReordered, kQuant},
 };
 
-void check_case(const Case& c, std::optional<Isa> isa) {
-    const GoldenLogits g = load_golden(c.file);
-    const auto model = Model::load(g.model_file());
-    CHECK(model->config().arch == g.model.substr(g.model.find('/') + 1, g.model.find('-') - g.model.find('/') - 1));
-    CHECK(model->vocab().encode(g.prompt) == g.tokens);
-    Session s(model, {.n_ctx = 512, .n_threads = 1, .isa = isa});
-    compare_golden(g, run_golden(s, g, g.greedy.size()), c.tol);
+void check_family(const FamilyBars& f, std::optional<Isa> isa) {
+    const std::pair<const char*, Tolerance> types[] = {{"f32", f.f32}, {"q8_0", f.q8_0}, {"q4_0", f.q4_0}};
+    for (const auto& [type, tol] : types)
+        for (const char* prompt : {"p0", "p1"}) {
+            const std::string file = std::string(f.family) + "-" + type + "-" + prompt + ".json";
+            INFO(file);
+            const GoldenLogits g = load_golden(file);
+            const auto model = Model::load(g.model_file());
+            CHECK(model->config().arch == f.family);
+            CHECK(model->vocab().encode(g.prompt) == g.tokens);
+            Session s(model, {.n_ctx = 512, .n_threads = 1, .isa = isa});
+            compare_golden(g, run_golden(s, g, g.greedy.size()), tol);
+        }
 }
 
 }  // namespace
 
 TEST_CASE("model families match their reference logits goldens") {
-    for (const Case& c : kCases) {
-        DYNAMIC_SECTION(c.file) { check_case(c, std::nullopt); }
+    for (const FamilyBars& f : kFamilies) {
+        DYNAMIC_SECTION(f.family) { check_family(f, std::nullopt); }
     }
 }
 
@@ -69,8 +66,8 @@ TEST_CASE("model families match their reference logits goldens with the AVX2 ker
         WARN("this CPU has no AVX2: nothing to compare");
         return;
     }
-    for (const Case& c : kCases) {
-        DYNAMIC_SECTION(c.file) { check_case(c, Isa::avx2); }
+    for (const FamilyBars& f : kFamilies) {
+        DYNAMIC_SECTION(f.family) { check_family(f, Isa::avx2); }
     }
 }
 
