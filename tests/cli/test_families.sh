@@ -33,6 +33,12 @@ expect_contains "phi3 template" "$out" "<|user|>"
 out="$("$LUMEN" template -m "$synth/granite-f32.gguf" -f "$TMP/conv.json")"; expect_status "granite template exit" $? 0
 expect_contains "granite template" "$out" "<|start_of_role|>user<|end_of_role|>Why is the sky blue?<|end_of_text|>"
 
+for fam in gemma2 phi3 granite; do
+  out="$(printf 'Hello\n' | "$LUMEN" chat -m "$synth/$fam-q8_0.gguf" -n 2 2>&1)"; expect_status "$fam chat exit" $? 0
+  want=$fam; [ $fam = gemma2 ] && want=gemma
+  expect_contains "$fam chat template" "$out" "chat template: $want."
+done
+
 # The first greedy token of each family's golden (prompt "Once upon a time").
 for fam in gemma2 gemma phi3 granite; do
   want="$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["greedy"]["tokens"][0])' "$ROOT/tests/data/golden/logits/$fam-q8_0-p0.json")"
