@@ -64,6 +64,17 @@ TEST_CASE("model families match their reference logits goldens") {
     }
 }
 
+// Coverage the older goldens lack: a tied output in a K-quant mix (token_embd
+// in Q6_K is both the embedding table and the output matrix, as in the Q4_K_M
+// files of Gemma 2, Granite, Qwen2.5 and Llama 3.2).
+TEST_CASE("tied Q6_K embeddings as the output matrix match the reference") {
+    const GoldenLogits g = load_golden("tiny-tied-q4_k_m-p0.json");
+    const auto model = Model::load(g.model_file());
+    REQUIRE(model->config().tied_output);
+    Session s(model, {.n_ctx = 512, .n_threads = 1});
+    compare_golden(g, run_golden(s, g, g.greedy.size()), kQuant);
+}
+
 TEST_CASE("model families match their reference logits goldens with the AVX2 kernels") {
     if (!isa_supported(Isa::avx2)) {
         WARN("this CPU has no AVX2: nothing to compare");
