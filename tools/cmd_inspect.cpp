@@ -4,10 +4,13 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "commands.hpp"
 #include "lumen/gguf.hpp"
 #include "options.hpp"
+#include "lumen/model.hpp"
 
 namespace lumen::cli {
 
@@ -46,6 +49,48 @@ Summary summarize(const GgufFile& f) {
     return s;
 }
 
+// How lumen runs the file, when it can: the hyperparameters of its family,
+// each as (name, value) in the order printed. Empty when the file is no model lumen runs.
+std::vector<std::pair<std::string, std::string>> family_params(const std::string& path) {
+    std::shared_ptr<const Model> m;
+    try {
+        m = Model::load(path, {.repack = false});
+    } catch (const std::exception&) {
+        return {};
+    }
+    const ModelConfig& c = m->config();
+    auto num = [](double v) {
+        char buf[32];
+        std::snprintf(buf, sizeof buf, "%g", v);
+        return std::string(buf);
+    };
+    std::vector<std::pair<std::string, std::string>> p = {
+        {"head_size", std::to_string(c.head_dim)},
+        {"rope", std::string(c.rope == RopeStyle::adjacent ? "adjacent pairs" : "halves") + ", " +
+                     std::to_string(c.n_rot) + " dims, base " + num(c.rope_base)},
+        {"ffn", std::string(c.ffn_act == FfnActivation::gelu ? "GeGLU (tanh GELU)" : "SwiGLU") +
+                    (c.fused_up ? ", fused gate+up" : "")},
+        {"attention_scale", num(c.attn_scale) + (c.q_prescale ? " (on q)" : " (on scores)")},
+        {"output", c.tied_output ? "tied to token_embd" : "output.weight"},
+    };
+    if (c.fused_qkv) p.emplace_back("qkv", "fused attn_qkv");
+    if (c.qkv_bias) p.emplace_back("qkv_bias", "yes");
+    if (c.qk_norm) p.emplace_back("qk_norm", "yes");
+    if (c.post_norms) p.emplace_back("post_norms", "after attention and FFN");
+    if (c.embd_scale != 1.f) p.emplace_back("embedding_scale", num(c.embd_scale));
+    if (c.residual_scale != 1.f) p.emplace_back("residual_scale", num(c.residual_scale));
+    if (c.logit_scale != 1.f) p.emplace_back("logit_scale", "1/" + num(c.logit_scale));
+    if (c.attn_softcap > 0.f) p.emplace_back("attn_softcap", num(c.attn_softcap));
+    if (c.final_softcap > 0.f) p.emplace_back("final_softcap", num(c.final_softcap));
+    if (c.swa != SlidingWindow::none)
+        p.emplace_back("sliding_window", std::to_string(c.n_swa) +
+                                             (c.swa == SlidingWindow::even_layers ? " (even layers)" : " (all layers)"));
+    if (c.rope_attn_factor != 1.f) p.emplace_back("rope_attn_factor", num(c.rope_attn_factor));
+    if (c.n_ctx_orig > 0) p.emplace_back("rope_factors", "long above " + std::to_string(c.n_ctx_orig) + " positions, else short");
+    if (c.rope_freq_factors) p.emplace_back("rope_freqs", "yes");
+    return p;
+}
+
 std::string human_bytes(uint64_t b) {
     char buf[32];
     if (b >= (1ull << 30)) std::snprintf(buf, sizeof buf, "%.2f GiB", double(b) / double(1ull << 30));
@@ -81,7 +126,7 @@ nlohmann::json value_json(const GgufValue& v, size_t max_items) {
                           {"length", v.size()}, {"items", arr}, {"truncated", v.size() > max_items}};
 }
 
-void print_json(const GgufFile& f, const Summary& s) {
+void print_json(const GgufFile& f, const Summary& s, const std::string& path) {
     nlohmann::json j;
     j["file"] = f.label();
     j["file_size"] = f.file_size();
@@ -90,6 +135,9 @@ void print_json(const GgufFile& f, const Summary& s) {
     j["architecture"] = s.arch;
     j["hparams"] = {{"n_layer", s.layers}, {"n_head", s.heads}, {"n_head_kv", s.kv_heads}, {"n_embd", s.dim},
                     {"n_ff", s.ffn}, {"n_ctx_train", s.ctx}, {"n_vocab", s.vocab}};
+    nlohmann::json fam = nlohmann::json::object();
+    for (const auto& [k, v] : family_params(path)) fam[k] = v;
+    j["family"] = fam;
     j["n_params"] = s.params;
     j["tensor_bytes"] = s.tensor_bytes;
     j["bits_per_weight"] = bits_per_weight(s);
@@ -107,7 +155,7 @@ void print_json(const GgufFile& f, const Summary& s) {
     std::printf("%s\n", j.dump(2).c_str());
 }
 
-void print_text(const GgufFile& f, const Summary& s) {
+void print_text(const GgufFile& f, const Summary& s, const std::string& path) {
     std::printf("file:          %s (%s, GGUF v%u)\n", f.label().c_str(), human_bytes(f.file_size()).c_str(),
                 f.version());
     std::printf("architecture:  %s\n", s.arch.c_str());
@@ -120,6 +168,10 @@ void print_text(const GgufFile& f, const Summary& s) {
     std::printf("vocab:         %llu\n", static_cast<unsigned long long>(s.vocab));
     std::printf("parameters:    %llu (%.2f M)\n", static_cast<unsigned long long>(s.params), double(s.params) / 1e6);
     std::printf("tensor data:   %s, %.2f bits per weight\n", human_bytes(s.tensor_bytes).c_str(), bits_per_weight(s));
+    if (const auto fam = family_params(path); !fam.empty()) {
+        std::printf("\nhow lumen runs it (%s):\n", s.arch.c_str());
+        for (const auto& [k, v] : fam) std::printf("  %-16s %s\n", k.c_str(), v.c_str());
+    }
 
     std::printf("\nmetadata (%zu):\n", f.metadata().size());
     for (const auto& [k, v] : f.metadata()) std::printf("  %-44s %s\n", k.c_str(), v.to_display_string().c_str());
@@ -144,7 +196,7 @@ void register_inspect(CLI::App& app) {
     cmd->callback([opts] {
         const GgufFile f = GgufFile::open(file_path(opts->path));
         const Summary s = summarize(f);
-        if (opts->json) print_json(f, s); else print_text(f, s);
+        if (opts->json) print_json(f, s, opts->path); else print_text(f, s, opts->path);
     });
 }
 

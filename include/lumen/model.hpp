@@ -17,6 +17,12 @@ namespace lumen {
 // How RoPE pairs the elements of a head: adjacent (x[2i], x[2i+1]) or halves (x[i], x[i+d/2]).
 enum class RopeStyle { adjacent, halves };
 
+// The gated feed-forward's activation: silu (SwiGLU) or tanh-approximated GELU (GeGLU).
+enum class FfnActivation { silu, gelu };
+
+// Which layers attend only to the last `n_swa` positions.
+enum class SlidingWindow { none, even_layers, all_layers };
+
 struct ModelConfig {
     std::string arch;        // general.architecture
     int n_layer = 0;
@@ -30,11 +36,27 @@ struct ModelConfig {
     int n_rot = 0;           // rotated dimensions per head
     float rms_eps = 1e-5f;
     float rope_base = 10000.f;
+    float rope_attn_factor = 1.f;  // RoPE cos/sin multiplied by this (rope.scaling.attn_factor)
     RopeStyle rope = RopeStyle::adjacent;
     bool qkv_bias = false;   // qwen2
     bool qk_norm = false;    // qwen3: RMSNorm per head on q and k
     bool tied_output = false;     // no output.weight: logits use token_embd
     bool rope_freq_factors = false;  // rope_freqs.weight present (llama3)
+    // Family differences from llama (architecture.cpp says which family sets what).
+    FfnActivation ffn_act = FfnActivation::silu;
+    float embd_scale = 1.f;       // embeddings multiplied by this (gemma: sqrt(n_embd); granite)
+    float attn_scale = 0.f;       // scale of q.k; 0 = 1/sqrt(head_dim)
+    bool q_prescale = false;      // scale q before the dot (gemma, phi3) instead of the scores
+    float attn_softcap = 0.f;     // scores = c * tanh(scores / c) (gemma2); 0 = off
+    float final_softcap = 0.f;    // logits = c * tanh(logits / c) (gemma2); 0 = off
+    float residual_scale = 1.f;   // block outputs multiplied by this before the residual add (granite)
+    float logit_scale = 1.f;      // logits divided by this (granite)
+    bool post_norms = false;      // gemma2: RMSNorm of each block's output before the residual add
+    bool fused_qkv = false;       // phi3: one attn_qkv matrix, rows [q | k | v]
+    bool fused_up = false;        // phi3: one ffn_up matrix, rows [gate | up]
+    SlidingWindow swa = SlidingWindow::none;
+    int n_swa = 0;                // window length in positions (a query sees pos - n_swa < p <= pos)
+    int n_ctx_orig = 0;           // phi3: contexts above this use rope_factors_long, else _short
 };
 
 struct ModelWeights;  // internal

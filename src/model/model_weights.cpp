@@ -62,15 +62,22 @@ ModelWeights bind_weights(const GgufFile& f, ModelConfig& c) {
     w.output = c.tied_output ? w.token_embd : b.matrix("output.weight", c.n_embd, c.n_vocab);
     c.rope_freq_factors = b.has("rope_freqs.weight");
     if (c.rope_freq_factors) w.rope_freqs = b.vector("rope_freqs.weight", c.n_rot / 2);
+    if (b.has("rope_factors_long.weight")) w.rope_long = b.vector("rope_factors_long.weight", c.n_rot / 2);
+    if (b.has("rope_factors_short.weight")) w.rope_short = b.vector("rope_factors_short.weight", c.n_rot / 2);
+    c.fused_qkv = b.has("blk.0.attn_qkv.weight");
 
     const int64_t q_dim = int64_t(c.n_head) * c.head_dim, kv_dim = int64_t(c.n_head_kv) * c.head_dim;
     for (int l = 0; l < c.n_layer; ++l) {
         const std::string p = "blk." + std::to_string(l) + ".";
         LayerWeights lw;
         lw.attn_norm = b.vector(p + "attn_norm.weight", c.n_embd);
-        lw.wq = b.matrix(p + "attn_q.weight", c.n_embd, q_dim);
-        lw.wk = b.matrix(p + "attn_k.weight", c.n_embd, kv_dim);
-        lw.wv = b.matrix(p + "attn_v.weight", c.n_embd, kv_dim);
+        if (c.fused_qkv) {
+            lw.wqkv = b.matrix(p + "attn_qkv.weight", c.n_embd, q_dim + 2 * kv_dim);
+        } else {
+            lw.wq = b.matrix(p + "attn_q.weight", c.n_embd, q_dim);
+            lw.wk = b.matrix(p + "attn_k.weight", c.n_embd, kv_dim);
+            lw.wv = b.matrix(p + "attn_v.weight", c.n_embd, kv_dim);
+        }
         lw.wo = b.matrix(p + "attn_output.weight", q_dim, c.n_embd);
         if (c.qkv_bias) {
             lw.bq = b.vector(p + "attn_q.bias", q_dim);
@@ -82,22 +89,36 @@ ModelWeights bind_weights(const GgufFile& f, ModelConfig& c) {
             lw.k_norm = b.vector(p + "attn_k_norm.weight", c.head_dim);
         }
         lw.ffn_norm = b.vector(p + "ffn_norm.weight", c.n_embd);
-        lw.ffn_gate = b.matrix(p + "ffn_gate.weight", c.n_embd, c.n_ff);
-        lw.ffn_up = b.matrix(p + "ffn_up.weight", c.n_embd, c.n_ff);
+        if (c.fused_up) {
+            lw.ffn_up = b.matrix(p + "ffn_up.weight", c.n_embd, 2 * int64_t(c.n_ff));
+        } else {
+            lw.ffn_gate = b.matrix(p + "ffn_gate.weight", c.n_embd, c.n_ff);
+            lw.ffn_up = b.matrix(p + "ffn_up.weight", c.n_embd, c.n_ff);
+        }
         lw.ffn_down = b.matrix(p + "ffn_down.weight", c.n_ff, c.n_embd);
+        if (c.post_norms) {
+            lw.post_attn_norm = b.vector(p + "post_attention_norm.weight", c.n_embd);
+            lw.post_ffn_norm = b.vector(p + "post_ffw_norm.weight", c.n_embd);
+        }
         w.layers.push_back(std::move(lw));
     }
     return w;
 }
 
+std::span<const float> rope_factors(const ModelWeights& w, const ModelConfig& c, int n_ctx) {
+    if (!w.rope_freqs.empty()) return w.rope_freqs;
+    if (n_ctx > c.n_ctx_orig && !w.rope_long.empty()) return w.rope_long;
+    return w.rope_short;
+}
+
 void pack_weights(ModelWeights& w) {
     std::vector<ops::WeightView*> views = {&w.output};
     for (auto& l : w.layers)
-        for (auto* v : {&l.wq, &l.wk, &l.wv, &l.wo, &l.ffn_gate, &l.ffn_up, &l.ffn_down}) views.push_back(v);
+        for (auto* v : layer_matrices(l)) views.push_back(v);
     const bool tied = w.output.data == w.token_embd.data;
     for (ops::WeightView* v : views) {
         const kernels::PackFn pack = kernels::packer(v->type);
-        if (pack == nullptr || v->rows % 8 != 0 || v->packed != nullptr) continue;
+        if (v->data == nullptr || pack == nullptr || v->rows % 8 != 0 || v->packed != nullptr) continue;
         const size_t bytes = v->row_bytes * size_t(v->rows);
         auto buf = std::make_unique<std::byte[]>(bytes);
         pack(v->data, buf.get(), v->rows, v->cols);

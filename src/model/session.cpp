@@ -1,13 +1,14 @@
 // The forward pass. Per batch of tokens:
-//   x = embed(tokens)
+//   x = embed(tokens) [* embd_scale]
 //   for each layer:
 //       h = rms_norm(x) * attn_norm
-//       q, k, v = Wq h (+bq), Wk h (+bk), Wv h (+bv)       [qk_norm: per-head norms]
+//       q, k, v = Wq h (+bq), Wk h (+bk), Wv h (+bv)       [qk_norm: per-head norms; fused_qkv: one matrix]
 //       q, k = rope(q, pos), rope(k, pos); cache <- k, v
-//       x += Wo attention(q, cache)                        (GQA: head h reads KV head h / group)
-//       h = rms_norm(x) * ffn_norm
-//       x += W_down (silu(W_gate h) * W_up h)
-//   logits = W_out (rms_norm(x) * output_norm)
+//       x += Wo attention(q, cache)                        (GQA: head h reads KV head h / group;
+//                                                           [soft-capped scores, sliding window])
+//       h = rms_norm(x) * ffn_norm                          [post_norms: block outputs normed;
+//       x += W_down (act(W_gate h) * W_up h)                 residual_scale: scaled before adding]
+//   logits = W_out (rms_norm(x) * output_norm)              [/ logit_scale, final soft-cap]
 #include <algorithm>
 #include <cmath>
 #include <cstring>
@@ -64,16 +65,16 @@ struct SessionImpl {
     SessionImpl(std::shared_ptr<const Model> m, SessionOptions o)
         : model(std::move(m)), c(model->config()), w(model->weights()), opt(resolve(o, c)),
           ks(kernels::kernel_set(opt.isa.value())),
-          cache(c, opt.n_ctx, opt.cache_type_k, opt.cache_type_v), rope(c, w.rope_freqs) {
+          cache(c, opt.n_ctx, opt.cache_type_k, opt.cache_type_v), rope(c, rope_factors(w, c, opt.n_ctx)) {
         const size_t nb = size_t(opt.n_batch);
         const size_t q_dim = size_t(c.n_head) * size_t(c.head_dim), kv_dim = size_t(c.n_head_kv) * size_t(c.head_dim);
         x.resize(nb * size_t(c.n_embd));
         h.resize(nb * size_t(std::max<size_t>(size_t(c.n_embd), q_dim)));
         q.resize(nb * q_dim);
-        att.resize(nb * q_dim);
+        att.resize(nb * (c.fused_qkv ? q_dim + 2 * kv_dim : q_dim));  // fused_qkv: also holds [q | k | v]
         k.resize(nb * kv_dim);
         v.resize(nb * kv_dim);
-        gate.resize(nb * size_t(c.n_ff));
+        gate.resize(nb * size_t(c.n_ff) * (c.fused_up ? 2 : 1));  // fused_up: also holds [gate | up]
         up.resize(nb * size_t(c.n_ff));
         logits.resize(size_t(c.n_vocab));
         att_scratch.resize(size_t(opt.n_threads));
@@ -138,7 +139,8 @@ struct SessionImpl {
     void attach(std::vector<AttachedLora> list) {
         std::vector<const ops::WeightView*> views = {&w.output};
         for (const auto& lw : w.layers)
-            for (const auto* v : {&lw.wq, &lw.wk, &lw.wv, &lw.wo, &lw.ffn_gate, &lw.ffn_up, &lw.ffn_down}) views.push_back(v);
+            for (const auto* v : layer_matrices(lw))
+                if (v->data != nullptr) views.push_back(v);
         decltype(lora_of) resolved;
         for (const auto& l : list) {
             if (!l.adapter) throw Error("set_loras: empty adapter");
@@ -162,6 +164,8 @@ struct SessionImpl {
         const auto dequant = type_traits(w.token_embd.type).dequantize;
         for (size_t t = 0; t < tokens.size(); ++t)
             dequant(w.token_embd.row(tokens[t]), x.data() + t * size_t(c.n_embd), c.n_embd);
+        if (c.embd_scale != 1.f)
+            for (size_t i = 0; i < tokens.size() * size_t(c.n_embd); ++i) x[i] *= c.embd_scale;
     }
 
     // f(t) for every token of a batch, tokens split across threads: the
@@ -172,10 +176,29 @@ struct SessionImpl {
         for (int t = 0; t < n; ++t) f(t);
     }
 
-    void add_residual(int n) {
+    // x += h, where h is a block's output: first normed by `post_norm` (when the
+    // family has post norms) and scaled by the residual scale (granite).
+    void add_residual(int n, const std::vector<float>& post_norm) {
         const size_t E = size_t(c.n_embd);
         for_tokens(n, [&](int t) {
+            float* ht = &h[size_t(t) * E];
+            if (c.post_norms) ops::rms_norm(ht, post_norm.data(), ht, int(E), c.rms_eps);
+            if (c.residual_scale != 1.f)
+                for (size_t i = 0; i < E; ++i) ht[i] *= c.residual_scale;
             for (size_t i = size_t(t) * E; i < size_t(t + 1) * E; ++i) x[i] += h[i];
+        });
+    }
+
+    // Splits rows of a fused matmul output `src` ([n x (a + b + c)]) into [n x a], [n x b], [n x c].
+    void split_rows(const float* src, int n, std::initializer_list<std::pair<float*, int>> parts) {
+        int width = 0;
+        for (const auto& p : parts) width += p.second;
+        for_tokens(n, [&](int t) {
+            const float* row = src + size_t(t) * size_t(width);
+            for (const auto& [dst, len] : parts) {
+                std::memmove(dst + size_t(t) * size_t(len), row, size_t(len) * sizeof(float));
+                row += len;
+            }
         });
     }
 
@@ -185,9 +208,14 @@ struct SessionImpl {
         for_tokens(n, [&](int t) {
             ops::rms_norm(&x[size_t(t) * E], lw.attn_norm.data(), &h[size_t(t) * E], E, c.rms_eps);
         });
-        matmul(lw.wq, h.data(), n, q.data());
-        matmul(lw.wk, h.data(), n, k.data());
-        matmul(lw.wv, h.data(), n, v.data());
+        if (c.fused_qkv) {
+            matmul(lw.wqkv, h.data(), n, att.data());
+            split_rows(att.data(), n, {{q.data(), q_dim}, {k.data(), kv_dim}, {v.data(), kv_dim}});
+        } else {
+            matmul(lw.wq, h.data(), n, q.data());
+            matmul(lw.wk, h.data(), n, k.data());
+            matmul(lw.wv, h.data(), n, v.data());
+        }
         for_tokens(n, [&](int t) {
             float* qt = &q[size_t(t) * q_dim];
             float* kt = &k[size_t(t) * kv_dim];
@@ -201,6 +229,8 @@ struct SessionImpl {
                 if (c.qk_norm) ops::rms_norm(qt + hd * HD, lw.q_norm.data(), qt + hd * HD, HD, c.rms_eps);
                 rope.apply(qt + hd * HD, rows[size_t(t)].pos);
             }
+            if (c.q_prescale)
+                for (int i = 0; i < q_dim; ++i) qt[i] *= c.attn_scale;
             for (int hd = 0; hd < c.n_head_kv; ++hd) {
                 if (c.qk_norm) ops::rms_norm(kt + hd * HD, lw.k_norm.data(), kt + hd * HD, HD, c.rms_eps);
                 rope.apply(kt + hd * HD, rows[size_t(t)].pos);
@@ -210,7 +240,8 @@ struct SessionImpl {
         // Each (token, head) pair is independent; token t sees positions <= its own,
         // so its cost grows with t: pairs are dealt out round-robin to balance threads.
         const int group = c.n_head / c.n_head_kv;
-        const float scale = 1.0f / std::sqrt(float(HD));
+        const float scale = c.q_prescale ? 1.0f : c.attn_scale;
+        const bool windowed = c.swa == SlidingWindow::all_layers || (c.swa == SlidingWindow::even_layers && layer % 2 == 0);
         const int pairs = n * c.n_head;
 #pragma omp parallel for num_threads(opt.n_threads) schedule(static, 1) if (opt.n_threads > 1 && pairs > 1)
         for (int i = 0; i < pairs; ++i) {
@@ -220,11 +251,13 @@ struct SessionImpl {
             thread = omp_get_thread_num();
 #endif
             const Row& row = rows[size_t(t)];
-            ops::attend(ks, row.owner->cache, layer, hd / group, &q[size_t(t) * q_dim + size_t(hd) * HD], row.pos + 1, HD,
-                        scale, att_scratch[size_t(thread)], &att[size_t(t) * q_dim + size_t(hd) * HD]);
+            const int n_pos = row.pos + 1;
+            const ops::AttendSpan span{n_pos, windowed ? std::max(0, n_pos - c.n_swa) : 0, scale, c.attn_softcap};
+            ops::attend(ks, row.owner->cache, layer, hd / group, &q[size_t(t) * q_dim + size_t(hd) * HD], span, HD,
+                        att_scratch[size_t(thread)], &att[size_t(t) * q_dim + size_t(hd) * HD]);
         }
         matmul(lw.wo, att.data(), n, h.data());
-        add_residual(n);
+        add_residual(n, lw.post_attn_norm);
     }
 
     void ffn_block(const LayerWeights& lw, int n) {
@@ -232,11 +265,21 @@ struct SessionImpl {
         for_tokens(n, [&](int t) {
             ops::rms_norm(&x[size_t(t) * E], lw.ffn_norm.data(), &h[size_t(t) * E], E, c.rms_eps);
         });
-        matmul(lw.ffn_gate, h.data(), n, gate.data());
-        matmul(lw.ffn_up, h.data(), n, up.data());
-        for_tokens(n, [&](int t) { ops::swiglu(&gate[size_t(t) * F], &up[size_t(t) * F], F); });
+        if (c.fused_up) {
+            matmul(lw.ffn_up, h.data(), n, gate.data());
+            for_tokens(n, [&](int t) {  // the up halves out first, then the gate halves moved down in order
+                std::memcpy(&up[size_t(t) * F], &gate[size_t(t) * 2 * F + F], size_t(F) * sizeof(float));
+            });
+            for (int t = 1; t < n; ++t)
+                std::memmove(&gate[size_t(t) * F], &gate[size_t(t) * 2 * F], size_t(F) * sizeof(float));
+        } else {
+            matmul(lw.ffn_gate, h.data(), n, gate.data());
+            matmul(lw.ffn_up, h.data(), n, up.data());
+        }
+        const auto act = c.ffn_act == FfnActivation::gelu ? ops::geglu : ops::swiglu;
+        for_tokens(n, [&](int t) { act(&gate[size_t(t) * F], &up[size_t(t) * F], F); });
         matmul(lw.ffn_down, gate.data(), n, h.data());
-        add_residual(n);
+        add_residual(n, lw.post_ffn_norm);
     }
 
     // Embeds `tokens` and runs every layer over them; `rows` says whose each is.
@@ -260,7 +303,19 @@ struct SessionImpl {
         const int E = c.n_embd;
         for (int t = 0; t < n_out; ++t)
             ops::rms_norm(&x[size_t(first_out + t) * E], w.output_norm.data(), &h[size_t(t) * E], E, c.rms_eps);
+        output_logits(n_out, out);
+    }
+
+    // logits = W_out h for the first n_out rows of h (already normed), then the
+    // family's logit scale (granite) and final soft-cap (gemma2).
+    void output_logits(int n_out, float* out) {
         matmul(w.output, h.data(), n_out, out);
+        const size_t V = size_t(c.n_vocab);
+        if (c.logit_scale != 1.f) {
+            const float inv = 1.0f / c.logit_scale;
+            for (size_t i = 0; i < size_t(n_out) * V; ++i) out[i] *= inv;
+        }
+        if (c.final_softcap > 0.f) for_tokens(n_out, [&](int t) { ops::soft_cap(out + size_t(t) * V, int64_t(V), c.final_softcap); });
     }
 };
 
@@ -337,7 +392,7 @@ std::span<const float> Session::eval_batch(std::span<const BatchItem> items) {
     // Output row i is item i's last token, with item i's adapters.
     r.rows.clear();
     for (const BatchItem& it : items) r.rows.push_back({it.session->impl_.get(), it.session->impl_->n_past - 1});
-    r.matmul(r.w.output, r.h.data(), int(items.size()), r.logits.data());
+    r.output_logits(int(items.size()), r.logits.data());
     return {r.logits.data(), items.size() * V};
 }
 

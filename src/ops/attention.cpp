@@ -4,11 +4,13 @@
 #include <cmath>
 
 #include "fp16.hpp"
+#include "ops/norm_rope.hpp"
 
 namespace lumen::ops {
 
-void attend(const kernels::KernelSet& ks, const KvCache& cache, int layer, int kv_head, const float* q, int n_pos,
-            int head_dim, float scale, AttentionScratch& s, float* out) {
+void attend(const kernels::KernelSet& ks, const KvCache& cache, int layer, int kv_head, const float* q,
+            const AttendSpan& span, int head_dim, AttentionScratch& s, float* out) {
+    const int n_pos = span.n_pos;
     // Scores: q . k_j, with q in the K cache's activation format.
     const TensorType k_dot_type = type_traits(cache.k_type()).vec_dot_type;
     ks.activation_quantizer(k_dot_type)(q, s.q_cache.data(), head_dim);
@@ -21,9 +23,10 @@ void attend(const kernels::KernelSet& ks, const KvCache& cache, int layer, int k
     } else {
         for (int j = 0; j < n_pos; ++j) s.scores[size_t(j)] = dot(head_dim, cache.k_row(layer, j, kv_head), s.q_cache.data());
     }
+    if (span.softcap > 0.f) soft_cap(s.scores.data(), n_pos, span.softcap);
     float max = -INFINITY;
     for (int j = 0; j < n_pos; ++j) {
-        s.scores[size_t(j)] *= scale;
+        s.scores[size_t(j)] = j < span.first ? -INFINITY : s.scores[size_t(j)] * span.scale;
         max = std::max(max, s.scores[size_t(j)]);
     }
     // Softmax: exponentials in float, their sum in double (as the reference).

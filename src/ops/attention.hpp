@@ -21,10 +21,19 @@ struct AttentionScratch {
     std::vector<float> v_sum;        // [head_dim] the lanes' tree sum
 };
 
-// out[head_dim] = sum_j softmax(scale * q.k_j)_j * v_j over positions j < n_pos.
+// What a query sees: positions [first, n_pos) and how their scores are scaled.
+struct AttendSpan {
+    int n_pos;          // positions 0 .. n_pos-1 are cached (the query is at n_pos-1)
+    int first = 0;      // positions below are masked out (sliding window)
+    float scale;        // applied to q.k (after soft-capping)
+    float softcap = 0;  // > 0: scores = softcap * tanh(q.k / softcap) first
+};
+
+// out[head_dim] = sum_j softmax(score_j)_j * v_j over positions first <= j < n_pos.
 // Follows the reference arithmetic for an F16 cache: q and the probabilities are
-// rounded to F16 before their products with K and V.
-void attend(const kernels::KernelSet& ks, const KvCache& cache, int layer, int kv_head, const float* q, int n_pos,
-            int head_dim, float scale, AttentionScratch& scratch, float* out);
+// rounded to F16 before their products with K and V, and masked positions still
+// take part in the sums with weight zero.
+void attend(const kernels::KernelSet& ks, const KvCache& cache, int layer, int kv_head, const float* q,
+            const AttendSpan& span, int head_dim, AttentionScratch& scratch, float* out);
 
 }  // namespace lumen::ops

@@ -1,6 +1,10 @@
 #include "ops/norm_rope.hpp"
 
+#include <array>
 #include <cmath>
+#include <cstdint>
+
+#include "fp16.hpp"
 
 namespace lumen::ops {
 
@@ -14,6 +18,7 @@ void rms_norm(const float* x, const float* weight, float* out, int n, float eps)
 
 Rope::Rope(const ModelConfig& c, std::span<const float> freq_factors)
     : n_rot_(c.n_rot), style_(c.rope), theta_scale_(std::pow(c.rope_base, -2.0f / float(c.n_rot))),
+      mscale_(c.rope_attn_factor),
       freq_factors_(freq_factors) {}
 
 void Rope::apply(float* x, int pos) const {
@@ -24,7 +29,7 @@ void Rope::apply(float* x, int pos) const {
     for (int i = 0; i < half; ++i) {
         const float ff = freq_factors_.empty() ? 1.0f : freq_factors_[size_t(i)];
         const float angle = theta / ff;
-        const float c = std::cos(angle), s = std::sin(angle);
+        const float c = std::cos(angle) * mscale_, s = std::sin(angle) * mscale_;
         float* a = style_ == RopeStyle::adjacent ? x + 2 * i : x + i;
         float* b = style_ == RopeStyle::adjacent ? x + 2 * i + 1 : x + i + half;
         const float x0 = *a, x1 = *b;
@@ -36,6 +41,42 @@ void Rope::apply(float* x, int pos) const {
 
 void swiglu(float* gate, const float* up, int64_t n) {
     for (int64_t i = 0; i < n; ++i) gate[i] = gate[i] / (1.0f + std::exp(-gate[i])) * up[i];
+}
+
+}  // namespace lumen::ops
+
+namespace lumen::ops {
+
+namespace {
+
+// GELU of every F16 value, rounded to F16 (built once, read-only after).
+const std::array<uint16_t, 65536>& gelu_table() {
+    static const std::array<uint16_t, 65536> table = [] {
+        std::array<uint16_t, 65536> t{};
+        constexpr float sqrt_2_over_pi = 0.79788456080286535587989211986876f, coef_a = 0.044715f;
+        for (uint32_t i = 0; i < t.size(); ++i) {
+            const float x = kernels::fp16_to_fp32(uint16_t(i));
+            t[i] = kernels::fp32_to_fp16(0.5f * x * (1.0f + std::tanh(sqrt_2_over_pi * x * (1.0f + coef_a * x * x))));
+        }
+        return t;
+    }();
+    return table;
+}
+
+}  // namespace
+
+void geglu(float* gate, const float* up, int64_t n) {
+    const auto& table = gelu_table();
+    for (int64_t i = 0; i < n; ++i) {
+        const float x = gate[i];
+        const float g = x <= -10.0f ? 0.0f : x >= 10.0f ? x : kernels::fp16_to_fp32(table[kernels::fp32_to_fp16(x)]);
+        gate[i] = g * up[i];
+    }
+}
+
+void soft_cap(float* x, int64_t n, float cap) {
+    const float inv = 1.0f / cap;
+    for (int64_t i = 0; i < n; ++i) x[i] = std::tanh(x[i] * inv) * cap;
 }
 
 }  // namespace lumen::ops

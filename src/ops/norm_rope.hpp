@@ -1,4 +1,4 @@
-// Element-wise pieces of the transformer: RMSNorm, RoPE, SwiGLU.
+// Element-wise pieces of the transformer: RMSNorm, RoPE, SwiGLU/GeGLU, soft-capping.
 #pragma once
 
 #include <cstdint>
@@ -24,10 +24,19 @@ private:
     int n_rot_;
     RopeStyle style_;
     float theta_scale_;
+    float mscale_;  // attention factor on cos and sin
     std::span<const float> freq_factors_;
 };
 
 // gate[i] = silu(gate[i]) * up[i]
 void swiglu(float* gate, const float* up, int64_t n);
+
+// gate[i] = gelu(gate[i]) * up[i], GELU with the tanh approximation evaluated as
+// the reference's CPU backend does: looked up by the F16 rounding of the input,
+// result rounded to F16 (inputs beyond +-10 are 0 or themselves).
+void geglu(float* gate, const float* up, int64_t n);
+
+// x[i] = cap * tanh(x[i] * (1/cap)), in the reference's float steps.
+void soft_cap(float* x, int64_t n, float cap);
 
 }  // namespace lumen::ops

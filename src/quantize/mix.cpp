@@ -89,6 +89,10 @@ T mix_type(const QuantMix& mix, const GgufTensor& t, bool has_output, int n_gqa,
         else if (m == "Q5_K_M" && use_more_bits(i, n)) type = T::Q6_K;
         else if (m == "Q4_K_S" && i < n / 8) type = T::Q5_K;
         ++c.i_ffn_down;
+    } else if (contains(name, "attn_qkv.weight")) {  // fused q/k/v (phi3)
+        if (m == "Q3_K_M" || m == "Q3_K_L") type = T::Q4_K;
+        else if (m == "Q4_K_M") type = T::Q5_K;
+        else if (m == "Q5_K_M") type = T::Q6_K;
     } else if (contains(name, "attn_output.weight")) {
         if (m == "Q2_K") type = T::Q3_K;
         else if (m == "Q3_K_M") type = T::Q4_K;

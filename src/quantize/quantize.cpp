@@ -39,6 +39,9 @@ void quantize_model(const GgufFile& in, const std::filesystem::path& output, con
 
     GgufWriter w(3);
     w.copy_metadata(in);
+    // The reference re-adds these two at the end, wherever the input had them.
+    w.remove("general.quantization_version");
+    w.remove("general.file_type");
     w.set("general.quantization_version", GgufValue::u32(2));
     w.set("general.file_type", GgufValue::u32(o.mix.file_type));
     for (size_t i = 0; i < plan.size(); ++i) {
