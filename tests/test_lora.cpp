@@ -99,7 +99,9 @@ TEST_CASE("merge: F32 equals the reference merge, F16 equals it rounded, merged 
         float worst = 0;
         for (int64_t i = 0; i < rt.n_elements(); ++i)
             worst = std::max(worst, std::fabs(got[i] - want[i]) / std::max(1e-3f, std::fabs(want[i])));
-        CHECK(worst <= 1e-5f);
+        // Eigen's NEON product fuses multiply and add (the x86 build, without FMA, does not):
+        // one rounding less per term, measured 2e-5 relative at most on the ARM build.
+        CHECK(worst <= (isa_is_arm(best_isa()) ? 3e-5f : 1e-5f));
         if (h.type == TensorType::F16) {
             const uint16_t* hv = reinterpret_cast<const uint16_t*>(h.data);
             int off = 0;

@@ -164,7 +164,10 @@ void print_machine(const MachineInfo& m, const std::vector<int>& thread_counts) 
     std::printf("cpu:        %s\n", m.cpu_model.c_str());
     std::printf("cores:      %d physical, %d logical\n", m.physical_cores, m.logical_cpus);
     std::string fast;
-    for (int c : m.fast_cpus) fast += " " + std::to_string(c);
+    for (int c : m.fast_cpus) {
+        fast += ' ';
+        fast += std::to_string(c);
+    }
     std::printf("fast cpus: %s%s\n", fast.c_str(), m.heterogeneous ? " (big.LITTLE: threads pinned here)" : " (uniform)");
     std::printf("default threads: %d\n", default_thread_count());
     std::string f;

@@ -18,6 +18,7 @@ namespace lumen {
 // arithmetic: Cortex-A55/A76), i8mm (+ smmla: Cortex-A510/A710/X2, Graviton 3).
 enum class Isa { scalar, avx2, avx512, neon, dotprod, i8mm };
 inline constexpr Isa kAllIsas[] = {Isa::scalar, Isa::avx2, Isa::avx512, Isa::neon, Isa::dotprod, Isa::i8mm};
+inline constexpr bool isa_is_arm(Isa isa) { return isa == Isa::neon || isa == Isa::dotprod || isa == Isa::i8mm; }
 
 LUMEN_API const char* isa_name(Isa isa);
 LUMEN_API std::optional<Isa> parse_isa(std::string_view name);
