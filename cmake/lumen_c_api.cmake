@@ -19,16 +19,20 @@ set_target_properties(lumen_c_api PROPERTIES POSITION_INDEPENDENT_CODE ON CXX_VI
   VISIBILITY_INLINES_HIDDEN ON)
 target_sources(lumen PRIVATE $<TARGET_OBJECTS:lumen_c_api>)
 
-add_library(lumen_c SHARED $<TARGET_OBJECTS:lumen_c_api>)
-add_library(lumen::lumen_c ALIAS lumen_c)
-target_link_libraries(lumen_c PRIVATE lumen)
-target_include_directories(lumen_c INTERFACE
-  $<BUILD_INTERFACE:${CMAKE_CURRENT_SOURCE_DIR}/include> $<INSTALL_INTERFACE:${CMAKE_INSTALL_INCLUDEDIR}>)
-target_link_options(lumen_c PRIVATE "-Wl,--version-script=${CMAKE_CURRENT_SOURCE_DIR}/cmake/lumen_c_api.map"
-  -Wl,--no-undefined)
-set_target_properties(lumen_c PROPERTIES OUTPUT_NAME lumen VERSION ${LUMEN_C_ABI_VERSION}.0.0
-  SOVERSION ${LUMEN_C_ABI_VERSION} LINK_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/cmake/lumen_c_api.map)
-install(TARGETS lumen_c EXPORT lumenTargets LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR})
+# The shared library is built for ELF systems (its exports come from a GNU ld
+# version script); on Windows the C API is in the static library only, for now.
+if(NOT WIN32)
+  add_library(lumen_c SHARED $<TARGET_OBJECTS:lumen_c_api>)
+  add_library(lumen::lumen_c ALIAS lumen_c)
+  target_link_libraries(lumen_c PRIVATE lumen)
+  target_include_directories(lumen_c INTERFACE
+    $<BUILD_INTERFACE:${CMAKE_CURRENT_SOURCE_DIR}/include> $<INSTALL_INTERFACE:${CMAKE_INSTALL_INCLUDEDIR}>)
+  target_link_options(lumen_c PRIVATE "-Wl,--version-script=${CMAKE_CURRENT_SOURCE_DIR}/cmake/lumen_c_api.map"
+    -Wl,--no-undefined)
+  set_target_properties(lumen_c PROPERTIES OUTPUT_NAME lumen VERSION ${LUMEN_C_ABI_VERSION}.0.0
+    SOVERSION ${LUMEN_C_ABI_VERSION} LINK_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/cmake/lumen_c_api.map)
+  install(TARGETS lumen_c EXPORT lumenTargets LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR})
+endif()
 
 # pkg-config: relocatable (paths relative to the .pc file), so --prefix works.
 file(RELATIVE_PATH LUMEN_PC_TO_PREFIX "${CMAKE_INSTALL_PREFIX}/${CMAKE_INSTALL_LIBDIR}/pkgconfig" "${CMAKE_INSTALL_PREFIX}")
