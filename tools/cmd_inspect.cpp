@@ -54,7 +54,9 @@ Summary summarize(const GgufFile& f) {
 std::vector<std::pair<std::string, std::string>> family_params(const std::string& path) {
     std::shared_ptr<const Model> m;
     try {
-        m = Model::load(path, {.repack = false});
+        LoadOptions options;
+        options.repack = false;
+        m = Model::load(path, options);
     } catch (const std::exception&) {
         return {};
     }
