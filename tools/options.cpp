@@ -73,7 +73,7 @@ std::string default_model_path() {
     if (n > 0) {
         exe[n] = '\0';
         const fs::path dir = fs::path(exe).parent_path();
-        candidates.push_back(dir / "../../models/stories260K.gguf");        // build/tools/lumen
+        candidates.push_back(dir / "models/stories260K.gguf");              // any build dir: BUILD/tools/models
         candidates.push_back(dir / "../share/lumen/models/stories260K.gguf");  // installed
     }
     for (const auto& c : candidates)
