@@ -243,8 +243,8 @@ GgufFile GgufParser::parse() {
     return file;
 }
 
-GgufFile GgufFile::open(const std::filesystem::path& path) {
-    auto mapping = std::make_shared<MappedFile>(path);
+GgufFile GgufFile::open(const std::filesystem::path& path, FileResidence residence) {
+    auto mapping = std::make_shared<MappedFile>(path, residence);
     GgufFile file = GgufParser(mapping->bytes(), path.string()).parse();
     file.mapping_ = std::move(mapping);
     return file;

@@ -1,4 +1,5 @@
 // GGUF writer: metadata + tensors, aligned, written atomically (temp file + rename).
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -73,9 +74,11 @@ void write_value(Sink& out, const GgufValue& v) {
     }
 }
 
-// Removes the temporary file unless the write completed.
+// Removes the temporary file unless the write completed. Where the file system
+// allows, the file has no name until it is complete (O_TMPFILE), so even a
+// process killed mid-write leaves nothing behind; else it is `label.tmp.XXXXXX`.
 struct TempFile {
-    std::string path;
+    std::string path;  // empty while unnamed
     std::FILE* f = nullptr;
     bool committed = false;
     ~TempFile() {
@@ -83,6 +86,27 @@ struct TempFile {
         if (!committed && !path.empty()) ::unlink(path.c_str());
     }
 };
+
+// An unnamed file in `dir`, or -1 when the file system cannot make one.
+int open_unnamed(const std::filesystem::path& dir) {
+#ifdef O_TMPFILE
+    return ::open(dir.empty() ? "." : dir.c_str(), O_TMPFILE | O_WRONLY | O_CLOEXEC, 0644);
+#else
+    (void)dir;
+    return -1;
+#endif
+}
+
+// Gives the unnamed file `fd` a temporary name beside `label` (then renamed over it).
+std::string name_unnamed(int fd, const std::string& label) {
+    const std::string proc = "/proc/self/fd/" + std::to_string(fd);
+    for (int attempt = 0;; ++attempt) {
+        std::string name = label + ".tmp." + std::to_string(::getpid()) + "." + std::to_string(attempt);
+        if (::linkat(AT_FDCWD, proc.c_str(), AT_FDCWD, name.c_str(), AT_SYMLINK_FOLLOW) == 0) return name;
+        if (errno != EEXIST || attempt > 100)
+            throw Error(label + ": cannot give the finished file a name: " + std::strerror(errno));
+    }
+}
 
 }  // namespace
 
@@ -156,10 +180,14 @@ void GgufWriter::write(const std::filesystem::path& path) const {
     const uint64_t align = alignment();
 
     TempFile tmp;
-    std::string templ = label + ".tmp.XXXXXX";
-    const int fd = ::mkstemp(templ.data());
-    if (fd < 0) throw Error(label + ": cannot create a temporary file beside it: " + std::strerror(errno));
-    tmp.path = templ;
+    int fd = open_unnamed(path.parent_path());
+    if (fd < 0) {
+        std::string templ = label + ".tmp.XXXXXX";
+        fd = ::mkstemp(templ.data());
+        if (fd < 0) throw Error(label + ": cannot create a temporary file beside it: " + std::strerror(errno));
+        tmp.path = templ;
+        ::fchmod(fd, 0644);  // mkstemp creates 0600; give the output ordinary permissions
+    }
     tmp.f = ::fdopen(fd, "wb");
     if (tmp.f == nullptr) {
         ::close(fd);
@@ -205,11 +233,10 @@ void GgufWriter::write(const std::filesystem::path& path) const {
 
     if (std::fflush(tmp.f) != 0 || ::fsync(::fileno(tmp.f)) != 0)
         throw Error(label + ": flushing failed: " + std::strerror(errno));
+    if (tmp.path.empty()) tmp.path = name_unnamed(::fileno(tmp.f), label);
     const int rc = std::fclose(tmp.f);
     tmp.f = nullptr;
     if (rc != 0) throw Error(label + ": closing failed: " + std::strerror(errno));
-    // mkstemp creates 0600; give the output ordinary permissions.
-    ::chmod(tmp.path.c_str(), 0644);
     if (std::rename(tmp.path.c_str(), label.c_str()) != 0)
         throw Error(label + ": cannot move the finished file into place: " + std::strerror(errno));
     tmp.committed = true;

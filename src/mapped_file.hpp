@@ -1,16 +1,21 @@
-// Read-only memory mapping of a whole file (RAII). Internal to the library.
+// A whole file's bytes in memory (RAII), held as `FileResidence` says: a
+// read-only mapping, a mapping locked in RAM, or a private copy. Internal.
 #pragma once
 
 #include <cstddef>
 #include <filesystem>
 #include <span>
 
+#include "lumen/gguf.hpp"
+
 namespace lumen {
 
 class MappedFile {
 public:
     // Throws lumen::Error naming the file when it cannot be opened or mapped.
-    explicit MappedFile(const std::filesystem::path& path);
+    // Copies and locks are refused up front when the file is larger than the
+    // available memory.
+    explicit MappedFile(const std::filesystem::path& path, FileResidence residence = FileResidence::mapped);
     ~MappedFile();
     MappedFile(const MappedFile&) = delete;
     MappedFile& operator=(const MappedFile&) = delete;

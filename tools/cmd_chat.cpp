@@ -174,6 +174,7 @@ void run(const ChatCli& o) {
     sigemptyset(&sa.sa_mask);
     sa.sa_flags = 0;  // no SA_RESTART: a blocked read returns so Ctrl-C is seen at the prompt
     sigaction(SIGINT, &sa, nullptr);
+    session.set_abort_callback([] { return g_interrupted.load(); });  // also stops a long prompt
 
     while (true) {
         g_interrupted = false;

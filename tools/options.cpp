@@ -24,6 +24,8 @@ void add_model_options(CLI::App& cmd, ModelOptions& o, bool model_required) {
     cmd.add_option("--lora", o.lora, "LoRA adapter (GGUF), scale 1; repeatable");
     cmd.add_option("--lora-scaled", o.lora_scaled, "LoRA adapter with a scale: FILE SCALE; repeatable")->expected(2)
         ->allow_extra_args(false);
+    cmd.add_flag("--no-mmap", o.no_mmap, "Read the model into memory instead of mapping it");
+    cmd.add_flag("--mlock", o.mlock, "Lock the model in RAM so it is never swapped out");
     cmd.add_flag("--verbose", o.verbose, "Report memory use and details on stderr");
 }
 
@@ -83,7 +85,10 @@ std::string default_model_path() {
 
 std::shared_ptr<const Model> load_model(const ModelOptions& o) {
     const std::string path = o.model.empty() ? default_model_path() : o.model;
-    return Model::load(path);
+    LoadOptions lo;
+    lo.mmap = !o.no_mmap;
+    lo.mlock = o.mlock;
+    return Model::load(path, lo);
 }
 
 namespace {

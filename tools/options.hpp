@@ -22,6 +22,8 @@ struct ModelOptions {
     std::vector<std::string> lora;         // --lora FILE (repeatable)
     std::vector<std::string> lora_scaled;  // --lora-scaled FILE SCALE (pairs, repeatable)
     bool verbose = false;
+    bool no_mmap = false;       // --no-mmap: read the model into memory
+    bool mlock = false;         // --mlock: lock the model's pages in RAM
 };
 
 void add_model_options(CLI::App& cmd, ModelOptions& o, bool model_required);

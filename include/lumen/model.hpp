@@ -44,6 +44,12 @@ struct LoadOptions {
     // copies replace the file's pages in memory, so memory use stays the same.
     // Also off when the environment has LUMEN_NO_REPACK=1.
     bool repack = true;
+    // false: read the file into the process's memory instead of mapping it
+    // (--no-mmap; for file systems where mapping is slow or unsupported).
+    bool mmap = true;
+    // Lock the mapped weights in RAM so they are never swapped out (--mlock).
+    // Throws when the lock limit (ulimit -l) is too low. Ignored when mmap is off.
+    bool mlock = false;
 };
 
 class LUMEN_API Model {
@@ -59,6 +65,7 @@ public:
     // Bytes of weight data (what a generation step streams).
     uint64_t weight_bytes() const { return weight_bytes_; }
     uint64_t n_params() const { return n_params_; }
+    const LoadOptions& load_options() const { return options_; }
     const ModelWeights& weights() const { return *weights_; }
 
 private:
@@ -70,6 +77,7 @@ private:
     std::unique_ptr<Vocab> vocab_;
     uint64_t weight_bytes_ = 0;
     uint64_t n_params_ = 0;
+    LoadOptions options_;
 };
 
 }  // namespace lumen

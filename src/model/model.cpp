@@ -13,7 +13,11 @@ Model::Model(GgufFile file) : file_(std::move(file)) {}
 Model::~Model() = default;
 
 std::shared_ptr<const Model> Model::load(const std::filesystem::path& path, LoadOptions options) {
-    std::shared_ptr<Model> m(new Model(GgufFile::open(path)));
+    const FileResidence residence = !options.mmap  ? FileResidence::copied
+                                    : options.mlock ? FileResidence::locked
+                                                    : FileResidence::mapped;
+    std::shared_ptr<Model> m(new Model(GgufFile::open(path, residence)));
+    m->options_ = options;
     const GgufFile& f = m->file_;
     if (f.get_string("general.type", "model") == "adapter")
         throw Error(f.label() + ": this is a LoRA adapter, not a model (load it with --lora on top of a base model)");

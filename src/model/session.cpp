@@ -20,6 +20,7 @@
 #include "lumen/error.hpp"
 #include "lumen/session.hpp"
 #include "model/kv_cache.hpp"
+#include "model/memory_guard.hpp"
 #include "model/model_weights.hpp"
 #include "ops/attention.hpp"
 #include "ops/matmul.hpp"
@@ -68,6 +69,7 @@ struct SessionImpl {
     std::vector<AttachedLora> loras;
     std::unordered_map<const ops::WeightView*, std::vector<std::pair<const LoraAdapter::Pair*, float>>> lora_of;
     std::vector<float> lora_tmp;
+    std::function<bool()> should_abort;
 
     SessionImpl(std::shared_ptr<const Model> m, SessionOptions o)
         : model(std::move(m)), c(model->config()), w(model->weights()), opt(resolve(o, c)),
@@ -259,6 +261,7 @@ struct SessionImpl {
 
 Session::Session(std::shared_ptr<const Model> model, SessionOptions options) {
     if (!model) throw Error("Session needs a model");
+    check_session_memory(*model, SessionImpl::resolve(options, model->config()));
     impl_ = std::make_unique<SessionImpl>(std::move(model), options);
 }
 Session::~Session() = default;
@@ -279,7 +282,13 @@ std::span<const float> Session::eval(std::span<const int32_t> tokens, bool all_l
     const size_t V = size_t(s.c.n_vocab);
     const size_t n_logits = all_logits ? size_t(n) : 1;
     if (s.logits.size() < n_logits * V) s.logits.resize(n_logits * V);
+    const int n_past0 = s.n_past;
     for (int start = 0; start < n; start += s.opt.n_batch) {
+        if (s.should_abort && s.should_abort()) {
+            s.n_past = n_past0;  // positions past it are overwritten by the next eval
+            throw Interrupted("interrupted after " + std::to_string(start) + " of " + std::to_string(n) +
+                              " tokens (nothing was kept)");
+        }
         const int len = std::min(s.opt.n_batch, n - start);
         const bool last_batch = start + len == n;
         const int first_out = all_logits ? 0 : (last_batch ? len - 1 : len);
@@ -305,6 +314,9 @@ void Session::shift_context(int n_keep, int n_discard) {
 
 void Session::set_loras(std::vector<AttachedLora> loras) { impl_->attach(std::move(loras)); }
 const std::vector<AttachedLora>& Session::loras() const { return impl_->loras; }
+
+void Session::set_abort_callback(std::function<bool()> f) { impl_->should_abort = std::move(f); }
+bool Session::abort_requested() const { return impl_->should_abort && impl_->should_abort(); }
 
 const Model& Session::model() const { return *impl_->model; }
 const SessionOptions& Session::options() const { return impl_->opt; }
