@@ -61,11 +61,12 @@ GenerateStats generate(Session& s, Sampler& sampler, std::span<const int32_t> pr
             }
             st.context_shifts += make_room(s, 1, n_keep);
         }
-        if (s.abort_requested()) {
+        try {
+            logits = s.eval(std::span<const int32_t>(&tok, 1));  // polls the abort callback first
+        } catch (const Interrupted&) {  // nothing was evaluated: stop with what was generated
             st.interrupted = true;
             break;
         }
-        logits = s.eval(std::span<const int32_t>(&tok, 1));
     }
     st.generate_seconds = std::chrono::duration<double>(clock::now() - t0).count();
     return st;
