@@ -43,20 +43,33 @@ else
   echo "note: unshare -rm is not permitted here: the full-disk case is covered by ulimit -f only"
 fi
 
-# 3. SIGKILL at 12 moments during the write: the output is always either the previous
-# file or the complete new one, and no temporary file survives.
+# 3. SIGKILL at 12 moments during the run (quantizing happens while writing): the output is always either the previous
+# file or the complete new one, and no temporary file survives. (A file system without
+# O_TMPFILE, e.g. overlayfs before Linux 6.6, gets named temporary files: then a kill can
+# leave one behind, which is reported as a note, not a failure.)
+unnamed=1
+python3 -c 'import os, sys; os.close(os.open(sys.argv[1], os.O_TMPFILE | os.O_WRONLY, 0o644))' "$TMP" 2>/dev/null || unnamed=0
 "$LUMEN" quantize "$SRC" "$TMP/new.gguf" q4_k_m 2>/dev/null; expect_status "reference quantize" $? 0
 new="$(sha256sum "$TMP/new.gguf" | cut -d' ' -f1)"
-bad=0
-for delay in 0.005 0.01 0.02 0.03 0.04 0.05 0.06 0.08 0.1 0.15 0.2 0.3; do
+bad=0; n_old=0; n_new=0; n_mid=0
+for delay in 0.005 0.01 0.02 0.05 0.1 0.15 0.2 0.3 0.4 0.6 0.8 1.2; do
   printf 'the previous output\n' > "$TMP/k.gguf"
   "$LUMEN" quantize "$SRC" "$TMP/k.gguf" q4_k_m 2>/dev/null & pid=$!
-  sleep "$delay"; kill -9 "$pid" 2>/dev/null; wait "$pid" 2>/dev/null
+  sleep "$delay"
+  # Writing: the unnamed output file is open (/proc shows it as "DIR/#inode (deleted)").
+  ls -l "/proc/$pid/fd" 2>/dev/null | grep -q "$TMP/#" && n_mid=$((n_mid + 1))
+  kill -9 "$pid" 2>/dev/null; wait "$pid" 2>/dev/null
   sum="$(sha256sum "$TMP/k.gguf" | cut -d' ' -f1)"
-  [ "$sum" = "$old" ] || [ "$sum" = "$new" ] || { echo "FAIL: SIGKILL after ${delay}s: k.gguf is neither old nor new"; bad=1; }
+  if [ "$sum" = "$old" ]; then n_old=$((n_old + 1)); elif [ "$sum" = "$new" ]; then n_new=$((n_new + 1));
+  else echo "FAIL: SIGKILL after ${delay}s: k.gguf is neither old nor new"; bad=1; fi
   left="$(ls -A "$TMP" | grep -F k.gguf.tmp || true)"
-  [ -z "$left" ] || { echo "FAIL: SIGKILL after ${delay}s left $left"; bad=1; rm -f "$TMP"/k.gguf.tmp*; }
+  if [ -n "$left" ]; then
+    if [ $unnamed -eq 1 ]; then echo "FAIL: SIGKILL after ${delay}s left $left"; bad=1;
+    else echo "note: no O_TMPFILE here: SIGKILL after ${delay}s left $left"; fi
+    rm -f "$TMP"/k.gguf.tmp*
+  fi
 done
+echo "SIGKILL: $n_mid kills landed while the output was being written; $n_old left the previous file, $n_new came after the new one was complete"
 [ $bad -eq 0 ] && PASSES=$((PASSES + 1)) || FAILS=$((FAILS + 1))
 
 # 4. A bad input (a truncated model): refused before anything is written.
