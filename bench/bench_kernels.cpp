@@ -119,7 +119,7 @@ const int kRegistered = [] {
     for (const TypeTraits& t : all_type_traits()) {
         if (t.dequantize == nullptr || t.quantize == nullptr || t.vec_dot == nullptr) continue;
         benchmark::RegisterBenchmark((std::string("BM_Dequantize/") + t.name).c_str(), BM_Dequantize, t.type);
-        for (Isa isa : {Isa::scalar, Isa::avx2, Isa::avx512}) {
+        for (Isa isa : kAllIsas) {
             if (!isa_supported(isa)) continue;
             const std::string suffix = std::string(isa_name(isa)) + "/" + t.name;
             benchmark::RegisterBenchmark(("BM_Dot/" + suffix).c_str(), BM_Dot, isa, t.type);

@@ -61,7 +61,4 @@ struct KernelSet {
 // Sets are immutable once built.
 const KernelSet& kernel_set(Isa isa);
 
-namespace avx2 { void fill_kernel_set(KernelSet& ks); }
-namespace avx512 { void fill_kernel_set(KernelSet& ks); }
-
 }  // namespace lumen::kernels

@@ -1,10 +1,22 @@
 #!/usr/bin/env bash
 # Sets up a fresh Debian 12 machine for lumen and builds it (Release, -O3).
 # Idempotent: packages already installed are not touched, the build is incremental.
-#   bash scripts/setup.sh                 # install packages, configure, build
+#   bash scripts/setup.sh                     # install packages, configure, build into build/
 #   bash scripts/setup.sh -DLUMEN_NATIVE=ON   # extra CMake options are passed through
+#   bash scripts/setup.sh --cross aarch64     # cross-build for 64-bit ARM into build-aarch64/
+#                                             # (tests run under qemu-user: ctest --test-dir build-aarch64)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+cross=""
+if [ "${1:-}" = "--cross" ]; then
+  cross="${2:?--cross needs a target: aarch64}"
+  shift 2
+  case "$cross" in
+    aarch64) ;;
+    *) echo "setup: unknown cross target '$cross' (known: aarch64)" >&2; exit 2 ;;
+  esac
+fi
 
 packages=(
   cmake make g++                     # toolchain
@@ -20,16 +32,39 @@ packages=(
 # Charts for the docs (bench/plot.py) only when asked: LUMEN_SETUP_DOCS=1 bash scripts/setup.sh
 if [ "${LUMEN_SETUP_DOCS:-0}" = "1" ]; then packages+=(python3-matplotlib linux-perf); fi
 
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+
+# ARM: Debian's cross compiler, qemu-user to run the tests, and the arm64
+# multiarch builds of the libraries lumen links (header-only ones are shared).
+if [ "$cross" = "aarch64" ]; then
+  if ! dpkg --print-foreign-architectures | grep -qx arm64; then
+    $sudo dpkg --add-architecture arm64
+    need_update=1
+  fi
+  packages+=(g++-aarch64-linux-gnu qemu-user libpcre2-dev:arm64 libutf8proc-dev:arm64 libbenchmark-dev:arm64)
+fi
+
+native="$(dpkg --print-architecture)"
 missing=()
 for p in "${packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  # Installed for the architecture asked for (a foreign-arch copy does not count).
+  arch="$native"
+  case "$p" in *:*) arch="${p##*:}" ;; esac
+  dpkg-query -W -f='${Status} ${Architecture}\n' "$p" 2>/dev/null |
+    grep -qE "install ok installed ($arch|all)$" || missing+=("$p")
 done
-if [ "${#missing[@]}" -gt 0 ]; then
+if [ "${#missing[@]}" -gt 0 ] || [ -n "${need_update:-}" ]; then
   echo "setup: installing ${missing[*]}" >&2
-  sudo=""
-  [ "$(id -u)" -eq 0 ] || sudo="sudo"
   $sudo apt-get update
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y --no-install-recommends "${missing[@]}"
+  [ "${#missing[@]}" -eq 0 ] ||
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y --no-install-recommends "${missing[@]}"
+fi
+
+if [ "$cross" = "aarch64" ]; then
+  cmake -S . -B build-aarch64 -DCMAKE_BUILD_TYPE=Release -DCMAKE_TOOLCHAIN_FILE=cmake/aarch64-linux-gnu.cmake "$@"
+  cmake --build build-aarch64 -j"$(nproc)"
+  exit 0
 fi
 
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Release "$@"

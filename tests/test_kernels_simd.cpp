@@ -33,8 +33,8 @@ std::vector<std::byte> quantize(const QuantizeRowFn f, TensorType t, const std::
 
 std::vector<Isa> simd_isas() {
     std::vector<Isa> out;
-    for (Isa isa : {Isa::avx2, Isa::avx512})
-        if (isa_supported(isa)) out.push_back(isa);
+    for (Isa isa : kAllIsas)
+        if (isa != Isa::scalar && isa_supported(isa)) out.push_back(isa);
     return out;
 }
 

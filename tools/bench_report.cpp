@@ -163,10 +163,17 @@ void BenchReport::finish() {
 void print_machine(const MachineInfo& m, const std::vector<int>& thread_counts) {
     std::printf("cpu:        %s\n", m.cpu_model.c_str());
     std::printf("cores:      %d physical, %d logical\n", m.physical_cores, m.logical_cpus);
+    std::string fast;
+    for (int c : m.fast_cpus) fast += " " + std::to_string(c);
+    std::printf("fast cpus: %s%s\n", fast.c_str(), m.heterogeneous ? " (big.LITTLE: threads pinned here)" : " (uniform)");
+    std::printf("default threads: %d\n", default_thread_count());
     std::string f;
     for (const auto& x : m.features) f += " " + x;
     std::printf("features:  %s\n", f.c_str());
-    std::printf("kernels:    %s\n", isa_name(m.isa));
+    std::string isas;
+    for (Isa isa : kAllIsas)
+        if (isa_supported(isa)) isas += std::string(" ") + isa_name(isa);
+    std::printf("kernels:    %s (this CPU runs:%s)\n", isa_name(m.isa), isas.c_str());
     std::printf("memory:     %.1f GiB\n", double(m.memory_bytes) / double(1ull << 30));
     for (int t : thread_counts)
         std::printf("bandwidth:  %.1f GB/s streaming read, %d thread%s\n", measure_read_bandwidth(t) / 1e9, t,

@@ -109,7 +109,7 @@ std::vector<std::pair<int, int>> tests(const BenchCli& o) {
 
 void run(const BenchCli& o) {
     const MachineInfo machine = machine_info();
-    std::vector<int> thread_list = o.threads.empty() ? std::vector<int>{machine.physical_cores} : o.threads;
+    std::vector<int> thread_list = o.threads.empty() ? std::vector<int>{default_thread_count()} : o.threads;
     if (o.machine) {
         print_machine(machine, thread_list);
         if (o.models.empty()) return;

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "lumen/error.hpp"
+#include "lumen/machine.hpp"
 #include "lumen/tensor_type.hpp"
 
 namespace lumen::cli {
@@ -15,7 +16,7 @@ namespace lumen::cli {
 void add_model_options(CLI::App& cmd, ModelOptions& o, bool model_required) {
     auto* m = cmd.add_option("-m,--model", o.model, "GGUF model file" + std::string(model_required ? "" : " (default: the bundled stories260K)"));
     if (model_required) m->required();
-    cmd.add_option("-t,--threads", o.threads, "Threads (default: physical cores)")->check(CLI::NonNegativeNumber);
+    cmd.add_option("-t,--threads", o.threads, "Threads (default: the physical cores; the fast ones on big.LITTLE)")->check(CLI::NonNegativeNumber);
     cmd.add_option("-c,--ctx-size", o.ctx, "Context size in tokens (default: the model's, at most 4096)")
         ->check(CLI::NonNegativeNumber);
     cmd.add_option("-b,--batch-size", o.batch, "Prompt tokens per evaluation step")->check(CLI::PositiveNumber);
@@ -26,6 +27,8 @@ void add_model_options(CLI::App& cmd, ModelOptions& o, bool model_required) {
         ->allow_extra_args(false);
     cmd.add_flag("--no-mmap", o.no_mmap, "Read the model into memory instead of mapping it");
     cmd.add_flag("--mlock", o.mlock, "Lock the model in RAM so it is never swapped out");
+    cmd.add_option("--cpu-mask", o.cpu_mask, "Run on these CPUs only: hex mask, e.g. 0xF0 (default: the fast cores)");
+    cmd.add_option("--cpu-range", o.cpu_range, "Run on these CPUs only: e.g. 4-7 or 0,2,4-5");
     cmd.add_flag("--verbose", o.verbose, "Report memory use and details on stderr");
 }
 
@@ -105,6 +108,20 @@ SessionOptions session_options(const ModelOptions& o) {
     s.n_ctx = o.ctx;
     s.n_batch = o.batch;
     s.n_threads = o.threads;
+    std::vector<int> cpus;
+    if (!o.cpu_mask.empty()) cpus = parse_cpu_mask(o.cpu_mask);
+    if (!o.cpu_range.empty()) {
+        if (!cpus.empty()) throw Error("use either --cpu-mask or --cpu-range, not both");
+        cpus = parse_cpu_range(o.cpu_range);
+    }
+    if (cpus.empty()) {
+        const MachineInfo m = machine_info();
+        if (m.heterogeneous) cpus = m.fast_cpus;  // big.LITTLE: the little cores would hold every step back
+    }
+    if (!cpus.empty()) {
+        pin_to_cpus(cpus);
+        if (s.n_threads <= 0) s.n_threads = int(cpus.size());
+    }
     s.cache_type_k = cache_type(o.cache_type_k, "--cache-type-k");
     s.cache_type_v = cache_type(o.cache_type_v, "--cache-type-v");
     return s;

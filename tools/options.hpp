@@ -21,6 +21,8 @@ struct ModelOptions {
     std::string cache_type_k = "f16", cache_type_v = "f16";
     std::vector<std::string> lora;         // --lora FILE (repeatable)
     std::vector<std::string> lora_scaled;  // --lora-scaled FILE SCALE (pairs, repeatable)
+    std::string cpu_mask;       // --cpu-mask (hex), --cpu-range (list): the CPUs to run on
+    std::string cpu_range;
     bool verbose = false;
     bool no_mmap = false;       // --no-mmap: read the model into memory
     bool mlock = false;         // --mlock: lock the model's pages in RAM
@@ -35,6 +37,9 @@ std::string read_text_file(const std::string& path);
 // The bundled model: $LUMEN_MODEL, ./models/stories260K.gguf, or next to the binary.
 std::string default_model_path();
 std::shared_ptr<const Model> load_model(const ModelOptions& o);
+// Session options from the flags. Also places the process's threads: on the
+// CPUs of --cpu-mask/--cpu-range, else on a big.LITTLE machine on the fast
+// cores (uniform machines are left alone).
 SessionOptions session_options(const ModelOptions& o);
 // Adapters named by --lora / --lora-scaled, loaded and checked against `model`.
 std::vector<AttachedLora> load_loras(const ModelOptions& o, const Model& model);

@@ -11,7 +11,9 @@
 #include <string>
 #include <thread>
 
+#include "isa_rows.hpp"
 #include "lumen/session.hpp"
+#include "platform/cpu_topology.hpp"
 
 #ifdef _OPENMP
 #include <omp.h>
@@ -19,14 +21,57 @@
 
 namespace lumen {
 
+int physical_cores() { return platform::cpu_topology().physical; }
+
+int default_thread_count() {
+    const platform::CpuTopology t = platform::cpu_topology();
+    return t.heterogeneous ? int(t.fast_cpus.size()) : t.physical;
+}
+
+std::vector<int> parse_cpu_mask(const std::string& hex) { return platform::parse_cpu_mask(hex); }
+std::vector<int> parse_cpu_range(const std::string& list) { return platform::parse_cpu_range(list); }
+void pin_to_cpus(const std::vector<int>& cpus) { platform::pin_to_cpus(cpus); }
+
+namespace {
+
+// x86: the "model name" line. ARM kernels print no name, only the core's
+// implementer and part numbers (0x41/0xd0b = Arm Cortex-A76): name the common
+// ones, and the board from the device tree where there is one.
+std::string cpu_model_name() {
+    std::ifstream cpu("/proc/cpuinfo");
+    std::string implementer, part;
+    for (std::string line; std::getline(cpu, line);) {
+        const auto value = [&line]() -> std::string {
+            const size_t c = line.find(':');
+            return c == std::string::npos ? "" : line.substr(std::min(c + 2, line.size()));
+        };
+        if (line.rfind("model name", 0) == 0) return value();
+        if (line.rfind("CPU implementer", 0) == 0 && implementer.empty()) implementer = value();
+        if (line.rfind("CPU part", 0) == 0) part = value();  // the last core listed: the big one on most boards
+    }
+    if (part.empty()) return "unknown CPU";
+    static const std::pair<const char*, const char*> kArmParts[] = {
+        {"0xd03", "Cortex-A53"}, {"0xd04", "Cortex-A35"}, {"0xd05", "Cortex-A55"}, {"0xd07", "Cortex-A57"},
+        {"0xd08", "Cortex-A72"}, {"0xd09", "Cortex-A73"}, {"0xd0a", "Cortex-A75"}, {"0xd0b", "Cortex-A76"},
+        {"0xd0c", "Neoverse-N1"}, {"0xd0d", "Cortex-A77"}, {"0xd40", "Neoverse-V1"}, {"0xd41", "Cortex-A78"},
+        {"0xd44", "Cortex-X1"}, {"0xd46", "Cortex-A510"}, {"0xd47", "Cortex-A710"}, {"0xd48", "Cortex-X2"},
+        {"0xd49", "Neoverse-N2"}, {"0xd4d", "Cortex-A715"}, {"0xd4e", "Cortex-X3"},
+    };
+    std::string name = "CPU implementer " + implementer + " part " + part;
+    if (implementer == "0x41")
+        for (const auto& [id, core] : kArmParts)
+            if (part == id) name = std::string("Arm ") + core;
+    std::ifstream board("/proc/device-tree/model");
+    std::string model;
+    if (std::getline(board, model, '\0') && !model.empty()) name += " (" + model + ")";
+    return name;
+}
+
+}  // namespace
+
 MachineInfo machine_info() {
     MachineInfo m;
-    std::ifstream cpu("/proc/cpuinfo");
-    for (std::string line; std::getline(cpu, line);)
-        if (line.rfind("model name", 0) == 0) {
-            m.cpu_model = line.substr(line.find(':') + 2);
-            break;
-        }
+    m.cpu_model = cpu_model_name();
     std::ifstream mem("/proc/meminfo");
     for (std::string key; mem >> key;) {
         uint64_t kb = 0;
@@ -38,32 +83,15 @@ MachineInfo machine_info() {
         std::string rest;
         std::getline(mem, rest);
     }
-    m.physical_cores = physical_cores();
-    m.logical_cpus = int(std::max(1u, std::thread::hardware_concurrency()));
+    const platform::CpuTopology topo = platform::cpu_topology();
+    m.physical_cores = topo.physical;
+    m.logical_cpus = topo.logical;
+    m.fast_cpus = topo.fast_cpus;
+    m.heterogeneous = topo.heterogeneous;
     m.features = cpu_features();
     m.isa = best_isa();
     return m;
 }
-
-namespace {
-
-// Sum of n 64-bit words with four independent accumulators; compiled once per
-// vector width and picked at run time, so the probe reads as fast as the CPU can.
-__attribute__((target_clones("avx512f", "avx2", "default")))
-uint64_t stream_sum(const uint64_t* p, size_t n) {
-    uint64_t a = 0, b = 0, c = 0, d = 0;
-    for (size_t i = 0; i + 32 <= n; i += 32) {
-        for (int k = 0; k < 8; ++k) {
-            a += p[i + k];
-            b += p[i + 8 + k];
-            c += p[i + 16 + k];
-            d += p[i + 24 + k];
-        }
-    }
-    return a + b + c + d;
-}
-
-}  // namespace
 
 double measure_read_bandwidth(int threads, size_t bytes, int repeats) {
     threads = std::max(1, threads);
@@ -84,7 +112,7 @@ double measure_read_bandwidth(int threads, size_t bytes, int repeats) {
 #ifdef _OPENMP
             t = omp_get_thread_num();
 #endif
-            total += stream_sum(buf.get() + size_t(t) * chunk, chunk);
+            total += kernels::stream_sum(buf.get() + size_t(t) * chunk, chunk);
         }
         const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
         sink = sink + total;

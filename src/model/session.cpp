@@ -18,6 +18,7 @@
 #include <unordered_map>
 
 #include "lumen/error.hpp"
+#include "lumen/machine.hpp"
 #include "lumen/session.hpp"
 #include "model/kv_cache.hpp"
 #include "model/memory_guard.hpp"
@@ -31,22 +32,6 @@
 #endif
 
 namespace lumen {
-
-int physical_cores() {
-    // Distinct (package, core) pairs; hyper-threads of one core count once.
-    std::set<std::pair<std::string, std::string>> cores;
-    for (unsigned cpu = 0; cpu < 4096; ++cpu) {
-        const std::string base = "/sys/devices/system/cpu/cpu" + std::to_string(cpu) + "/topology/";
-        std::ifstream core(base + "core_id"), pkg(base + "physical_package_id");
-        if (!core) break;
-        std::string c, p;
-        core >> c;
-        pkg >> p;
-        cores.emplace(p, c);
-    }
-    if (!cores.empty()) return int(cores.size());
-    return std::max(1u, std::thread::hardware_concurrency());
-}
 
 struct SessionImpl {
     std::shared_ptr<const Model> model;
@@ -103,7 +88,7 @@ struct SessionImpl {
         if (o.n_ctx > (1 << 22)) throw Error("context size " + std::to_string(o.n_ctx) + " is too large");
         if (o.n_batch <= 0) throw Error("batch size must be positive");
         o.n_batch = std::min(o.n_batch, o.n_ctx);
-        if (o.n_threads <= 0) o.n_threads = physical_cores();
+        if (o.n_threads <= 0) o.n_threads = default_thread_count();
         o.n_threads = std::min(o.n_threads, 256);
         if (!o.isa) o.isa = default_isa();
         return o;

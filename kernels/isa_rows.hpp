@@ -1,0 +1,31 @@
+// The dispatch rows of the architecture this library was built for: which ISAs
+// it has kernels for, how to tell whether this CPU runs them, and how to fill
+// their kernel set. Each architecture folder (x86/, arm/, portable/) defines
+// these once; dispatch.cpp itself knows no instruction set.
+#pragma once
+
+#include <span>
+#include <string>
+#include <vector>
+
+#include "dispatch.hpp"
+
+namespace lumen::kernels {
+
+struct IsaRow {
+    Isa isa;
+    bool (*supported)();            // this CPU (and OS) can run the kernels
+    void (*fill)(KernelSet& ks);    // overrides the scalar entries it has kernels for
+};
+
+// Rows from the most basic to the best ISA.
+std::span<const IsaRow> isa_rows();
+
+// Feature names relevant to the kernels that this CPU has ("avx2", "asimddp", ...).
+std::vector<std::string> detected_cpu_features();
+
+// Sum of n 64-bit words read as fast as this CPU streams memory (the
+// bandwidth probe's inner loop; n is a multiple of 32).
+uint64_t stream_sum(const uint64_t* p, size_t n);
+
+}  // namespace lumen::kernels

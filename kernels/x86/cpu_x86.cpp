@@ -1,0 +1,88 @@
+// x86-64: CPU features from CPUID + XGETBV, and the x86 dispatch rows.
+#include <cpuid.h>
+
+#include <utility>
+
+#include "isa_rows.hpp"
+#include "stream_sum.hpp"
+
+namespace lumen::kernels {
+
+namespace avx2 { void fill_kernel_set(KernelSet& ks); }
+namespace avx512 { void fill_kernel_set(KernelSet& ks); }
+
+namespace {
+
+// CPU features from CPUID, trusted only when the OS saves the matching
+// register state (XGETBV): AVX needs XMM+YMM state, AVX-512 also opmask and ZMM.
+struct CpuFlags {
+    bool sse42 = false, avx = false, avx2 = false, fma = false, f16c = false;
+    bool avx512f = false, avx512bw = false, avx512vl = false, avx512vnni = false;
+};
+
+CpuFlags detect_cpu() {
+    CpuFlags f;
+    unsigned a = 0, b = 0, c = 0, d = 0;
+    if (!__get_cpuid(1, &a, &b, &c, &d)) return f;
+    f.sse42 = c & (1u << 20);
+    const bool osxsave = c & (1u << 27);
+    uint64_t xcr0 = 0;
+    if (osxsave) {
+        uint32_t lo, hi;
+        __asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+        xcr0 = (uint64_t(hi) << 32) | lo;
+    }
+    const bool ymm_state = (xcr0 & 0x6) == 0x6;
+    const bool zmm_state = ymm_state && (xcr0 & 0xE0) == 0xE0;
+    f.avx = ymm_state && (c & (1u << 28));
+    f.fma = f.avx && (c & (1u << 12));
+    f.f16c = f.avx && (c & (1u << 29));
+    if (__get_cpuid_count(7, 0, &a, &b, &c, &d)) {
+        f.avx2 = f.avx && (b & (1u << 5));
+        f.avx512f = zmm_state && (b & (1u << 16));
+        f.avx512bw = f.avx512f && (b & (1u << 30));
+        f.avx512vl = f.avx512f && (b & (1u << 31));
+        f.avx512vnni = f.avx512f && (c & (1u << 11));
+    }
+    return f;
+}
+
+const CpuFlags& cpu() {
+    static const CpuFlags flags = detect_cpu();  // immutable after the first call
+    return flags;
+}
+
+bool has_avx2() { return cpu().avx2 && cpu().fma && cpu().f16c; }
+bool has_avx512() {
+    const CpuFlags& f = cpu();
+    return has_avx2() && f.avx512f && f.avx512bw && f.avx512vl && f.avx512vnni;
+}
+
+constexpr IsaRow kRows[] = {
+    {Isa::avx2, has_avx2, avx2::fill_kernel_set},
+    {Isa::avx512, has_avx512, avx512::fill_kernel_set},
+};
+
+}  // namespace
+
+std::span<const IsaRow> isa_rows() { return kRows; }
+
+std::vector<std::string> detected_cpu_features() {
+    const CpuFlags& f = cpu();
+    std::vector<std::string> out;
+    const std::pair<bool, const char*> all[] = {
+        {f.sse42, "sse4.2"},     {f.avx, "avx"},           {f.avx2, "avx2"},         {f.fma, "fma"},
+        {f.f16c, "f16c"},        {f.avx512f, "avx512f"},   {f.avx512bw, "avx512bw"}, {f.avx512vl, "avx512vl"},
+        {f.avx512vnni, "avx512vnni"},
+    };
+    for (const auto& [has, name] : all)
+        if (has) out.push_back(name);
+    return out;
+}
+
+// Compiled once per vector width and picked at run time, so the probe reads
+// as fast as the CPU can.
+__attribute__((target_clones("avx512f", "avx2", "default")))
+uint64_t stream_sum(const uint64_t* p, size_t n) { return stream_sum_body(p, n); }
+
+}  // namespace lumen::kernels
