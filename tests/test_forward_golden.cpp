@@ -9,6 +9,8 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <optional>
+#include <string_view>
 
 #include "golden_measure.hpp"
 #include "golden_tolerances.hpp"
@@ -29,13 +31,11 @@ const char* const kFiles[] = {
     "tiny-ropefreqs-f32-p0.json", "tiny-lora-merged-f16-p0.json",
 };
 
-// Every ISA lumen may have kernels for, by name: names this build does not
-// know (ARM ones on x86) or this CPU cannot run are skipped.
-std::vector<Isa> supported_isas() {
-    std::vector<Isa> out;
-    for (const char* name : {"scalar", "avx2", "avx512", "neon", "dotprod", "i8mm"})
-        if (const auto isa = parse_isa(name); isa && isa_supported(*isa)) out.push_back(*isa);
-    return out;
+// The kernels of `name` when this build knows the ISA and this CPU runs it.
+std::optional<Isa> runnable(const char* name) {
+    const auto isa = parse_isa(name);
+    if (isa && isa_supported(*isa)) return isa;
+    return std::nullopt;
 }
 
 void append_measurement(const char* file, Isa isa, const GoldenMeasure& m) {
@@ -68,24 +68,36 @@ void check_against_bound(const GoldenLogits& g, const GoldenMeasure& m, Isa isa)
     CHECK(m.steps_err_before(must_agree) <= rule.logits);
 }
 
-}  // namespace
-
-TEST_CASE("forward pass: measured logit error and greedy departure within each ISA's bound") {
-    for (const Isa isa : supported_isas()) {
-        for (const char* file : kFiles) {
-            DYNAMIC_SECTION(isa_name(isa) << " " << file) {
-                const GoldenLogits g = load_golden(file);
-                const auto model = Model::load(g.model_file());
-                CHECK(model->vocab().encode(g.prompt) == g.tokens);
-                Session s(model, {.n_ctx = 512, .n_threads = 1, .isa = isa});
-                REQUIRE(s.isa() == isa);
-                const GoldenMeasure m = measure_golden(g, run_golden(s, g, g.greedy.size()));
-                append_measurement(file, isa, m);
-                check_against_bound(g, m, isa);
-            }
+void measure_all_goldens(const char* isa_name_) {
+    const auto isa = runnable(isa_name_);
+    if (!isa) {
+        WARN(isa_name_ << ": not built for or not supported by this CPU; nothing to measure");
+        return;
+    }
+    for (const char* file : kFiles) {
+        DYNAMIC_SECTION(file) {
+            const GoldenLogits g = load_golden(file);
+            const auto model = Model::load(g.model_file());
+            CHECK(model->vocab().encode(g.prompt) == g.tokens);
+            Session s(model, {.n_ctx = 512, .n_threads = 1, .isa = *isa});
+            REQUIRE(s.isa() == *isa);
+            const GoldenMeasure m = measure_golden(g, run_golden(s, g, g.greedy.size()));
+            append_measurement(file, *isa, m);
+            check_against_bound(g, m, *isa);
         }
     }
 }
+
+}  // namespace
+
+// One case per ISA lumen has kernels for (each its own ctest entry; the ones
+// this CPU cannot run pass with a warning).
+TEST_CASE("forward pass measured: scalar") { measure_all_goldens("scalar"); }
+TEST_CASE("forward pass measured: avx2") { measure_all_goldens("avx2"); }
+TEST_CASE("forward pass measured: avx512") { measure_all_goldens("avx512"); }
+TEST_CASE("forward pass measured: neon") { measure_all_goldens("neon"); }
+TEST_CASE("forward pass measured: dotprod") { measure_all_goldens("dotprod"); }
+TEST_CASE("forward pass measured: i8mm") { measure_all_goldens("i8mm"); }
 
 // The table covers every golden on the x86 ISAs it was measured on (a typo
 // in a name would otherwise fall back to the looser rule unnoticed).
@@ -99,23 +111,31 @@ TEST_CASE("forward pass: every golden has measured bounds for scalar, avx2 and a
 
 // Work is split by output rows, never inside a sum: any thread count gives the
 // same bits, for every weight type, and so do repeated runs.
-TEST_CASE("forward pass: logits bit-identical across 1 to 4 threads and across runs, every type") {
-    for (const char* file : kFiles) {
-        DYNAMIC_SECTION(file) {
-            const GoldenLogits g = load_golden(file);
-            const auto model = Model::load(g.model_file());
-            const auto run = [&](int threads) {
-                Session s(model, {.n_ctx = 512, .n_threads = threads});
-                return run_golden(s, g, 8);
-            };
-            const GoldenRun one = run(1);
-            for (int t : {1, 2, 3, 4}) {
-                INFO(t << " threads");
-                const GoldenRun r = run(t);
-                CHECK(r.prompt_logits == one.prompt_logits);
-                CHECK(r.step_logits == one.step_logits);
-                CHECK(r.greedy == one.greedy);
-            }
-        }
+namespace {
+void check_thread_counts(const char* file) {
+    const GoldenLogits g = load_golden(file);
+    const auto model = Model::load(g.model_file());
+    const auto run = [&](int threads) {
+        Session s(model, {.n_ctx = 512, .n_threads = threads});
+        return run_golden(s, g, 6);
+    };
+    const GoldenRun one = run(1);
+    for (int t : {1, 2, 3, 4}) {
+        INFO(file << ", " << t << " threads");
+        const GoldenRun r = run(t);
+        CHECK(r.prompt_logits == one.prompt_logits);
+        CHECK(r.step_logits == one.step_logits);
+        CHECK(r.greedy == one.greedy);
     }
+}
+}  // namespace
+
+TEST_CASE("forward pass: logits bit-identical across 1 to 4 threads and across runs, stories260K types") {
+    for (const char* file : kFiles)
+        if (std::string_view(file).starts_with("stories")) check_thread_counts(file);
+}
+
+TEST_CASE("forward pass: logits bit-identical across 1 to 4 threads and across runs, tiny types and variants") {
+    for (const char* file : kFiles)
+        if (std::string_view(file).starts_with("tiny")) check_thread_counts(file);
 }
