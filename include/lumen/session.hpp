@@ -62,7 +62,6 @@ public:
     // current token. Must be cheap and thread-safe (e.g. read an atomic that a
     // signal handler sets). {} removes it.
     void set_abort_callback(std::function<bool()> should_abort);
-    bool abort_requested() const;
 
     const Model& model() const;
     const SessionOptions& options() const;

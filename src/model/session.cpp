@@ -301,7 +301,6 @@ void Session::set_loras(std::vector<AttachedLora> loras) { impl_->attach(std::mo
 const std::vector<AttachedLora>& Session::loras() const { return impl_->loras; }
 
 void Session::set_abort_callback(std::function<bool()> f) { impl_->should_abort = std::move(f); }
-bool Session::abort_requested() const { return impl_->should_abort && impl_->should_abort(); }
 
 const Model& Session::model() const { return *impl_->model; }
 const SessionOptions& Session::options() const { return impl_->opt; }

@@ -19,11 +19,13 @@ printf 'the previous output\n' > "$TMP/out.gguf"
 old="$(sha256sum "$TMP/out.gguf" | cut -d' ' -f1)"
 
 # 1. A file-size limit (ulimit -f, in KiB): the write fails with EFBIG.
-err="$( (ulimit -f 64; "$LUMEN" quantize "$SRC" "$TMP/out.gguf" q8_0) 2>&1)"; expect_status "ulimit -f: quantize fails" $? 1
+(ulimit -f 64; "$LUMEN" quantize "$SRC" "$TMP/out.gguf" q8_0) 2>"$TMP/err"; expect_status "ulimit -f: quantize fails" $? 1
+err="$(tail -1 "$TMP/err")"
 expect_contains "ulimit -f: quantize message" "$err" "$TMP/out.gguf: write failed: File too large"
 intact "ulimit -f quantize" "$TMP/out.gguf" "$old"
-err="$( (ulimit -f 16; "$LUMEN" lora merge -m "$M/tiny-f32.gguf" --lora "$M/tiny-lora-r8.gguf:1.0" -o "$TMP/out.gguf") 2>&1)"
+(ulimit -f 16; "$LUMEN" lora merge -m "$M/tiny-f32.gguf" --lora "$M/tiny-lora-r8.gguf:1.0" -o "$TMP/out.gguf") 2>"$TMP/err"
 expect_status "ulimit -f: lora merge fails" $? 1
+err="$(tail -1 "$TMP/err")"
 expect_contains "ulimit -f: lora merge message" "$err" "$TMP/out.gguf: write failed: File too large"
 intact "ulimit -f lora merge" "$TMP/out.gguf" "$old"
 
@@ -31,20 +33,22 @@ intact "ulimit -f lora merge" "$TMP/out.gguf" "$old"
 # where user namespaces are allowed; otherwise this step is reported and skipped).
 if unshare -rm true 2>/dev/null; then
   mkdir -p "$TMP/small"
-  err="$(unshare -rm bash -c '
+  unshare -rm bash -c '
     mount -t tmpfs -o size=256k tmpfs "$1" || exit 99
     printf "the previous output\n" > "$1/out.gguf"
-    "$2" quantize "$3" "$1/out.gguf" q8_0; rc=$?
-    echo "rc=$rc sha=$(sha256sum "$1/out.gguf" | cut -d" " -f1) left=$(ls -A "$1" | grep -c tmp)"
-  ' _ "$TMP/small" "$LUMEN" "$SRC" 2>&1)"
-  expect_contains "full disk: message" "$err" "$TMP/small/out.gguf: write failed: No space left on device"
-  expect_contains "full disk: previous kept, nothing left" "$err" "rc=1 sha=$old left=0"
+    "$2" quantize "$3" "$1/out.gguf" q8_0 2>"$4/full.err"; rc=$?
+    echo "rc=$rc sha=$(sha256sum "$1/out.gguf" | cut -d" " -f1) left=$(ls -A "$1" | grep -c tmp)" > "$4/full.out"
+  ' _ "$TMP/small" "$LUMEN" "$SRC" "$TMP"
+  # (the error surfaces at a write or at the final flush, depending on buffering)
+  expect_contains "full disk: message names the file" "$(tail -1 "$TMP/full.err")" "lumen: error: $TMP/small/out.gguf: "
+  expect_contains "full disk: message names the cause" "$(tail -1 "$TMP/full.err")" "failed: No space left on device"
+  expect_contains "full disk: previous kept, nothing left" "$(cat "$TMP/full.out")" "rc=1 sha=$old left=0"
 else
   echo "note: unshare -rm is not permitted here: the full-disk case is covered by ulimit -f only"
 fi
 
-# 3. SIGKILL at 12 moments during the run (quantizing happens while writing): the output is always either the previous
-# file or the complete new one, and no temporary file survives. (A file system without
+# 3. SIGKILL at 12 moments during the run (quantizing happens while writing): the output
+# is always either the previous file or the complete new one, and no temporary file survives. (A file system without
 # O_TMPFILE, e.g. overlayfs before Linux 6.6, gets named temporary files: then a kill can
 # leave one behind, which is reported as a note, not a failure.)
 unnamed=1
