@@ -244,8 +244,8 @@ GgufFile GgufParser::parse() {
     return file;
 }
 
-GgufFile GgufFile::open(const std::filesystem::path& path) {
-    auto mapping = std::make_shared<MappedFile>(path);
+GgufFile GgufFile::open(const std::filesystem::path& path, FileResidence residence) {
+    auto mapping = std::make_shared<MappedFile>(path, residence);
     GgufFile file = GgufParser(mapping->bytes(), platform::utf8_from_path(path)).parse();
     file.mapping_ = std::move(mapping);
     return file;

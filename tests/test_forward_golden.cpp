@@ -1,14 +1,19 @@
-// The forward pass against the reference goldens (golden/logits/*.json).
-//
-// Checks per file: the prompt's tokens; top-1 at every prompt position; every
-// golden top-20 logit and the full last-position logits within the file's
-// tolerance; greedy tokens identical up to the first near-tie step
-// (top1 - top2 < 0.02 in the golden); the logits each greedy token was picked
-// from within tolerance up to there. Tolerances are absolute, on logits whose
-// magnitude is ~10-20, and documented in docs/accuracy.md.
+// The forward pass against the reference goldens (golden/logits/*.json),
+// measured for every ISA this CPU supports: the largest logit error at the
+// prompt and over the greedy steps, and the first greedy departure. Each
+// (file, ISA) measured on a development machine has its own tight bound in
+// tests/golden_tolerances.hpp; an ISA without rows (a new CPU family) falls
+// back to the documented rule there. docs/accuracy.md has the measured table;
+// LUMEN_ACCURACY_TABLE=FILE makes this test write it afresh (tab-separated).
 #include <catch2/catch.hpp>
 
-#include "golden_logits.hpp"
+#include <cstdio>
+#include <cstdlib>
+#include <optional>
+#include <string_view>
+
+#include "golden_measure.hpp"
+#include "golden_tolerances.hpp"
 #include "lumen/vocab.hpp"
 
 using namespace lumen;
@@ -16,51 +21,121 @@ using namespace lumen::test;
 
 namespace {
 
-struct Case {
-    const char* file;
-    Tolerance tol;
+const char* const kFiles[] = {
+    "stories260K-f32.json",     "stories260K-q2_k.json",    "stories260K-q3_k_m.json",   "stories260K-q4_k_m.json",
+    "stories260K-q5_k_m.json",  "stories260K-q6_k.json",    "stories260K-tq2_0.json",    "tiny-f32-p0.json",
+    "tiny-f16-p0.json",         "tiny-q8_0-p0.json",        "tiny-q4_0-p0.json",         "tiny-q4_1-p0.json",
+    "tiny-q5_0-p0.json",        "tiny-q2_k-p0.json",        "tiny-q3_k_m-p0.json",       "tiny-q4_k_m-p0.json",
+    "tiny-q5_k_m-p0.json",      "tiny-q6_k-p0.json",        "tiny-tq2_0-p0.json",        "tiny-qwen2-f32-p0.json",
+    "tiny-qwen2-q8_0-p0.json",  "tiny-qwen2-q4_0-p0.json",  "tiny-qwen2-q4_k_m-p0.json", "tiny-tied-f32-p0.json",
+    "tiny-ropefreqs-f32-p0.json", "tiny-lora-merged-f16-p0.json",
 };
 
-const Case kCases[] = {
-    {"stories260K-f32.json", kStories},        {"stories260K-q2_k.json", kQuant},     {"stories260K-q3_k_m.json", kQuant},
-    {"stories260K-q4_k_m.json", kQuant},     {"stories260K-q5_k_m.json", kQuant},   {"stories260K-q6_k.json", kQuant},
-    {"stories260K-tq2_0.json", kQuant},      {"tiny-f32-p0.json", kFloat},          {"tiny-f16-p0.json", kHalf},
-    {"tiny-q8_0-p0.json", kQuantReordered},           {"tiny-q4_0-p0.json", kQuant},         {"tiny-q4_1-p0.json", kQuant},
-    {"tiny-q5_0-p0.json", kQuant},           {"tiny-q2_k-p0.json", kQuant},         {"tiny-q3_k_m-p0.json", kQuant},
-    {"tiny-q4_k_m-p0.json", kQuant},         {"tiny-q5_k_m-p0.json", kQuant},       {"tiny-q6_k-p0.json", kQuant},
-    {"tiny-tq2_0-p0.json", kQuant},          {"tiny-qwen2-f32-p0.json", kFloat},    {"tiny-qwen2-q8_0-p0.json", kQuantReordered},
-    {"tiny-qwen2-q4_0-p0.json", kQuant},     {"tiny-qwen2-q4_k_m-p0.json", kQuant}, {"tiny-tied-f32-p0.json", kFloat},
-    {"tiny-ropefreqs-f32-p0.json", kFloat},  {"tiny-lora-merged-f16-p0.json", kFloat},
-};
+// The kernels of `name` when this build knows the ISA and this CPU runs it.
+std::optional<Isa> runnable(const char* name) {
+    const auto isa = parse_isa(name);
+    if (isa && isa_supported(*isa)) return isa;
+    return std::nullopt;
+}
 
-}  // namespace
+void append_measurement(const char* file, Isa isa, const GoldenMeasure& m) {
+    const char* path = std::getenv("LUMEN_ACCURACY_TABLE");
+    if (!path || !*path) return;
+    if (FILE* f = std::fopen(path, "a")) {
+        std::fprintf(f, "%s\t%s\t%.3g\t%.3g\t%d\t%d\t%.3g\n", file, isa_name(isa), double(m.prompt_err),
+                     double(m.steps_err), m.departure, m.n_steps, double(m.departure_margin));
+        std::fclose(f);
+    }
+}
 
-TEST_CASE("forward pass matches the reference logits goldens") {
-    for (const Case& c : kCases) {
-        DYNAMIC_SECTION(c.file) {
-            const GoldenLogits g = load_golden(c.file);
+void check_against_bound(const GoldenLogits& g, const GoldenMeasure& m, Isa isa) {
+    INFO(g.file << " on " << isa_name(isa) << ": prompt error " << m.prompt_err << ", step error " << m.steps_err
+                << ", departure " << m.departure << " of " << m.n_steps << " (reference margin "
+                << m.departure_margin << ")");
+    if (const MeasuredBound* b = measured_bound(g.file, isa_name(isa))) {
+        CHECK(m.prompt_err <= b->prompt);
+        CHECK(m.steps_err <= b->steps);
+        if (b->departure < 0) CHECK(m.departure < 0);
+        else CHECK((m.departure < 0 || m.departure >= b->departure));
+        return;
+    }
+    // No measured row for this ISA: the documented fallback rule.
+    const FallbackRule rule = fallback_rule(g.file);
+    const int must_agree = first_step_with_margin_below(g, rule.margin);
+    INFO("fallback rule: greedy agrees for " << must_agree << " steps, logits within " << rule.logits);
+    CHECK((m.departure < 0 || m.departure >= must_agree));
+    CHECK(m.prompt_err <= rule.logits);
+    CHECK(m.steps_err_before(must_agree) <= rule.logits);
+}
+
+void measure_all_goldens(const char* isa_name_) {
+    const auto isa = runnable(isa_name_);
+    if (!isa) {
+        WARN(isa_name_ << ": not built for or not supported by this CPU; nothing to measure");
+        return;
+    }
+    for (const char* file : kFiles) {
+        DYNAMIC_SECTION(file) {
+            const GoldenLogits g = load_golden(file);
             const auto model = Model::load(g.model_file());
             CHECK(model->vocab().encode(g.prompt) == g.tokens);
-            Session s(model, {.n_ctx = 512, .n_threads = 1});
-            compare_golden(g, run_golden(s, g, g.greedy.size()), c.tol);
+            Session s(model, {.n_ctx = 512, .n_threads = 1, .isa = *isa});
+            REQUIRE(s.isa() == *isa);
+            const GoldenMeasure m = measure_golden(g, run_golden(s, g, g.greedy.size()));
+            append_measurement(file, *isa, m);
+            check_against_bound(g, m, *isa);
         }
     }
 }
 
-// The same bars with the AVX2 kernels (what a machine without AVX-512 runs):
-// the F32/F16 dots follow the reference's AVX-512 summation order there too.
-TEST_CASE("forward pass matches the reference logits goldens with the AVX2 kernels") {
-    if (!isa_supported(Isa::avx2)) {
-        WARN("this CPU has no AVX2: nothing to compare");
-        return;
-    }
-    for (const Case& c : kCases) {
-        DYNAMIC_SECTION(c.file) {
-            const GoldenLogits g = load_golden(c.file);
-            const auto model = Model::load(g.model_file());
-            Session s(model, {.n_ctx = 512, .n_threads = 1, .isa = Isa::avx2});
-            REQUIRE(s.isa() == Isa::avx2);
-            compare_golden(g, run_golden(s, g, g.greedy.size()), c.tol);
+}  // namespace
+
+// One case per ISA lumen has kernels for (each its own ctest entry; the ones
+// this CPU cannot run pass with a warning).
+TEST_CASE("forward pass measured: scalar") { measure_all_goldens("scalar"); }
+TEST_CASE("forward pass measured: avx2") { measure_all_goldens("avx2"); }
+TEST_CASE("forward pass measured: avx512") { measure_all_goldens("avx512"); }
+TEST_CASE("forward pass measured: neon") { measure_all_goldens("neon"); }
+TEST_CASE("forward pass measured: dotprod") { measure_all_goldens("dotprod"); }
+TEST_CASE("forward pass measured: i8mm") { measure_all_goldens("i8mm"); }
+
+// The table covers every golden on the x86 ISAs it was measured on (a typo
+// in a name would otherwise fall back to the looser rule unnoticed).
+TEST_CASE("forward pass: every golden has measured bounds for scalar, avx2 and avx512") {
+    for (const char* file : kFiles)
+        for (const char* isa : {"scalar", "avx2", "avx512"}) {
+            INFO(file << " " << isa);
+            CHECK(measured_bound(file, isa) != nullptr);
         }
+}
+
+// Work is split by output rows, never inside a sum: any thread count gives the
+// same bits, for every weight type, and so do repeated runs.
+namespace {
+void check_thread_counts(const char* file) {
+    const GoldenLogits g = load_golden(file);
+    const auto model = Model::load(g.model_file());
+    const auto run = [&](int threads) {
+        Session s(model, {.n_ctx = 512, .n_threads = threads});
+        return run_golden(s, g, 6);
+    };
+    const GoldenRun one = run(1);
+    for (int t : {1, 2, 3, 4}) {
+        INFO(file << ", " << t << " threads");
+        const GoldenRun r = run(t);
+        CHECK(r.prompt_logits == one.prompt_logits);
+        CHECK(r.step_logits == one.step_logits);
+        CHECK(r.greedy == one.greedy);
     }
+}
+}  // namespace
+
+TEST_CASE("forward pass: logits bit-identical across 1 to 4 threads and across runs, stories260K types") {
+    for (const char* file : kFiles)
+        if (std::string_view(file).starts_with("stories")) check_thread_counts(file);
+}
+
+TEST_CASE("forward pass: logits bit-identical across 1 to 4 threads and across runs, tiny types and variants") {
+    for (const char* file : kFiles)
+        if (std::string_view(file).starts_with("tiny")) check_thread_counts(file);
 }

@@ -1,11 +1,13 @@
 // LoRA: runtime adapters per session against the reference goldens, merging
 // against the reference merge, merged == runtime, concurrent sessions with and
 // without an adapter, and clear errors for adapters that do not fit.
+// Hostile adapter files (garbage, non-UTF-8, NaN, huge shapes) get errors naming the file.
 #include <catch2/catch.hpp>
 
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <thread>
 
 #include "golden_logits.hpp"
@@ -164,4 +166,35 @@ TEST_CASE("adapters that do not fit are refused with clear errors") {
         f.write(reinterpret_cast<const char*>(bytes.data()), std::streamsize(bytes.size() / 2));
     }
     CHECK_THROWS_WITH(LoraAdapter::load(tmp.path / "cut.gguf", *tiny), Catch::Contains("cut.gguf"));
+}
+
+TEST_CASE("hostile adapters: garbage, empty, non-UTF-8 metadata, NaN alpha, huge shapes get clear errors") {
+    const auto tiny = Model::load(model_path("synth/tiny-f32.gguf"));
+    TempDir tmp;
+    const auto write_raw = [&](const char* name, const std::string& bytes) {
+        std::ofstream(tmp.path / name, std::ios::binary) << bytes;
+        return tmp.path / name;
+    };
+    CHECK_THROWS_WITH(LoraAdapter::load(write_raw("empty.gguf", ""), *tiny), Catch::Contains("empty.gguf"));
+    CHECK_THROWS_WITH(LoraAdapter::load(write_raw("text.gguf", "this is not a model\n"), *tiny),
+                      Catch::Contains("text.gguf") && Catch::Contains("not a GGUF file"));
+    const auto bad_arch = rewrite(kAdapter, tmp.path / "arch.gguf", [](GgufWriter& w, const GgufFile&) {
+        w.set("general.architecture", GgufValue::string("\xff\xfe llama"));
+    });
+    CHECK_THROWS_WITH(LoraAdapter::load(bad_arch, *tiny), Catch::Contains("arch.gguf: adapter is for architecture"));
+    const auto nan_alpha = rewrite(kAdapter, tmp.path / "nan.gguf", [](GgufWriter& w, const GgufFile&) {
+        w.set("adapter.lora.alpha", GgufValue::f32(std::numeric_limits<float>::quiet_NaN()));
+    });
+    CHECK_THROWS_WITH(LoraAdapter::load(nan_alpha, *tiny), Catch::Contains("alpha must be a finite"));
+    // A tensor declaring far more data than the file holds (a "huge" adapter).
+    auto bytes = read_bytes(kAdapter);
+    const GgufFile f = GgufFile::open(kAdapter);
+    const GgufTensor& t = f.tensors().front();
+    // Find the tensor's first dimension in the header and make it enormous.
+    const std::string name = t.name;
+    std::string raw(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+    const size_t at = raw.find(name) + name.size() + 4;  // after the name and n_dims
+    const uint64_t huge = uint64_t(1) << 40;
+    std::memcpy(raw.data() + at, &huge, sizeof huge);
+    CHECK_THROWS_WITH(LoraAdapter::load(write_raw("huge.gguf", raw), *tiny), Catch::Contains("huge.gguf"));
 }

@@ -2,6 +2,7 @@
 // Method (as llama-bench): per test one warm-up run, then -r timed repetitions
 // on a fresh context with random tokens; t/s = tokens / wall time.
 #include <algorithm>
+#include <charconv>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -94,7 +95,14 @@ std::vector<std::pair<int, int>> tests(const BenchCli& o) {
     for (const auto& pg : o.pg) {
         const auto comma = pg.find(',');
         if (comma == std::string::npos) throw Error("-pg takes PROMPT,GEN (e.g. 512,128), got '" + pg + "'");
-        t.emplace_back(std::stoi(pg.substr(0, comma)), std::stoi(pg.substr(comma + 1)));
+        int p = 0, g = 0;
+        const char* end = pg.data() + pg.size();
+        const auto a = std::from_chars(pg.data(), pg.data() + comma, p);
+        const auto b = std::from_chars(pg.data() + comma + 1, end, g);
+        if (a.ec != std::errc{} || a.ptr != pg.data() + comma || b.ec != std::errc{} ||
+            b.ptr != end || p < 0 || g < 0)
+            throw Error("-pg takes PROMPT,GEN (e.g. 512,128), got '" + pg + "'");
+        t.emplace_back(p, g);
     }
     return t;
 }

@@ -146,6 +146,7 @@ void run(const ChatCli& o) {
     // the OS's handler may still run after run() returns.
     static std::atomic<bool> g_interrupted{false};
     platform::route_interrupts_to(&g_interrupted);
+    session.set_abort_callback([] { return g_interrupted.load(); });  // also stops a long prompt
 
     while (true) {
         g_interrupted = false;

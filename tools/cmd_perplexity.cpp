@@ -7,6 +7,7 @@
 #include "lumen/perplexity.hpp"
 #include "lumen/vocab.hpp"
 #include "options.hpp"
+#include "text_input.hpp"
 
 namespace lumen::cli {
 
@@ -20,7 +21,7 @@ struct PerplexityCli {
 
 void run(const PerplexityCli& o) {
     const auto model = load_model(o.model);
-    const auto tokens = model->vocab().encode(read_text_file(o.file), true);
+    const auto tokens = model->vocab().encode(read_text_input(o.file, "perplexity text", kMaxPerplexityTextBytes), true);
     PerplexityOptions po;
     po.n_ctx = o.model.ctx > 0 ? o.model.ctx : 512;
     po.session = session_options(o.model);

@@ -1,5 +1,8 @@
 // `lumen run -m MODEL -p PROMPT`: one prompt, the continuation streamed to
 // stdout, a timing line on stderr.
+#include <signal.h>
+
+#include <atomic>
 #include <cstdio>
 
 #include "commands.hpp"
@@ -7,10 +10,15 @@
 #include "lumen/generate.hpp"
 #include "lumen/vocab.hpp"
 #include "options.hpp"
+#include "text_input.hpp"
 
 namespace lumen::cli {
 
 namespace {
+
+// Set by the first Ctrl-C (a second one ends the process); the only state a signal handler may touch.
+std::atomic<bool> g_interrupted{false};
+extern "C" void on_run_sigint(int) { g_interrupted = true; }
 
 struct RunOptions {
     ModelOptions model;
@@ -26,7 +34,13 @@ void run(const RunOptions& o) {
     Session session(model, session_options(o.model));
     session.set_loras(load_loras(o.model, *model));
     if (o.model.verbose) report_memory(*model, session);
-    const std::string text = o.prompt_file.empty() ? o.prompt : read_text_file(o.prompt_file);
+    struct sigaction sa {};
+    sa.sa_handler = on_run_sigint;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = SA_RESETHAND;
+    sigaction(SIGINT, &sa, nullptr);
+    session.set_abort_callback([] { return g_interrupted.load(); });
+    const std::string text = o.prompt_file.empty() ? o.prompt : read_text_input(o.prompt_file, "prompt file", kMaxPromptBytes);
     const Vocab& vocab = model->vocab();
     std::vector<int32_t> prompt = vocab.encode(text, !o.no_bos);
     if (prompt.empty()) throw Error("the prompt is empty (give -p TEXT)");
@@ -55,6 +69,7 @@ void run(const RunOptions& o) {
     }
     std::printf("\n");
     std::fflush(stdout);
+    if (st.interrupted) throw Interrupted("interrupted after " + std::to_string(st.n_generated) + " generated tokens");
     if (st.context_full) std::fprintf(stderr, "lumen: the context (%d tokens) is full; use -c or --context-shift\n",
                                       session.context_size());
     std::fprintf(stderr, "prompt: %d tokens, %.2f t/s | generation: %d tokens, %.2f t/s%s\n", st.n_prompt,

@@ -8,6 +8,7 @@
 #include "lumen/error.hpp"
 #include "lumen/gguf.hpp"
 #include "options.hpp"
+#include "text_input.hpp"
 
 namespace lumen::cli {
 
@@ -25,7 +26,7 @@ void run(const TemplateCli& o) {
         if (!t) throw Error("unknown template name '" + o.name + "'");
     } else {
         std::string src;
-        if (!o.template_file.empty()) src = read_text_file(o.template_file);
+        if (!o.template_file.empty()) src = read_text_input(o.template_file, "chat template", kMaxTemplateBytes);
         else if (!o.model.empty()) src = GgufFile::open(file_path(o.model)).get_string("tokenizer.chat_template");
         else throw Error("give -m MODEL, --name NAME or --template-file FILE");
         t = ChatTemplate::detect(src);
@@ -36,7 +37,7 @@ void run(const TemplateCli& o) {
     }
     nlohmann::json conv;
     try {
-        conv = nlohmann::json::parse(read_text_file(o.conversation));
+        conv = nlohmann::json::parse(read_text_input(o.conversation, "conversation", kMaxConversationBytes));
     } catch (const nlohmann::json::exception& e) {
         throw Error(o.conversation + ": not valid JSON: " + e.what());
     }

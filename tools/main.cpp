@@ -1,7 +1,9 @@
 // The `lumen` command-line tool: one binary, one subcommand per task.
+#include <csignal>
 #include <cstdio>
 #include <algorithm>
 #include <exception>
+#include <new>
 #include <string>
 #include <vector>
 
@@ -56,11 +58,20 @@ int main(int argc, char** argv) {
         app.parse(args);
     } catch (const CLI::ParseError& e) {
         return app.exit(e);
+    } catch (const lumen::Interrupted& e) {
+        std::fprintf(stderr, "lumen: %s\n", e.what());
+        return 130;  // as a shell reports a process ended by Ctrl-C
     } catch (const lumen::Error& e) {
         std::fprintf(stderr, "lumen: error: %s\n", e.what());
         return 1;
+    } catch (const std::bad_alloc&) {
+        // The library checks sessions and model copies up front; this is what is left
+        // (a huge prompt file, a conversation, a model from a pipe).
+        std::fprintf(stderr, "lumen: error: out of memory: the input, context (-c) or batch (-b) is too large for "
+                             "this machine's free memory\n");
+        return 1;
     } catch (const std::exception& e) {
-        std::fprintf(stderr, "lumen: unexpected error: %s\n", e.what());
+        std::fprintf(stderr, "lumen: error: %s (an internal error: please report it)\n", e.what());
         return 2;
     }
     return 0;

@@ -25,6 +25,8 @@ void add_model_options(CLI::App& cmd, ModelOptions& o, bool model_required) {
     cmd.add_option("--lora", o.lora, "LoRA adapter (GGUF), scale 1; repeatable");
     cmd.add_option("--lora-scaled", o.lora_scaled, "LoRA adapter with a scale: FILE SCALE; repeatable")->expected(2)
         ->allow_extra_args(false);
+    cmd.add_flag("--no-mmap", o.no_mmap, "Read the model into memory instead of mapping it");
+    cmd.add_flag("--mlock", o.mlock, "Lock the model in RAM so it is never swapped out");
     cmd.add_option("--cpu-mask", o.cpu_mask, "Run on these CPUs only: hex mask, e.g. 0xF0 (default: the fast cores)");
     cmd.add_option("--cpu-range", o.cpu_range, "Run on these CPUs only: e.g. 4-7 or 0,2,4-5");
     cmd.add_flag("--verbose", o.verbose, "Report memory use and details on stderr");
@@ -75,6 +77,7 @@ std::string default_model_path() {
     std::vector<fs::path> candidates = {"models/stories260K.gguf"};
     if (const std::string exe = platform::executable_path(); !exe.empty()) {
         const fs::path dir = platform::path_from_utf8(exe).parent_path();
+        candidates.push_back(dir / "models/stories260K.gguf");              // any build dir: BUILD/tools/models
         candidates.push_back(dir / "../../models/stories260K.gguf");        // build/tools/lumen
         candidates.push_back(dir / "../share/lumen/models/stories260K.gguf");  // installed
     }
@@ -85,7 +88,10 @@ std::string default_model_path() {
 
 std::shared_ptr<const Model> load_model(const ModelOptions& o) {
     const std::string path = o.model.empty() ? default_model_path() : o.model;
-    return Model::load(file_path(path));
+    LoadOptions lo;
+    lo.mmap = !o.no_mmap;
+    lo.mlock = o.mlock;
+    return Model::load(file_path(path), lo);
 }
 
 namespace {

@@ -25,6 +25,8 @@ struct ModelOptions {
     std::string cpu_mask;       // --cpu-mask (hex), --cpu-range (list): the CPUs to run on
     std::string cpu_range;
     bool verbose = false;
+    bool no_mmap = false;       // --no-mmap: read the model into memory
+    bool mlock = false;         // --mlock: lock the model's pages in RAM
 };
 
 void add_model_options(CLI::App& cmd, ModelOptions& o, bool model_required);

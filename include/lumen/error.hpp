@@ -15,4 +15,10 @@ public:
     explicit Error(const std::string& message) : std::runtime_error(message) {}
 };
 
+// Thrown when work was stopped on request (Session::set_abort_callback, Ctrl-C).
+class LUMEN_API Interrupted : public Error {
+public:
+    explicit Interrupted(const std::string& message) : Error(message) {}
+};
+
 }  // namespace lumen

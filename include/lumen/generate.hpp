@@ -28,6 +28,7 @@ struct GenerateStats {
     int context_shifts = 0;
     bool stopped_at_eog = false;
     bool context_full = false;  // stopped because the context filled up (shifting off)
+    bool interrupted = false;   // stopped by the session's abort callback
 };
 
 // Called with each generated token; return false to stop.

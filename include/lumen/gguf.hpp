@@ -130,11 +130,16 @@ struct GgufTensor {
 
 class MappedFile;
 
+// How a file's bytes are held in memory: mapped (pages read on demand and shared
+// with the page cache; the default), mapped and locked in RAM (mlock: never
+// swapped out), or copied into the process's own memory (no mmap).
+enum class FileResidence { mapped, locked, copied };
+
 // A parsed GGUF file. Tensor data stays in the (read-only, shared) mapping.
 class LUMEN_API GgufFile {
 public:
     // Maps and validates `path`. Throws lumen::Error on any problem.
-    static GgufFile open(const std::filesystem::path& path);
+    static GgufFile open(const std::filesystem::path& path, FileResidence residence = FileResidence::mapped);
     // Parses an in-memory image (not copied: `bytes` must outlive the result).
     // `label` names the source in error messages.
     static GgufFile parse(std::span<const std::byte> bytes, std::string label);

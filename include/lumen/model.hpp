@@ -70,6 +70,12 @@ struct LoadOptions {
     // Called as loading advances with a fraction in [0, 1]; returning false
     // aborts the load (Model::load then throws lumen::Error "... aborted").
     std::function<bool(float)> progress;
+    // false: read the file into the process's memory instead of mapping it
+    // (--no-mmap; for file systems where mapping is slow or unsupported).
+    bool mmap = true;
+    // Lock the mapped weights in RAM so they are never swapped out (--mlock).
+    // Throws when the lock limit (ulimit -l) is too low. Ignored when mmap is off.
+    bool mlock = false;
 };
 
 class LUMEN_API Model {
@@ -87,6 +93,7 @@ public:
     // Bytes of weight data (what a generation step streams).
     uint64_t weight_bytes() const { return weight_bytes_; }
     uint64_t n_params() const { return n_params_; }
+    const LoadOptions& load_options() const { return options_; }
     const ModelWeights& weights() const { return *weights_; }
 
 private:
@@ -98,6 +105,7 @@ private:
     std::unique_ptr<Vocab> vocab_;
     uint64_t weight_bytes_ = 0;
     uint64_t n_params_ = 0;
+    LoadOptions options_;
 };
 
 }  // namespace lumen

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
@@ -81,6 +82,13 @@ public:
     // Throws if an adapter was loaded for a different model.
     void set_loras(std::vector<AttachedLora> loras);
     const std::vector<AttachedLora>& loras() const;
+
+    // Polled before each batch of eval() and before each token generate()
+    // evaluates: when it returns true, eval() throws lumen::Interrupted with
+    // the session as it was before the call, and generate() stops after the
+    // current token. Must be cheap and thread-safe (e.g. read an atomic that a
+    // signal handler sets). {} removes it.
+    void set_abort_callback(std::function<bool()> should_abort);
 
     const Model& model() const;
     const SessionOptions& options() const;

@@ -36,10 +36,9 @@ GenerateStats generate(Session& s, Sampler& sampler, std::span<const int32_t> pr
                         std::to_string(s.context_size()) + "); use a larger -c");
         st.context_shifts += make_room(s, int(prompt.size()), n_keep);
     }
-    for (int32_t t : prompt) sampler.accept(t);
-
     auto t0 = clock::now();
-    std::span<const float> logits = s.eval(prompt);
+    std::span<const float> logits = s.eval(prompt);  // throws Interrupted with the session unchanged
+    for (int32_t t : prompt) sampler.accept(t);
     st.n_prompt = int(prompt.size());
     st.prompt_seconds = std::chrono::duration<double>(clock::now() - t0).count();
 
@@ -62,7 +61,12 @@ GenerateStats generate(Session& s, Sampler& sampler, std::span<const int32_t> pr
             }
             st.context_shifts += make_room(s, 1, n_keep);
         }
-        logits = s.eval(std::span<const int32_t>(&tok, 1));
+        try {
+            logits = s.eval(std::span<const int32_t>(&tok, 1));  // polls the abort callback first
+        } catch (const Interrupted&) {  // nothing was evaluated: stop with what was generated
+            st.interrupted = true;
+            break;
+        }
     }
     st.generate_seconds = std::chrono::duration<double>(clock::now() - t0).count();
     return st;

@@ -21,11 +21,15 @@ void report(const LoadOptions& options, float fraction, const std::string& label
 
 std::shared_ptr<const Model> Model::load(const std::filesystem::path& path, LoadOptions options) {
     report(options, 0.0f, path.string());
-    return load(GgufFile::open(path), std::move(options));
+    const FileResidence residence = !options.mmap  ? FileResidence::copied
+                                    : options.mlock ? FileResidence::locked
+                                                    : FileResidence::mapped;
+    return load(GgufFile::open(path, residence), std::move(options));
 }
 
 std::shared_ptr<const Model> Model::load(GgufFile file, LoadOptions options) {
     std::shared_ptr<Model> m(new Model(std::move(file)));
+    m->options_ = options;
     const GgufFile& f = m->file_;
     report(options, 0.1f, f.label());
     if (f.get_string("general.type", "model") == "adapter")

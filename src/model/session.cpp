@@ -22,6 +22,7 @@
 #include "lumen/machine.hpp"
 #include "lumen/session.hpp"
 #include "model/kv_cache.hpp"
+#include "model/memory_guard.hpp"
 #include "model/model_weights.hpp"
 #include "ops/attention.hpp"
 #include "ops/matmul.hpp"
@@ -61,6 +62,7 @@ struct SessionImpl {
         int pos;
     };
     std::vector<Row> rows;
+    std::function<bool()> should_abort;
 
     SessionImpl(std::shared_ptr<const Model> m, SessionOptions o)
         : model(std::move(m)), c(model->config()), w(model->weights()), opt(resolve(o, c)),
@@ -321,6 +323,7 @@ struct SessionImpl {
 
 Session::Session(std::shared_ptr<const Model> model, SessionOptions options) {
     if (!model) throw Error("Session needs a model");
+    check_session_memory(*model, SessionImpl::resolve(options, model->config()));
     impl_ = std::make_unique<SessionImpl>(std::move(model), options);
 }
 Session::~Session() = default;
@@ -341,7 +344,13 @@ std::span<const float> Session::eval(std::span<const int32_t> tokens, bool all_l
     const size_t V = size_t(s.c.n_vocab);
     const size_t n_logits = all_logits ? size_t(n) : 1;
     if (s.logits.size() < n_logits * V) s.logits.resize(n_logits * V);
+    const int n_past0 = s.n_past;
     for (int start = 0; start < n; start += s.opt.n_batch) {
+        if (s.should_abort && s.should_abort()) {
+            s.n_past = n_past0;  // positions past it are overwritten by the next eval
+            throw Interrupted("interrupted after " + std::to_string(start) + " of " + std::to_string(n) +
+                              " tokens (nothing was kept)");
+        }
         const int len = std::min(s.opt.n_batch, n - start);
         const bool last_batch = start + len == n;
         const int first_out = all_logits ? 0 : (last_batch ? len - 1 : len);
@@ -420,6 +429,8 @@ void Session::load_state(std::span<const std::byte> state) { impl_->n_past = imp
 
 void Session::set_loras(std::vector<AttachedLora> loras) { impl_->attach(std::move(loras)); }
 const std::vector<AttachedLora>& Session::loras() const { return impl_->loras; }
+
+void Session::set_abort_callback(std::function<bool()> f) { impl_->should_abort = std::move(f); }
 
 const Model& Session::model() const { return *impl_->model; }
 const SessionOptions& Session::options() const { return impl_->opt; }

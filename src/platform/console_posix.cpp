@@ -3,6 +3,8 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <csignal>
+
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -20,7 +22,11 @@ extern "C" void on_sigint(int) {
 }
 }  // namespace
 
-void setup_console() {}
+void setup_console() {
+    // A file-size limit (ulimit -f) must end a write with an error naming the
+    // file ("File too large"), not kill the process by signal.
+    std::signal(SIGXFSZ, SIG_IGN);
+}
 
 std::vector<std::string> utf8_arguments(int argc, char** argv) { return {argv, argv + argc}; }
 

@@ -9,14 +9,19 @@
 #include <span>
 #include <string>
 
+#include "lumen/gguf.hpp"  // FileResidence
+
 namespace lumen {
 
 // In namespace lumen (not platform): the public GgufFile holds one by pointer.
 class MappedFile {
 public:
     // Throws lumen::Error naming the file (UTF-8) and the OS's reason when it
-    // cannot be opened or mapped, or is not a regular file.
-    explicit MappedFile(const std::filesystem::path& path);
+    // cannot be opened or mapped, or is not a regular file. `residence`: a
+    // read-only mapping, a mapping locked in RAM (--mlock), or a private copy
+    // (--no-mmap); copies and locks are refused up front when the file is
+    // larger than the available memory.
+    explicit MappedFile(const std::filesystem::path& path, FileResidence residence = FileResidence::mapped);
     ~MappedFile();
     MappedFile(const MappedFile&) = delete;
     MappedFile& operator=(const MappedFile&) = delete;
@@ -34,6 +39,7 @@ public:
 private:
     MappedFile() = default;
     void map(int fd, uint64_t offset, uint64_t size, const std::string& label);  // POSIX
+    void release();                                                                // Windows
 
     const std::byte* data_ = nullptr;
     size_t size_ = 0;

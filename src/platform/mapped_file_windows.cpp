@@ -10,13 +10,14 @@
 #include "platform/mapped_file.hpp"
 #include "platform/path_text.hpp"
 #include "platform/windows_error.hpp"
+#include "model/memory_guard.hpp"
 
 namespace lumen {
 
 using platform::utf8_from_path;
 using platform::last_windows_error;
 
-MappedFile::MappedFile(const std::filesystem::path& path) {
+MappedFile::MappedFile(const std::filesystem::path& path, FileResidence residence) {
     const std::string label = utf8_from_path(path);
     const DWORD attributes = GetFileAttributesW(path.c_str());
     if (attributes != INVALID_FILE_ATTRIBUTES && (attributes & FILE_ATTRIBUTE_DIRECTORY) != 0)
@@ -53,6 +54,35 @@ MappedFile::MappedFile(const std::filesystem::path& path) {
         data_ = static_cast<const std::byte*>(p);
     }
     CloseHandle(file);  // the mapping keeps the file referenced
+    if (residence == FileResidence::mapped || size_ == 0) return;
+    if (size_ > available_memory()) {
+        release();
+        throw Error(label + ": cannot be " +
+                    std::string(residence == FileResidence::copied ? "read into memory (--no-mmap)" : "locked in memory (--mlock)") +
+                    ": larger than the available memory");
+    }
+    if (residence == FileResidence::locked) {
+        if (!VirtualLock(const_cast<std::byte*>(data_), size_)) {
+            const std::string why = last_windows_error();
+            release();
+            throw Error(label + ": cannot lock it in memory (--mlock): " + why);
+        }
+        return;
+    }
+    // --no-mmap: a private copy in memory backed by the paging file, the file's view released.
+    std::shared_ptr<MappedFile> copy;
+    try {
+        copy = copy_of(bytes(), label);
+    } catch (...) {
+        release();
+        throw;
+    }
+    UnmapViewOfFile(data_);
+    CloseHandle(static_cast<HANDLE>(mapping_));
+    data_ = copy->data_;
+    mapping_ = copy->mapping_;
+    copy->data_ = nullptr;
+    copy->mapping_ = nullptr;
 }
 
 // A descriptor slice: not on Windows yet (a C runtime fd would go through
@@ -81,9 +111,13 @@ std::shared_ptr<MappedFile> MappedFile::copy_of(std::span<const std::byte> bytes
     return m;
 }
 
-MappedFile::~MappedFile() {
+MappedFile::~MappedFile() { release(); }
+
+void MappedFile::release() {
     if (data_ != nullptr) UnmapViewOfFile(data_);
     if (mapping_ != nullptr) CloseHandle(static_cast<HANDLE>(mapping_));
+    data_ = nullptr;
+    mapping_ = nullptr;
 }
 
 void platform::release_mapped_pages(const void* p, size_t n) {
