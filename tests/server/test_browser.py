@@ -56,7 +56,10 @@ try:
     answer = driver.find_element(By.CSS_SELECTOR, ".msg.assistant")
     text = answer.get_attribute("data-text")
     check("answer streamed and finished", answer.get_attribute("data-done") == "length" and len(text) > 20, text)
-    check("answer rendered as Markdown", bool(answer.find_elements(By.CSS_SELECTOR, ".body p")))
+    # The sampled answer may open with anything (a list, an indented block...): any
+    # block marked produced counts; raw text straight in the body would not.
+    blocks = ", ".join(".body > " + t for t in ("p", "pre", "ul", "ol", "blockquote", "table", "h1", "h2", "h3", "h4", "h5", "h6", "hr"))
+    check("answer rendered as Markdown", bool(answer.find_elements(By.CSS_SELECTOR, blocks)))
     question = driver.find_element(By.CSS_SELECTOR, ".msg.user")
     tex = [a.get_attribute("textContent") for a in question.find_elements(By.CSS_SELECTOR, ".katex annotation")]
     check("KaTeX typeset the formulas", tex == ["E = mc^2", r"\frac{a}{b}"], tex)
