@@ -1,6 +1,5 @@
 // `lumen run -m MODEL -p PROMPT`: one prompt, the continuation streamed to
 // stdout, a timing line on stderr.
-#include <signal.h>
 
 #include <atomic>
 #include <cstdio>
@@ -10,15 +9,15 @@
 #include "lumen/generate.hpp"
 #include "lumen/vocab.hpp"
 #include "options.hpp"
+#include "platform/console.hpp"
 #include "text_input.hpp"
 
 namespace lumen::cli {
 
 namespace {
 
-// Set by the first Ctrl-C (a second one ends the process); the only state a signal handler may touch.
+// Set by Ctrl-C (through the platform layer's console handler).
 std::atomic<bool> g_interrupted{false};
-extern "C" void on_run_sigint(int) { g_interrupted = true; }
 
 struct RunOptions {
     ModelOptions model;
@@ -34,11 +33,7 @@ void run(const RunOptions& o) {
     Session session(model, session_options(o.model));
     session.set_loras(load_loras(o.model, *model));
     if (o.model.verbose) report_memory(*model, session);
-    struct sigaction sa {};
-    sa.sa_handler = on_run_sigint;
-    sigemptyset(&sa.sa_mask);
-    sa.sa_flags = SA_RESETHAND;
-    sigaction(SIGINT, &sa, nullptr);
+    platform::route_interrupts_to(&g_interrupted);
     session.set_abort_callback([] { return g_interrupted.load(); });
     const std::string text = o.prompt_file.empty() ? o.prompt : read_text_input(o.prompt_file, "prompt file", kMaxPromptBytes);
     const Vocab& vocab = model->vocab();
