@@ -4,7 +4,9 @@
 // these once; dispatch.cpp itself knows no instruction set.
 #pragma once
 
+#include <initializer_list>
 #include <span>
+#include <utility>
 #include <string>
 #include <vector>
 
@@ -23,6 +25,14 @@ std::span<const IsaRow> isa_rows();
 
 // Feature names relevant to the kernels that this CPU has ("avx2", "asimddp", ...).
 std::vector<std::string> detected_cpu_features();
+
+// The names whose flag is set, in order (for detected_cpu_features).
+inline std::vector<std::string> present_features(std::initializer_list<std::pair<bool, const char*>> flags) {
+    std::vector<std::string> out;
+    for (const auto& [has, name] : flags)
+        if (has) out.emplace_back(name);
+    return out;
+}
 
 // Sum of n 64-bit words read as fast as this CPU streams memory (the
 // bandwidth probe's inner loop; n is a multiple of 32).

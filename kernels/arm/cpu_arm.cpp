@@ -64,14 +64,10 @@ std::span<const IsaRow> isa_rows() { return kRows; }
 
 std::vector<std::string> detected_cpu_features() {
     const CpuFlags& f = cpu();
-    std::vector<std::string> out;
-    const std::pair<bool, const char*> all[] = {
+    return present_features({
         {f.asimd, "asimd"}, {f.asimdhp, "asimdhp"}, {f.asimddp, "asimddp"},
         {f.i8mm, "i8mm"},   {f.bf16, "bf16"},       {f.sve, "sve"},
-    };
-    for (const auto& [has, name] : all)
-        if (has) out.push_back(name);
-    return out;
+    });
 }
 
 // NEON is the baseline: the compiler vectorizes the probe as it is.

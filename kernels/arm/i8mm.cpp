@@ -13,16 +13,7 @@
 
 namespace lumen::kernels::i8mm {
 
-namespace {
-
-inline int32x4_t dot_s8(int32x4_t acc, int8x16_t a, int8x16_t b) { return vdotq_s32(acc, a, b); }
-
-template <int lane>
-inline int32x4_t dot_s8_lane(int32x4_t acc, int8x16_t a, int8x16_t b16) {
-    return vdotq_laneq_s32(acc, a, b16, lane);
-}
-
-}  // namespace
+#include "arm/arm_sdot.inl"
 
 #include "arm/arm_kernels.inl"
 

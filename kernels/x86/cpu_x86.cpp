@@ -69,15 +69,11 @@ std::span<const IsaRow> isa_rows() { return kRows; }
 
 std::vector<std::string> detected_cpu_features() {
     const CpuFlags& f = cpu();
-    std::vector<std::string> out;
-    const std::pair<bool, const char*> all[] = {
+    return present_features({
         {f.sse42, "sse4.2"},     {f.avx, "avx"},           {f.avx2, "avx2"},         {f.fma, "fma"},
         {f.f16c, "f16c"},        {f.avx512f, "avx512f"},   {f.avx512bw, "avx512bw"}, {f.avx512vl, "avx512vl"},
         {f.avx512vnni, "avx512vnni"},
-    };
-    for (const auto& [has, name] : all)
-        if (has) out.push_back(name);
-    return out;
+    });
 }
 
 // Compiled once per vector width and picked from CPUID (explicit variants
