@@ -59,12 +59,28 @@ inline void decode_nibbles_k4(const Block& b, DecodedK& u) {
         u.q[4 * j + 2] = high_nibbles(b0);
         u.q[4 * j + 3] = high_nibbles(b1);
     }
-    for (int g = 0; g < 8; ++g) {
-        uint8_t sc, m;
-        unpack_scale_min_k4(g, b.scales, sc, m);
-        u.scale[2 * g] = u.scale[2 * g + 1] = sc;
-        u.min[2 * g] = u.min[2 * g + 1] = m;
-    }
+    // The eight 6-bit scales and minimums at once, as 32-bit words (the same
+    // bits as unpack_scale_min_k4): scales 0-3 and minimums 0-3 are the low 6
+    // bits of bytes 0-3 / 4-7; scales 4-7 and minimums 4-7 take their low 4
+    // bits from the nibbles of bytes 8-11 and their top 2 bits from the top
+    // bits of bytes 0-3 / 4-7.
+    uint32_t w[3];
+    std::memcpy(w, b.scales, 12);
+    const uint32_t low6 = 0x3f3f3f3f, low4 = 0x0f0f0f0f, low2 = 0x03030303;
+    const uint32_t sc[2] = {w[0] & low6, (w[2] & low4) | (((w[0] >> 6) & low2) << 4)};
+    const uint32_t mn[2] = {w[1] & low6, ((w[2] >> 4) & low4) | (((w[1] >> 6) & low2) << 4)};
+    // Each group's value for both of its 16-weight halves, widened to int32.
+    const auto spread = [](const uint32_t (&v)[2], int32_t* out) {
+        uint8x8_t bytes;
+        std::memcpy(&bytes, v, 8);
+        const uint16x8_t lo = vmovl_u8(vzip1_u8(bytes, bytes)), hi = vmovl_u8(vzip2_u8(bytes, bytes));
+        vst1q_s32(out, vreinterpretq_s32_u32(vmovl_u16(vget_low_u16(lo))));
+        vst1q_s32(out + 4, vreinterpretq_s32_u32(vmovl_high_u16(lo)));
+        vst1q_s32(out + 8, vreinterpretq_s32_u32(vmovl_u16(vget_low_u16(hi))));
+        vst1q_s32(out + 12, vreinterpretq_s32_u32(vmovl_high_u16(hi)));
+    };
+    spread(sc, u.scale);
+    spread(mn, u.min);
     u.d = half(b.d);
     u.dmin = half(b.dmin);
 }
