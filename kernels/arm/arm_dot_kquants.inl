@@ -149,6 +149,12 @@ inline int32_t min_sum(const DecodedK& u, const int16_t* bsums) {
     return vaddvq_s32(acc);
 }
 
+// Whether a K-quant type stores per-group minimums (the others leave DecodedK::min zero).
+template <class Block> constexpr bool kHasMins = false;
+template <> constexpr bool kHasMins<BlockQ2_K> = true;
+template <> constexpr bool kHasMins<BlockQ4_K> = true;
+template <> constexpr bool kHasMins<BlockQ5_K> = true;
+
 template <int C, class Block>
 void dotc_k(int64_t n, const void* wv, const void* const* av, float* out) {
     const auto* x = static_cast<const Block*>(wv);
@@ -160,7 +166,8 @@ void dotc_k(int64_t n, const void* wv, const void* const* av, float* out) {
         prefetch_ahead(x + i);
         decode(x[i], u);
         for (int c = 0; c < C; ++c) {
-            const int32_t isum = scaled_sum(u, y[c][i].qs), msum = min_sum(u, y[c][i].bsums);
+            // Q3_K, Q6_K and TQ2_0 have no minimums: their msum is 0, as the scalar kernel's.
+            const int32_t isum = scaled_sum(u, y[c][i].qs), msum = kHasMins<Block> ? min_sum(u, y[c][i].bsums) : 0;
             sum[c] += y[c][i].d * (u.d * float(isum) - u.dmin * float(msum));
         }
     }
