@@ -125,6 +125,10 @@ float dot_bf16(int64_t n, const void* wv, const void* av) {
 #include "arm/arm_dot_kquants.inl"
 #include "arm/arm_packed.inl"
 
+using SimdArch = xsimd::neon64;  // the element-wise kernels
+using SoftmaxArch = xsimd::neon64;
+#include "simd_elementwise.inl"
+
 // ---- attention helpers over the F16 KV cache -------------------------------------------
 // F16 values widened to float (base ARMv8 FCVTL) and computed in float: FP16
 // arithmetic (asimdhp) would round every step to 11 bits and leave the
@@ -226,6 +230,7 @@ void quant_act_q8_k(const float* x, void* dst, int64_t n) {
 // Fills the kernel set with the kernels shared by the ARM variants.
 void fill_common(KernelSet& ks) {
     using T = lumen::TensorType;
+    simd_elementwise::fill(ks);
     ks.axpy_f16_f64 = axpy_f16_f64;
     ks.weighted_sum_f16 = weighted_sum_f16;
     ks.dots_f16_ordered = dots_f16_ordered;
