@@ -8,7 +8,7 @@
 
 #include "blocks.hpp"
 #include "dispatch.hpp"
-#include "exp_tree.hpp"
+#include "elementwise_math.hpp"
 #include "fp16.hpp"
 #include "packed.hpp"
 

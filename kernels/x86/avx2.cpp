@@ -7,7 +7,7 @@
 
 #include "blocks.hpp"
 #include "dispatch.hpp"
-#include "exp_tree.hpp"
+#include "elementwise_math.hpp"
 #include "packed.hpp"
 
 namespace lumen::kernels::avx2 {

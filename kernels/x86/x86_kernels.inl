@@ -150,6 +150,10 @@ float dot_bf16(int64_t n, const void* wv, const void* av) {
 #include "x86/x86_dot_blocks.inl"
 #include "x86/x86_dot_kquants.inl"
 #include "x86/x86_packed.inl"
+template <class B>
+inline B exact_div(B a, B b) {  // vdivps: IEEE division
+    return a / b;
+}
 #include "simd_elementwise.inl"
 
 // ---- attention helpers over the F16 KV cache -------------------------------------------
