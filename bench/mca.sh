@@ -5,7 +5,8 @@
 # block loop (bench/mca/extract_loop.py) and runs llvm-mca on it per CPU model.
 #
 # usage: bench/mca.sh [--loops DIR]   (DIR keeps the extracted loops)
-# env:   CXX (default c++), MCA (default llvm-mca-19; Debian package llvm-19)
+# env:   CXX (default c++), MCA (default llvm-mca-19; Debian package llvm-19),
+#        MCA_CXXFLAGS (extra compiler flags, e.g. -DLUMEN_PREFETCH_EVERY_LINE=1)
 #
 # Output: one markdown row per kernel, ISA build and CPU model: cycles per loop
 # iteration (one block of 256 weights: 8 rows x 32 for the packed layouts, one
@@ -22,7 +23,7 @@ command -v "$mca" > /dev/null || { echo "mca.sh: $mca not found (apt-get install
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-common=(-O3 -DNDEBUG -std=c++20 -ffp-contract=off -I"$root/kernels" -I"$root/include" -I"$root/src" -S)
+common=(-O3 -DNDEBUG -std=c++20 -ffp-contract=off -I"$root/kernels" -I"$root/include" -I"$root/src" -S ${MCA_CXXFLAGS:-})
 avx2_flags=(-mavx2 -mfma -mf16c)
 avx512_flags=(-mavx2 -mfma -mf16c -mavx512f -mavx512bw -mavx512vl -mavx512dq -mavx512vnni -DMCA_AVX512)
 "$cxx" "${common[@]}" "${avx2_flags[@]}" -o "$work/avx2.s" "$here/mca/mca_kernels.cpp"
