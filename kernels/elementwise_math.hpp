@@ -1,32 +1,34 @@
 // The arithmetic of the element-wise kernels, in one place, so that the scalar
 // kernel and every SIMD variant (simd_elementwise.inl) give the same bits:
 //
-// * exp: x clamped to [-104, 89]; n = x * log2(e) rounded to the nearest
-//   integer (ties to even) by adding and subtracting 1.5 * 2^23;
-//   r = (x - n * ln2_hi) - n * ln2_lo (ln2_hi has 9 significant bits, so
-//   n * ln2_hi is exact); a degree-5 polynomial p(r); y = p * r^2 + r + 1;
-//   exp(x) = y * 2^(n >> 1) * 2^(n - (n >> 1)) (two factors keep 2^n a normal
-//   float down to the denormal results). Only IEEE +, -, *, round-to-nearest
-//   and exponent bits: no FMA (the library builds with -ffp-contract=off), no
-//   table, so every ISA computes the same float. Within 1 ulp of the C
-//   library's expf over [-103, 88.7] (91 % equal; tests/test_elementwise_simd.cpp);
-//   exp(-inf) = 0, exp(0) = 1, overflow gives +inf. Coefficients: the classic
-//   single-precision minimax fit (Cephes expf).
-// * the softmax sum of a chunk of 16: the reference's AVX-512 order, lanes
-//   i + (i + 8), then + 4, + 2, + 1.
+// * exp: the reference's vectorized exponential (its softmax and SiLU use it,
+//   not the C library's expf): n = x / ln 2 rounded to an integer by a fused
+//   multiply-add with 1.5 * 2^23; b = x - n ln 2 with ln 2 in two parts (fused);
+//   a degree-5 polynomial in b evaluated with fused multiply-adds (Estrin
+//   pairs); the result scaled by 2^n. Only IEEE operations with one rounding
+//   each (FMA included), so every ISA computes the same float; within 2 ulp
+//   of glibc's expf (tests/test_elementwise_simd.cpp). 2^n is applied as two
+//   exact power-of-two factors, which rounds like ldexp also for denormal
+//   results; |n| > 192 gives 0 or +inf (so exp(-inf) = 0).
+// * the softmax sum: rows of 16 exponentials, each summed in float as a
+//   halving tree (lanes i + (i + 8), then + 4, + 2, + 1) and added in double;
+//   a last partial row is padded with zeros — the reference's order over its
+//   KV length (a multiple of 32, masked positions contributing exp(-inf) = 0).
+// The constants are the reference's (llama.cpp c392e509, ggml_v_expf).
 #pragma once
 
+#include <cmath>
 #include <cstdint>
 #include <cstring>
 
 namespace lumen::kernels::expf_steps {
 
-constexpr float kMin = -104.f, kMax = 89.f;
-constexpr float kLog2e = 1.44269504088896341f;
-constexpr float kRound = 12582912.0f;  // 1.5 * 2^23: (v + kRound) - kRound rounds v (|v| < 2^22)
-constexpr float kLn2Hi = 0.693359375f, kLn2Lo = -2.12194440e-4f;
-constexpr float kP0 = 1.9875691500e-4f, kP1 = 1.3981999507e-3f, kP2 = 8.3334519073e-3f, kP3 = 4.1665795894e-2f,
-                kP4 = 1.6666665459e-1f, kP5 = 5.0000001201e-1f;
+constexpr float kShift = 0x1.8p23f;  // 1.5 * 2^23
+constexpr float kLog2e = 0x1.715476p+0f;
+constexpr float kLn2Hi = 0x1.62e4p-1f, kLn2Lo = 0x1.7f7d1cp-20f;
+constexpr float kC5 = 0x1.0e4020p-7f, kC4 = 0x1.573e2ep-5f, kC3 = 0x1.555e66p-3f, kC2 = 0x1.fffdb6p-2f,
+                kC1 = 0x1.ffffecp-1f;
+constexpr float kMaxN = 192.f;
 
 inline float pow2i(int32_t k) {  // 2^k for -126 <= k <= 127
     const uint32_t bits = uint32_t(k + 127) << 23;
@@ -41,18 +43,13 @@ namespace lumen::kernels {
 
 inline float exp_same_bits(float x) {
     using namespace expf_steps;
-    x = x < kMin ? kMin : (x > kMax ? kMax : x);
-    const float n = (x * kLog2e + kRound) - kRound;
-    const float r = (x - n * kLn2Hi) - n * kLn2Lo;
-    float p = kP0;
-    p = p * r + kP1;
-    p = p * r + kP2;
-    p = p * r + kP3;
-    p = p * r + kP4;
-    p = p * r + kP5;
-    const float y = p * (r * r) + r + 1.0f;
+    const float n = std::fma(x, kLog2e, kShift) - kShift;
+    if (!(std::fabs(n) <= kMaxN)) return n <= 0.f ? 0.f : INFINITY;
+    const float b = std::fma(-n, kLn2Lo, std::fma(-n, kLn2Hi, x));
+    const float u = b * b;
+    const float j = std::fma(std::fma(std::fma(kC5, b, kC4), u, std::fma(kC3, b, kC2)), u, std::fma(kC1, b, 1.0f));
     const int32_t k = int32_t(n), k1 = k >> 1;
-    return y * pow2i(k1) * pow2i(k - k1);
+    return j * pow2i(k1) * pow2i(k - k1);
 }
 
 inline float sum16_halving(const float* v) {

@@ -9,24 +9,22 @@ namespace simd_elementwise {
 using FloatBatch = xsimd::batch<float, SimdArch>;
 constexpr int kW = int(FloatBatch::size);
 
-// exp_same_bits (elementwise_math.hpp) on a batch.
+// exp_same_bits (elementwise_math.hpp) on a batch (xsimd::fma is fused on
+// every arch named here: FMA3, AVX-512, NEON).
 template <class B>
 inline B exp_batch(B x) {
     using namespace expf_steps;
     using I = xsimd::batch<int32_t, typename B::arch_type>;
-    x = xsimd::min(xsimd::max(x, B(kMin)), B(kMax));
-    const B n = (x * B(kLog2e) + B(kRound)) - B(kRound);
-    const B r = (x - n * B(kLn2Hi)) - n * B(kLn2Lo);
-    B p(kP0);
-    p = p * r + B(kP1);
-    p = p * r + B(kP2);
-    p = p * r + B(kP3);
-    p = p * r + B(kP4);
-    p = p * r + B(kP5);
-    const B y = p * (r * r) + r + B(1.0f);
-    const I k = xsimd::to_int(n), k1 = k >> 1;
+    const B n = xsimd::fma(x, B(kLog2e), B(kShift)) - B(kShift);
+    const B b = xsimd::fma(-n, B(kLn2Lo), xsimd::fma(-n, B(kLn2Hi), x));
+    const B u = b * b;
+    const B j = xsimd::fma(xsimd::fma(xsimd::fma(B(kC5), b, B(kC4)), u, xsimd::fma(B(kC3), b, B(kC2))), u,
+                           xsimd::fma(B(kC1), b, B(1.0f)));
+    const auto in_range = xsimd::abs(n) <= B(kMaxN);
+    const I k = xsimd::to_int(xsimd::select(in_range, n, B(0.f))), k1 = k >> 1;
     const auto pow2 = [](I e) { return xsimd::bitwise_cast<B>((e + I(127)) << 23); };
-    return y * pow2(k1) * pow2(k - k1);
+    const B scaled = j * pow2(k1) * pow2(k - k1);
+    return xsimd::select(in_range, scaled, xsimd::select(n <= B(0.f), B(0.f), B(INFINITY)));
 }
 
 // The softmax works in batches of at most 8 floats (16-wide files name a
@@ -59,9 +57,10 @@ inline double exp_sum(float* y, const float* x, float shift, int n) {
         }
         sum += double(sum16_batches(b));
     }
-    for (; i < n; ++i) {
-        y[i] = exp_same_bits(x[i] - shift);
-        sum += double(y[i]);
+    if (i < n) {  // a last partial row, padded with zeros
+        float row[16] = {};
+        for (int k = 0; i + k < n; ++k) row[k] = y[i + k] = exp_same_bits(x[i + k] - shift);
+        sum += double(sum16_halving(row));
     }
     return sum;
 }

@@ -7,14 +7,10 @@ namespace lumen::kernels::ref {
 
 double exp_sum(float* y, const float* x, float shift, int n) {
     double sum = 0.0;
-    int i = 0;
-    for (; i + 16 <= n; i += 16) {
-        for (int k = 0; k < 16; ++k) y[i + k] = exp_same_bits(x[i + k] - shift);
-        sum += double(sum16_halving(y + i));
-    }
-    for (; i < n; ++i) {
-        y[i] = exp_same_bits(x[i] - shift);
-        sum += double(y[i]);
+    for (int i = 0; i < n; i += 16) {
+        float row[16] = {};  // a last partial row is padded with zeros
+        for (int k = 0; k < 16 && i + k < n; ++k) row[k] = y[i + k] = exp_same_bits(x[i + k] - shift);
+        sum += double(sum16_halving(row));
     }
     return sum;
 }
