@@ -67,7 +67,7 @@ constexpr FileBounds kMeasured[] = {
     {"tiny-tied-f32-p0.json", {{"scalar", 2.0e-3f, 8.7e-4f, -1}, {"avx2", 2.0e-3f, 7.0e-4f, -1}, {"avx512", 2.0e-3f, 7.0e-4f, -1}, {"neon", 1.9e-3f, 6.9e-4f, -1}, {"dotprod", 1.9e-3f, 6.9e-4f, -1}, {"i8mm", 1.9e-3f, 6.9e-4f, -1}}},
     {"tiny-ropefreqs-f32-p0.json", {{"scalar", 1.0e-5f, 1.2e-3f, -1}, {"avx2", 1.0e-5f, 6.3e-5f, -1}, {"avx512", 1.0e-5f, 6.3e-5f, -1}, {"neon", 2.5e-3f, 1.2e-3f, -1}, {"dotprod", 2.5e-3f, 1.2e-3f, -1}, {"i8mm", 2.5e-3f, 1.2e-3f, -1}}},
     {"tiny-lora-merged-f16-p0.json", {{"scalar", 1.0e-5f, 1.4e-3f, -1}, {"avx2", 1.0e-5f, 5.4e-4f, -1}, {"avx512", 1.0e-5f, 5.4e-4f, -1}, {"neon", 2.4e-5f, 5.3e-4f, -1}, {"dotprod", 2.4e-5f, 5.3e-4f, -1}, {"i8mm", 2.4e-5f, 5.3e-4f, -1}}},
-    // model families (tests/test_family_golden.cpp); no ARM rows yet: the fallback rule
+    // model families (tests/test_family_golden.cpp; -wide: the K-quant variants); no ARM rows yet: the fallback rule
     {"gemma2-f32-p0.json", {{"scalar", 1.0e-5f, 1.8e-3f, -1}, {"avx2", 1.0e-5f, 9.3e-5f, -1}, {"avx512", 1.0e-5f, 9.3e-5f, -1}}},
     {"gemma2-f32-p1.json", {{"scalar", 2.4e-3f, 8.9e-4f, -1}, {"avx2", 2.4e-3f, 7.9e-4f, -1}, {"avx512", 2.4e-3f, 7.9e-4f, -1}}},
     {"gemma2-q8_0-p0.json", {{"scalar", 1.5e-1f, 6.3e-2f, 13}, {"avx2", 1.5e-1f, 6.3e-2f, 13}, {"avx512", 1.5e-1f, 6.3e-2f, 13}}},
@@ -92,6 +92,18 @@ constexpr FileBounds kMeasured[] = {
     {"granite-q8_0-p1.json", {{"scalar", 1.0e-5f, 2.3e-2f, -1}, {"avx2", 1.0e-5f, 2.3e-2f, -1}, {"avx512", 1.0e-5f, 2.3e-2f, -1}}},
     {"granite-q4_0-p0.json", {{"scalar", 1.0e-5f, 1.0e-5f, -1}, {"avx2", 1.0e-5f, 1.0e-5f, -1}, {"avx512", 1.0e-5f, 1.0e-5f, -1}}},
     {"granite-q4_0-p1.json", {{"scalar", 1.0e-5f, 1.0e-5f, -1}, {"avx2", 1.0e-5f, 1.0e-5f, -1}, {"avx512", 1.0e-5f, 1.0e-5f, -1}}},
+    {"gemma2-wide-q4_k_m-p0.json", {{"scalar", 1.0e-5f, 8.9e-2f, -1}, {"avx2", 1.0e-5f, 6.7e-2f, -1}, {"avx512", 1.0e-5f, 6.7e-2f, -1}}},
+    {"gemma2-wide-q4_k_m-p1.json", {{"scalar", 8.8e-2f, 4.1e-2f, 3}, {"avx2", 6.7e-2f, 8.0e-2f, 22}, {"avx512", 6.7e-2f, 8.0e-2f, 22}}},
+    {"gemma-wide-q4_k_m-p0.json", {{"scalar", 4.3e-2f, 7.5e-2f, -1}, {"avx2", 1.0e-5f, 9.0e-2f, -1}, {"avx512", 1.0e-5f, 9.0e-2f, -1}}},
+    {"gemma-wide-q4_k_m-p1.json", {{"scalar", 7.0e-2f, 8.4e-2f, -1}, {"avx2", 6.4e-2f, 4.8e-2f, -1}, {"avx512", 6.4e-2f, 4.8e-2f, -1}}},
+    {"phi3-wide-q4_k_m-p0.json", {{"scalar", 1.0e-5f, 1.9e-1f, 9}, {"avx2", 1.0e-5f, 1.0e-5f, -1}, {"avx512", 1.0e-5f, 1.0e-5f, -1}}},
+    {"phi3-wide-q4_k_m-p1.json", {{"scalar", 3.6e-1f, 3.1e-1f, -1}, {"avx2", 1.0e-5f, 1.0e-5f, -1}, {"avx512", 1.0e-5f, 1.0e-5f, -1}}},
+    {"phi3-wide-q6_k-p0.json", {{"scalar", 1.0e-5f, 3.3e-1f, -1}, {"avx2", 1.0e-5f, 2.1e-5f, -1}, {"avx512", 1.0e-5f, 2.1e-5f, -1}}},
+    {"phi3-wide-q6_k-p1.json", {{"scalar", 1.0e-5f, 9.8e-2f, -1}, {"avx2", 1.0e-5f, 1.0e-5f, -1}, {"avx512", 1.0e-5f, 1.0e-5f, -1}}},
+    {"granite-wide-q4_k_m-p0.json", {{"scalar", 1.0e-5f, 1.9e-1f, -1}, {"avx2", 1.0e-5f, 1.0e-5f, -1}, {"avx512", 1.0e-5f, 1.0e-5f, -1}}},
+    {"granite-wide-q4_k_m-p1.json", {{"scalar", 1.0e-5f, 6.5e-2f, -1}, {"avx2", 1.0e-5f, 1.0e-5f, -1}, {"avx512", 1.0e-5f, 1.0e-5f, -1}}},
+    {"granite-wide-q6_k-p0.json", {{"scalar", 1.0e-5f, 1.9e-1f, 14}, {"avx2", 1.0e-5f, 1.1e-1f, -1}, {"avx512", 1.0e-5f, 1.1e-1f, -1}}},
+    {"granite-wide-q6_k-p1.json", {{"scalar", 1.0e-5f, 1.5e-1f, 17}, {"avx2", 1.0e-5f, 1.0e-5f, 17}, {"avx512", 1.0e-5f, 1.0e-5f, 17}}},
 };
 // clang-format on
 

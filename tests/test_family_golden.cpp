@@ -18,11 +18,16 @@ namespace {
 const char* const kFamilies[] = {"gemma2", "gemma", "phi3", "granite"};
 const char* const kTypes[] = {"f32", "q8_0", "q4_0"};
 
+// The K-quant variants (n_embd 256: rows of whole 256-blocks), <family>-wide-<type>.
+const char* const kWide[] = {"gemma2-wide-q4_k_m", "gemma-wide-q4_k_m", "phi3-wide-q4_k_m",
+                             "phi3-wide-q6_k",     "granite-wide-q4_k_m", "granite-wide-q6_k"};
+
 // Every family golden: <model>-p<0|1>.json.
 std::vector<std::string> family_goldens() {
     std::vector<std::string> models;
     for (const char* family : kFamilies)
         for (const char* type : kTypes) models.push_back(std::string(family) + "-" + type);
+    models.insert(models.end(), std::begin(kWide), std::end(kWide));
     std::vector<std::string> files;
     for (const std::string& m : models)
         for (const char* prompt : {"p0", "p1"}) files.push_back(m + "-" + prompt + ".json");
