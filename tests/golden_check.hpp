@@ -60,4 +60,25 @@ inline void measure_and_check(const GoldenLogits& g, const std::shared_ptr<const
     check_against_bound(g, m, isa);
 }
 
+// Every file has a measured row for each x86 ISA the table was measured on (a
+// typo in a name would otherwise fall back to the looser rule unnoticed).
+template <class Files>
+void check_rows_for_x86(const Files& files) {
+    for (const auto& file : files)
+        for (const char* isa : {"scalar", "avx2", "avx512"}) {
+            INFO(file << " " << isa);
+            CHECK(measured_bound(file, isa) != nullptr);
+        }
+}
+
 }  // namespace lumen::test
+
+// One test case per ISA lumen has kernels for, "<title>: <isa>", each its own
+// ctest entry, running fn("<isa>") (an ISA this CPU cannot run passes with a warning).
+#define LUMEN_TEST_CASE_PER_ISA(title, fn)          \
+    TEST_CASE(title ": scalar") { fn("scalar"); }   \
+    TEST_CASE(title ": avx2") { fn("avx2"); }       \
+    TEST_CASE(title ": avx512") { fn("avx512"); }   \
+    TEST_CASE(title ": neon") { fn("neon"); }       \
+    TEST_CASE(title ": dotprod") { fn("dotprod"); } \
+    TEST_CASE(title ": i8mm") { fn("i8mm"); }

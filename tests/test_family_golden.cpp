@@ -53,19 +53,10 @@ void measure_families(const char* isa_name_) {
 
 }  // namespace
 
-TEST_CASE("model families measured: scalar") { measure_families("scalar"); }
-TEST_CASE("model families measured: avx2") { measure_families("avx2"); }
-TEST_CASE("model families measured: avx512") { measure_families("avx512"); }
-TEST_CASE("model families measured: neon") { measure_families("neon"); }
-TEST_CASE("model families measured: dotprod") { measure_families("dotprod"); }
-TEST_CASE("model families measured: i8mm") { measure_families("i8mm"); }
+LUMEN_TEST_CASE_PER_ISA("model families measured", measure_families)
 
 TEST_CASE("model families: every golden has measured bounds for scalar, avx2 and avx512") {
-    for (const std::string& file : family_goldens())
-        for (const char* isa : {"scalar", "avx2", "avx512"}) {
-            INFO(file << " " << isa);
-            CHECK(measured_bound(file, isa) != nullptr);
-        }
+    check_rows_for_x86(family_goldens());
 }
 
 // Coverage the older goldens lack: a tied output in a K-quant mix (token_embd

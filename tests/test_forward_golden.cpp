@@ -45,24 +45,9 @@ void measure_all_goldens(const char* isa_name_) {
 
 }  // namespace
 
-// One case per ISA lumen has kernels for (each its own ctest entry; the ones
-// this CPU cannot run pass with a warning).
-TEST_CASE("forward pass measured: scalar") { measure_all_goldens("scalar"); }
-TEST_CASE("forward pass measured: avx2") { measure_all_goldens("avx2"); }
-TEST_CASE("forward pass measured: avx512") { measure_all_goldens("avx512"); }
-TEST_CASE("forward pass measured: neon") { measure_all_goldens("neon"); }
-TEST_CASE("forward pass measured: dotprod") { measure_all_goldens("dotprod"); }
-TEST_CASE("forward pass measured: i8mm") { measure_all_goldens("i8mm"); }
+LUMEN_TEST_CASE_PER_ISA("forward pass measured", measure_all_goldens)
 
-// The table covers every golden on the x86 ISAs it was measured on (a typo
-// in a name would otherwise fall back to the looser rule unnoticed).
-TEST_CASE("forward pass: every golden has measured bounds for scalar, avx2 and avx512") {
-    for (const char* file : kFiles)
-        for (const char* isa : {"scalar", "avx2", "avx512"}) {
-            INFO(file << " " << isa);
-            CHECK(measured_bound(file, isa) != nullptr);
-        }
-}
+TEST_CASE("forward pass: every golden has measured bounds for scalar, avx2 and avx512") { check_rows_for_x86(kFiles); }
 
 // Work is split by output rows, never inside a sum: any thread count gives the
 // same bits, for every weight type, and so do repeated runs.

@@ -40,7 +40,7 @@ std::vector<float> all_logits(Session& s, const std::vector<int32_t>& toks) {
 // uses for the batch size: its prompt GEMM for 2+ tokens, its vec_dot for one
 // (docs/accuracy.md). Any split into batches of 2+ tokens gives the same bits;
 // token by token gives the same text, with logits a few rounding steps away.
-TEST_CASE("same logits whether the prompt is one batch or batches of 8; token by token within rounding") {
+TEST_CASE("same logits whether the prompt is one batch or batches of 8, and token by token within rounding") {
     const auto toks = stories()->vocab().encode(kText);
     REQUIRE(toks.size() > 30);
     REQUIRE(toks.size() % 8 != 1);  // no batch of a single token
