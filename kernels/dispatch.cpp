@@ -84,6 +84,8 @@ KernelSet scalar_set() {
     ks.reduce_lanes64 = ref::reduce_lanes64;
     ks.exp_sum = ref::exp_sum;
     ks.silu_mul = ref::silu_mul;
+    ks.batch_dot[size_t(TensorType::F32)] = ref::dot_f32_lanes16;
+    ks.batch_dot[size_t(TensorType::F16)] = ref::dot_f16_lanes16;
     ks.packed_gemm[size_t(TensorType::Q4_0)] = ref::gemm_q4_0_x8;
     ks.packed_gemm[size_t(TensorType::Q5_0)] = ref::gemm_q5_0_x8;
     ks.packed_gemm[size_t(TensorType::IQ4_NL)] = ref::gemm_iq4_nl_x8;

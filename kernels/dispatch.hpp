@@ -56,11 +56,16 @@ struct KernelSet {
     std::array<VecDot4Fn, kSlots> vec_dot4{};  // nullptr: use vec_dot four times
     std::array<QuantizeRowFn, kSlots> quantize_activation{};
     std::array<PackedGemmFn, kSlots> packed_gemm{};  // for 8-row interleaved weights (packed.hpp)
+    // F32/F16 weights times a prompt batch: the reference multiplies those with
+    // its tiled GEMM (one 16-lane FMA accumulator over steps of 16, then the
+    // lanes halved 8, 4, 2, 1), not in vec_dot's order. nullptr: use vec_dot.
+    std::array<VecDotFn, kSlots> batch_dot{};
 
     void set(TensorType t, VecDotFn f) { vec_dot[size_t(t)] = f; }
     void set4(TensorType t, VecDot4Fn f) { vec_dot4[size_t(t)] = f; }
     VecDot4Fn dot4(TensorType t) const { return vec_dot4[size_t(t)]; }
     PackedGemmFn packed(TensorType t) const { return packed_gemm[size_t(t)]; }
+    VecDotFn batch(TensorType t) const { return batch_dot[size_t(t)]; }
     void set_activation(TensorType t, QuantizeRowFn f) { quantize_activation[size_t(t)] = f; }
 
     VecDotFn dot(TensorType t) const { return vec_dot[size_t(t)]; }

@@ -6,7 +6,8 @@
 
 Rewrites, in tests/golden_tolerances.hpp, the entries of every (golden, ISA)
 pair the measurement holds: bounds = measured x 1.5 (at least 1e-5), the
-measured departure step. Entries not measured stay as they are. Prints the
+measured departure step; an ISA measured for the first time gets its entry
+appended to the golden's line. Entries not measured stay as they are. Prints the
 measured rows as Markdown cells for docs/accuracy.md (prompt / steps / departure).
 """
 import math
@@ -34,6 +35,7 @@ def main(paths):
             measured[(f, isa)] = (float(p), float(s), int(dep), int(n), float(margin))
     text = open(HPP).read()
     entry = re.compile(r'\{"(\w+)", ([0-9.e+-]+f), ([0-9.e+-]+f), (-?\d+)\}')
+    entry_isas = re.compile(r'\{"(\w+)", [0-9.e+-]+f')
 
     def fix_line(line):
         m = re.match(r'(\s*\{"([^"]+)", \{)(.*)(\}\},?\s*)$', line)
@@ -48,7 +50,12 @@ def main(paths):
             p, s, dep, _, _ = measured[key]
             return '{"%s", %s, %s, %d}' % (e.group(1), bound(p), bound(s), dep)
 
-        return m.group(1) + entry.sub(fix_entry, m.group(3)) + m.group(4)
+        body = entry.sub(fix_entry, m.group(3))
+        present = set(entry_isas.findall(body))
+        for (f, isa), (p, s, dep, _, _) in sorted(measured.items()):  # ISAs measured for the first time
+            if f == golden and isa not in present:
+                body += ', {"%s", %s, %s, %d}' % (isa, bound(p), bound(s), dep)
+        return m.group(1) + body + m.group(4)
 
     open(HPP, "w").write("".join(fix_line(l) for l in text.splitlines(keepends=True)))
     for (f, isa), (p, s, dep, n, margin) in sorted(measured.items()):

@@ -13,22 +13,35 @@ import sys
 BPW = {"F32": 32, "Q8_0": 8.5, "Q6_K": 6.5625, "Q5_K": 5.5, "Q4_K": 4.5, "Q5_0": 5.5, "Q5_1": 6.0}
 FALLBACK = {"Q4_K": "Q5_0", "Q5_K": "Q5_1", "Q6_K": "Q8_0"}
 
-#        name                           family    embd layers heads kv  head ff     vocab   tied
-MODELS = [
-    ("Gemma-2-2B-it",                  "gemma2",  2304, 26, 8,  4,  256, 9216,  256000, True),
-    ("Phi-3.5-mini-instruct",          "phi3",    3072, 32, 32, 32, 96,  8192,  32064,  False),
-    ("Granite-3.1-2B-instruct",        "granite", 2048, 40, 32, 8,  64,  8192,  49155,  True),
-    ("Qwen2.5-0.5B-Instruct",          "qwen2",   896,  24, 14, 2,  64,  4864,  151936, True),
-    ("Qwen2.5-1.5B-Instruct",          "qwen2",   1536, 28, 12, 2,  128, 8960,  151936, True),
-    ("Qwen2.5-3B-Instruct",            "qwen2",   2048, 36, 16, 2,  128, 11008, 151936, True),
-    ("DeepSeek-R1-Distill-Qwen-1.5B",  "qwen2",   1536, 28, 12, 2,  128, 8960,  151936, False),
-    ("Llama-3.2-1B-Instruct",          "llama",   2048, 16, 32, 8,  64,  8192,  128256, True),
-    ("Llama-3.2-3B-Instruct",          "llama",   3072, 28, 24, 8,  128, 8192,  128256, True),
-    ("SmolLM2-135M-Instruct",          "llama",   576,  30, 9,  3,  64,  1536,  49152,  True),
-    ("SmolLM2-360M-Instruct",          "llama",   960,  32, 15, 5,  64,  2560,  49152,  True),
-    ("SmolLM2-1.7B-Instruct",          "llama",   2048, 24, 32, 32, 64,  8192,  49152,  True),
-    ("TinyLlama-1.1B-Chat-v1.0",       "llama",   2048, 22, 32, 4,  64,  5632,  32000,  False),
-]
+# The published shapes, one model a line: name, family, n_embd, layers, heads, KV heads, head size,
+# FFN size, vocabulary, tied output (y/n).
+SHAPES = """
+Gemma-2-2B-it                    gemma2    2304  26   8   4  256   9216  256000 y
+Phi-3.5-mini-instruct            phi3      3072  32  32  32   96   8192   32064 n
+Granite-3.1-2B-instruct          granite   2048  40  32   8   64   8192   49155 y
+Qwen2.5-0.5B-Instruct            qwen2      896  24  14   2   64   4864  151936 y
+Qwen2.5-1.5B-Instruct            qwen2     1536  28  12   2  128   8960  151936 y
+Qwen2.5-3B-Instruct              qwen2     2048  36  16   2  128  11008  151936 y
+DeepSeek-R1-Distill-Qwen-1.5B    qwen2     1536  28  12   2  128   8960  151936 n
+Llama-3.2-1B-Instruct            llama     2048  16  32   8   64   8192  128256 y
+Llama-3.2-3B-Instruct            llama     3072  28  24   8  128   8192  128256 y
+SmolLM2-135M-Instruct            llama      576  30   9   3   64   1536   49152 y
+SmolLM2-360M-Instruct            llama      960  32  15   5   64   2560   49152 y
+SmolLM2-1.7B-Instruct            llama     2048  24  32  32   64   8192   49152 y
+TinyLlama-1.1B-Chat-v1.0         llama     2048  22  32   4   64   5632   32000 n
+"""
+
+
+def parse_shapes(text):
+    """(name, family, embd, layers, heads, kv, head, ff, vocab, tied) per line of `text`."""
+    models = []
+    for line in text.strip().splitlines():
+        name, fam, *numbers, tied = line.split()
+        models.append((name, fam, *map(int, numbers), tied == "y"))
+    return models
+
+
+MODELS = parse_shapes(SHAPES)
 
 
 def more_bits(i, n):

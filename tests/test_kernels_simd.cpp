@@ -247,3 +247,39 @@ TEST_CASE("attention helpers over F16 (ordered dots, weighted sums, lane tree, d
         }
     }
 }
+
+// F32/F16 weights times a prompt batch in the reference's GEMM order
+// (KernelSet::batch_dot): every ISA gives the portable kernel's bits, and
+// ops::matmul takes it exactly for the rows marked as part of a batch.
+TEST_CASE("prompt-GEMM-order float dots are bit-identical across ISAs and matmul uses them per batch row") {
+    const kernels::KernelSet& ref = kernels::kernel_set(Isa::scalar);
+    for (TensorType type : {TensorType::F32, TensorType::F16}) {
+        REQUIRE(ref.batch(type) != nullptr);
+        for (int n : {16, 32, 48, 64, 256, 1040}) {
+            const auto w = quantize(ref.activation_quantizer(type), type, random_floats(size_t(n), 21u + uint32_t(n)));
+            const auto a = quantize(ref.activation_quantizer(type), type, random_floats(size_t(n), 22u + uint32_t(n)));
+            const float expect = ref.batch(type)(n, w.data(), a.data());
+            for (Isa isa : simd_isas()) {
+                INFO(isa_name(isa) << " " << type_traits(type).name << " n=" << n);
+                CHECK(kernels::kernel_set(isa).batch(type)(n, w.data(), a.data()) == expect);
+            }
+        }
+    }
+    // 8 rows x 64 columns of F32, 3 tokens: the middle one marked as not in a batch.
+    const int rows = 8, cols = 64, n_tokens = 3;
+    const auto wf = random_floats(size_t(rows * cols), 31u), x = random_floats(size_t(n_tokens * cols), 32u);
+    const ops::WeightView w{TensorType::F32, wf.data(), rows, cols, size_t(cols) * sizeof(float)};
+    const uint8_t batch_rows[n_tokens] = {1, 0, 1};
+    for (Isa isa : kAllIsas) {
+        if (!isa_supported(isa)) continue;
+        const kernels::KernelSet& ks = kernels::kernel_set(isa);
+        std::vector<float> y(size_t(n_tokens * rows));
+        std::vector<std::byte> scratch;
+        ops::matmul(ks, w, x.data(), n_tokens, y.data(), rows, scratch, 1, batch_rows);
+        for (int t = 0; t < n_tokens; ++t)
+            for (int r = 0; r < rows; ++r) {
+                const VecDotFn d = batch_rows[t] ? ks.batch(TensorType::F32) : ks.dot(TensorType::F32);
+                CHECK(y[size_t(t * rows + r)] == d(cols, wf.data() + r * cols, x.data() + t * cols));
+            }
+    }
+}

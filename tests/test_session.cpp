@@ -1,4 +1,5 @@
-// Session behaviour: batching and threads do not change results, the context
+// Session behaviour: batching (within the reference's own order switch) and
+// threads do not change results, the context
 // shift keeps generation fluent, errors leave the session usable, sessions
 // share one model, and every KV cache type works.
 #include <catch2/catch.hpp>
@@ -35,13 +36,18 @@ std::vector<float> all_logits(Session& s, const std::vector<int32_t>& toks) {
 
 }  // namespace
 
-TEST_CASE("same logits whether the prompt is one batch, batches of 7, or token by token") {
+// Float weights (stories260K is F32) are summed in the order the reference
+// uses for the batch size: its prompt GEMM for 2+ tokens, its vec_dot for one
+// (docs/accuracy.md). Any split into batches of 2+ tokens gives the same bits;
+// token by token gives the same text, with logits a few rounding steps away.
+TEST_CASE("same logits whether the prompt is one batch or batches of 8, and token by token within rounding") {
     const auto toks = stories()->vocab().encode(kText);
     REQUIRE(toks.size() > 30);
+    REQUIRE(toks.size() % 8 != 1);  // no batch of a single token
     Session one(stories(), {.n_ctx = 256, .n_batch = 512, .n_threads = 1});
-    Session seven(stories(), {.n_ctx = 256, .n_batch = 7, .n_threads = 1});
+    Session eight(stories(), {.n_ctx = 256, .n_batch = 8, .n_threads = 1});
     const auto a = all_logits(one, toks);
-    const auto b = all_logits(seven, toks);
+    const auto b = all_logits(eight, toks);
     Session single(stories(), {.n_ctx = 256, .n_threads = 1});
     std::vector<float> c;
     for (int32_t t : toks) {
@@ -50,9 +56,14 @@ TEST_CASE("same logits whether the prompt is one batch, batches of 7, or token b
     }
     REQUIRE(a.size() == b.size());
     REQUIRE(a.size() == c.size());
-    for (size_t i = 0; i < a.size(); ++i) {
-        CHECK(b[i] == Approx(a[i]).epsilon(1e-5).margin(1e-6));
-        CHECK(c[i] == Approx(a[i]).epsilon(1e-5).margin(1e-6));
+    CHECK(a == b);
+    float worst = 0.f;
+    for (size_t i = 0; i < a.size(); ++i) worst = std::max(worst, std::fabs(c[i] - a[i]));
+    CHECK(worst < 1e-2f);  // measured 5.9e-3 (logits up to ~10)
+    const size_t V = size_t(stories()->config().n_vocab);
+    for (size_t p = 0; p < toks.size(); ++p) {
+        const std::span<const float> ap(a.data() + p * V, V), cp(c.data() + p * V, V);
+        CHECK(argmax(ap) == argmax(cp));
     }
     CHECK(one.position() == int(toks.size()));
 }

@@ -59,10 +59,11 @@ inline void activation_blocks(const void* const* av, const B* (&y)[C]) {
 // F32 and F16 dot products in the summation order of the reference's AVX-512
 // build (which made the goldens): 4 accumulators of 16 lanes over chunks of 64
 // (fused multiply-add), added 0+2, 1+3, 0+1, then the 16 lanes halved down to
-// one; the tail past the last whole chunk added in double. A 16-lane
+// one; the tail past the last whole chunk added one product at a time, in
+// float for F32 and in double for F16 (as the reference does). A 16-lane
 // accumulator is four quarters here: the same bits as the x86 kernels.
 template <class Load4>
-double dot_in_reference_order(int64_t n, Load4 load) {
+float dot_in_reference_order(int64_t n, Load4 load) {
     float32x4_t acc[4][4];
     for (auto& a : acc)
         for (auto& q : a) q = vdupq_n_f32(0.f);
@@ -79,29 +80,65 @@ double dot_in_reference_order(int64_t n, Load4 load) {
     const float32x4_t h0 = vaddq_f32(s[0], s[2]), h1 = vaddq_f32(s[1], s[3]);  // 16 -> 8 lanes
     const float32x4_t q4 = vaddq_f32(h0, h1);                                   // 8 -> 4
     const float32x2_t p = vadd_f32(vget_low_f32(q4), vget_high_f32(q4));       // 4 -> 2
-    return double(vget_lane_f32(p, 0) + vget_lane_f32(p, 1));
+    return vget_lane_f32(p, 0) + vget_lane_f32(p, 1);
 }
 
 float dot_f32(int64_t n, const void* wv, const void* av) {
     const float* w = static_cast<const float*>(wv);
     const float* a = static_cast<const float*>(av);
-    double sum = dot_in_reference_order(n, [w, a](int64_t i, float32x4_t& x, float32x4_t& y) {
+    float sum = dot_in_reference_order(n, [w, a](int64_t i, float32x4_t& x, float32x4_t& y) {
         x = vld1q_f32(w + i);
         y = vld1q_f32(a + i);
     });
-    for (int64_t i = n & ~int64_t(63); i < n; ++i) sum += double(w[i] * a[i]);
-    return float(sum);
+    for (int64_t i = n & ~int64_t(63); i < n; ++i) sum += w[i] * a[i];  // F32: the tail in float
+    return sum;
 }
 
 float dot_f16(int64_t n, const void* wv, const void* av) {
     const uint16_t* w = static_cast<const uint16_t*>(wv);
     const uint16_t* a = static_cast<const uint16_t*>(av);
-    double sum = dot_in_reference_order(n, [w, a](int64_t i, float32x4_t& x, float32x4_t& y) {
+    double sum = double(dot_in_reference_order(n, [w, a](int64_t i, float32x4_t& x, float32x4_t& y) {
+        x = half4(w + i);
+        y = half4(a + i);
+    }));
+    for (int64_t i = n & ~int64_t(63); i < n; ++i) sum += double(half(w[i]) * half(a[i]));
+    return float(sum);
+}
+
+// F32 and F16 weights times a prompt batch (KernelSet::batch_dot) in the order
+// of the reference's prompt GEMM: one 16-lane accumulator (four quarters here)
+// of fused multiply-adds over steps of 16, then the lanes halved 8, 4, 2, 1 —
+// the bits of ref::dot_*_lanes16 and of the x86 kernels. n % 16 == 0.
+template <class Load4>
+float dot_lanes16(int64_t n, Load4 load) {
+    float32x4_t acc[4] = {vdupq_n_f32(0.f), vdupq_n_f32(0.f), vdupq_n_f32(0.f), vdupq_n_f32(0.f)};
+    for (int64_t i = 0; i < n; i += 16)
+        for (int q = 0; q < 4; ++q) {
+            float32x4_t w, a;
+            load(i + 4 * q, w, a);
+            acc[q] = vfmaq_f32(acc[q], w, a);
+        }
+    const float32x4_t q4 = vaddq_f32(vaddq_f32(acc[0], acc[2]), vaddq_f32(acc[1], acc[3]));  // 16 -> 8 -> 4
+    const float32x2_t p = vadd_f32(vget_low_f32(q4), vget_high_f32(q4));                   // 4 -> 2
+    return vget_lane_f32(p, 0) + vget_lane_f32(p, 1);
+}
+
+float batch_dot_f32(int64_t n, const void* wv, const void* av) {
+    const float* w = static_cast<const float*>(wv);
+    const float* a = static_cast<const float*>(av);
+    return dot_lanes16(n, [w, a](int64_t i, float32x4_t& x, float32x4_t& y) {
+        x = vld1q_f32(w + i);
+        y = vld1q_f32(a + i);
+    });
+}
+
+float batch_dot_f16(int64_t n, const void* wv, const void* av) {
+    const uint16_t* w = static_cast<const uint16_t*>(wv);
+    const uint16_t* a = static_cast<const uint16_t*>(av);
+    return dot_lanes16(n, [w, a](int64_t i, float32x4_t& x, float32x4_t& y) {
         x = half4(w + i);
         y = half4(a + i);
     });
-    for (int64_t i = n & ~int64_t(63); i < n; ++i) sum += double(half(w[i]) * half(a[i]));
-    return float(sum);
 }
 
 // Attention scores (DotsF16OrderedFn): dot_f16's order is the reference's.
@@ -236,6 +273,8 @@ void quant_act_q8_k(const float* x, void* dst, int64_t n) {
 void fill_common(KernelSet& ks) {
     using T = lumen::TensorType;
     simd_elementwise::fill(ks);
+    ks.batch_dot[size_t(lumen::TensorType::F32)] = batch_dot_f32;
+    ks.batch_dot[size_t(lumen::TensorType::F16)] = batch_dot_f16;
     ks.axpy_f16_f64 = axpy_f16_f64;
     ks.weighted_sum_f16 = weighted_sum_f16;
     ks.dots_f16_ordered = dots_f16_ordered;

@@ -1,4 +1,6 @@
 // F32, F16 and BF16: element-wise formats (block size 1).
+#include <cmath>
+
 #include "fp16.hpp"
 #include "lane_tree.hpp"
 #include "scalar/reference.hpp"
@@ -70,7 +72,29 @@ float dot_f16_ordered(int n, const uint16_t* x, const uint16_t* y) {
     return float(sum);
 }
 
+// The reference's prompt GEMM order: lane l of 16 accumulates x[i] * y[i] for
+// i % 16 == l with fused multiply-adds; the lanes are then halved 8, 4, 2, 1.
+template <class Load>
+float dot_lanes16(int64_t n, Load load) {
+    float lanes[16] = {};
+    for (int64_t i = 0; i < n; i += 16)
+        for (int l = 0; l < 16; ++l) lanes[l] = std::fma(load(i + l, 0), load(i + l, 1), lanes[l]);
+    for (int w = 8; w >= 1; w /= 2)
+        for (int l = 0; l < w; ++l) lanes[l] = lanes[l + w] + lanes[l];
+    return lanes[0];
+}
+
 }  // namespace
+
+float dot_f32_lanes16(int64_t n, const void* w, const void* a) {
+    const float* rows[2] = {static_cast<const float*>(w), static_cast<const float*>(a)};
+    return dot_lanes16(n, [&rows](int64_t i, int r) { return rows[r][i]; });
+}
+
+float dot_f16_lanes16(int64_t n, const void* w, const void* a) {
+    const uint16_t* rows[2] = {static_cast<const uint16_t*>(w), static_cast<const uint16_t*>(a)};
+    return dot_lanes16(n, [&rows](int64_t i, int r) { return fp16_to_fp32(rows[r][i]); });
+}
 
 void axpy_f16_f64(double* acc, float p, const uint16_t* v, int n) {
     for (int i = 0; i < n; ++i) acc[i] += double(p * fp16_to_fp32(v[i]));

@@ -34,6 +34,10 @@ LUMEN_DECLARE_TYPE_KERNELS(tq2_0)
 // Attention helpers over the F16 KV cache (see dispatch.hpp).
 void axpy_f16_f64(double* acc, float p, const uint16_t* v, int n);
 void reduce_lanes64(float* lanes, int n, float* out);
+// F32 and F16 dots in the order of the reference's prompt GEMM (KernelSet::batch_dot);
+// n must be a multiple of 16.
+float dot_f32_lanes16(int64_t n, const void* w, const void* a);
+float dot_f16_lanes16(int64_t n, const void* w, const void* a);
 void dots_f16_ordered(int n, const uint16_t* q, const uint16_t* k, size_t k_stride, int count, float* out);
 void weighted_sum_f16(float* acc, const float* p, int p_stride, float scale, const uint16_t* v, size_t v_stride,
                       int count, int n);

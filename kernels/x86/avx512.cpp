@@ -39,7 +39,8 @@ namespace {
 // F32 and F16 dot products with 512-bit registers in the order of the
 // reference's AVX-512 build: 4 accumulators of 16 lanes over chunks of 64
 // (fused multiply-add), added 0+2, 1+3, 0+1, then halving the 16 lanes; the
-// tail past the last whole chunk is added in double. Same order, same bits.
+// tail past the last whole chunk is added in float (F32) or double (F16).
+// Same order, same bits.
 inline float reduce_4x16(__m512 a0, __m512 a1, __m512 a2, __m512 a3) {
     a0 = _mm512_add_ps(a0, a2);
     a1 = _mm512_add_ps(a1, a3);
@@ -58,9 +59,9 @@ float dot_f32_512(int64_t n, const void* wv, const void* av) {
     for (int64_t i = 0; i < np; i += 64)
         for (int j = 0; j < 4; ++j)
             acc[j] = _mm512_fmadd_ps(_mm512_loadu_ps(w + i + 16 * j), _mm512_loadu_ps(a + i + 16 * j), acc[j]);
-    double sum = reduce_4x16(acc[0], acc[1], acc[2], acc[3]);
-    for (int64_t i = np; i < n; ++i) sum += double(w[i] * a[i]);
-    return float(sum);
+    float sum = reduce_4x16(acc[0], acc[1], acc[2], acc[3]);
+    for (int64_t i = np; i < n; ++i) sum += w[i] * a[i];  // F32: the tail in float
+    return sum;
 }
 
 float dot_f16_512(int64_t n, const void* wv, const void* av) {

@@ -73,10 +73,11 @@ inline __m256i crumbs(__m256i v, int run) {
 // F32 and F16 dot products in the summation order of the reference's AVX-512
 // build (whose outputs the goldens are): 4 accumulators of 16 lanes over
 // chunks of 64 (fused multiply-add), added 0+2, 1+3, 0+1, then the 16 lanes
-// halved down to one; the tail past the last whole chunk added in double.
+// halved down to one; the tail past the last whole chunk added one product
+// at a time, in float for F32 and in double for F16 (as the reference does).
 // A 16-lane accumulator is two 8-lane halves here, so an AVX2 machine gets
 // the same bits as an AVX-512 one (avx512.cpp has the 512-bit twin).
-// Returns the sum over the whole chunks; callers add the tail to it in double.
+// Returns the sum over the whole chunks; callers add the tail to it.
 template <class Load8>
 float dot_in_reference_order(int64_t n, Load8 load) {
     __m256 lo[4], hi[4];
@@ -102,12 +103,12 @@ float dot_in_reference_order(int64_t n, Load8 load) {
 float dot_f32(int64_t n, const void* wv, const void* av) {
     const float* w = static_cast<const float*>(wv);
     const float* a = static_cast<const float*>(av);
-    double sum = dot_in_reference_order(n, [w, a](int64_t i, __m256& x, __m256& y) {
+    float sum = dot_in_reference_order(n, [w, a](int64_t i, __m256& x, __m256& y) {
         x = _mm256_loadu_ps(w + i);
         y = _mm256_loadu_ps(a + i);
     });
-    for (int64_t i = n & ~int64_t(63); i < n; ++i) sum += double(w[i] * a[i]);
-    return float(sum);
+    for (int64_t i = n & ~int64_t(63); i < n; ++i) sum += w[i] * a[i];  // F32: the tail in float
+    return sum;
 }
 
 float dot_f16(int64_t n, const void* wv, const void* av) {
@@ -148,6 +149,7 @@ float dot_bf16(int64_t n, const void* wv, const void* av) {
 }
 
 #include "x86/x86_dot_blocks.inl"
+#include "x86/x86_float_batch.inl"
 #include "x86/x86_dot_kquants.inl"
 #include "x86/x86_packed.inl"
 template <class B>
@@ -278,6 +280,8 @@ void fill_common(KernelSet& ks) {
     ks.packed_gemm[size_t(T::Q8_0)] = gemm_q8_0_x8;
     ks.set(T::F32, dot_f32);
     ks.set(T::F16, dot_f16);
+    ks.batch_dot[size_t(T::F32)] = batch_dot_f32;
+    ks.batch_dot[size_t(T::F16)] = batch_dot_f16;
     ks.dots_f16_ordered = dots_f16_ordered;
     ks.set(T::BF16, dot_bf16);
 #define LUMEN_SET_DOTS(type, name)  \

@@ -60,7 +60,11 @@ struct SessionImpl {
     struct Row {
         SessionImpl* owner;
         int pos;
+        // The owner runs 2+ tokens in this call: the reference sums float
+        // weights and attention in its prompt-GEMM order then (ops::matmul).
+        bool batch = false;
     };
+    std::vector<uint8_t> row_batch;  // rows[t].batch, as ops::matmul takes it
     std::vector<Row> rows;
     std::function<bool()> should_abort;
 
@@ -103,7 +107,9 @@ struct SessionImpl {
     }
 
     void matmul(const ops::WeightView& wv, const float* in, int n, float* out) {
-        ops::matmul(ks, wv, in, n, out, wv.rows, act, opt.n_threads);
+        row_batch.resize(size_t(n));
+        for (int t = 0; t < n; ++t) row_batch[size_t(t)] = rows[size_t(t)].batch;
+        ops::matmul(ks, wv, in, n, out, wv.rows, act, opt.n_threads, row_batch.data());
         // Each row gets its own session's adapters (runs of rows share an owner).
         for (int t0 = 0, t1; t0 < n; t0 = t1) {
             const SessionImpl* owner = rows[size_t(t0)].owner;
@@ -254,7 +260,7 @@ struct SessionImpl {
 #endif
             const Row& row = rows[size_t(t)];
             const int n_pos = row.pos + 1;
-            const ops::AttendSpan span{n_pos, windowed ? std::max(0, n_pos - c.n_swa) : 0, scale, c.attn_softcap};
+            const ops::AttendSpan span{n_pos, windowed ? std::max(0, n_pos - c.n_swa) : 0, scale, c.attn_softcap, row.batch};
             ops::attend(ks, row.owner->cache, layer, hd / group, &q[size_t(t) * q_dim + size_t(hd) * HD], span, HD,
                         att_scratch[size_t(thread)], &att[size_t(t) * q_dim + size_t(hd) * HD]);
         }
@@ -298,10 +304,11 @@ struct SessionImpl {
     void forward(std::span<const int32_t> tokens, int pos0, int first_out, float* out) {
         const int n = int(tokens.size());
         rows.resize(size_t(n));
-        for (int t = 0; t < n; ++t) rows[size_t(t)] = {this, pos0 + t};
+        for (int t = 0; t < n; ++t) rows[size_t(t)] = {this, pos0 + t, n > 1};
         run_layers(tokens);
         const int n_out = n - first_out;
         if (n_out <= 0) return;
+        for (int t = 0; t < n_out; ++t) rows[size_t(t)].batch = n_out > 1;  // the output rows alone
         const int E = c.n_embd;
         for (int t = 0; t < n_out; ++t)
             ops::rms_norm(&x[size_t(first_out + t) * E], w.output_norm.data(), &h[size_t(t) * E], E, c.rms_eps);
@@ -385,7 +392,7 @@ std::span<const float> Session::eval_batch(std::span<const BatchItem> items) {
     r.rows.clear();
     for (const BatchItem& it : items) {
         SessionImpl* s = it.session->impl_.get();
-        for (size_t i = 0; i < it.tokens.size(); ++i) r.rows.push_back({s, s->n_past + int(i)});
+        for (size_t i = 0; i < it.tokens.size(); ++i) r.rows.push_back({s, s->n_past + int(i), it.tokens.size() > 1});
         tokens.insert(tokens.end(), it.tokens.begin(), it.tokens.end());
     }
     r.run_layers(tokens);
@@ -400,7 +407,7 @@ std::span<const float> Session::eval_batch(std::span<const BatchItem> items) {
     }
     // Output row i is item i's last token, with item i's adapters.
     r.rows.clear();
-    for (const BatchItem& it : items) r.rows.push_back({it.session->impl_.get(), it.session->impl_->n_past - 1});
+    for (const BatchItem& it : items) r.rows.push_back({it.session->impl_.get(), it.session->impl_->n_past - 1, false});
     r.output_logits(int(items.size()), r.logits.data());
     return {r.logits.data(), items.size() * V};
 }

@@ -8,6 +8,27 @@
 
 namespace lumen::ops {
 
+namespace {
+
+// The reference's prompt GEMM over the F16 V cache: lane l of 16 sums
+// f16(p_j) * v_j for j = l, l + 16, ... (exact products, so multiply-add gives
+// the FMA's bits), the lanes then halved 8, 4, 2, 1. Positions past n_pos up
+// to the padded KV length would add zeros: left out.
+void weighted_v_lanes16(const kernels::KernelSet& ks, const float* p, float inv, const uint16_t* v0, size_t v_stride,
+                        int n_pos, int head_dim, float* lanes, float* out) {
+    const size_t hd = size_t(head_dim);
+    std::fill(lanes, lanes + 16 * hd, 0.f);
+    for (int l = 0; l < std::min(16, n_pos); ++l)
+        ks.weighted_sum_f16(lanes + size_t(l) * hd, p + l, 16, inv, v0 + size_t(l) * v_stride, 16 * v_stride,
+                            (n_pos - l + 15) / 16, head_dim);
+    for (int w = 8; w >= 1; w /= 2)
+        for (int l = 0; l < w; ++l)
+            for (size_t d = 0; d < hd; ++d) lanes[size_t(l) * hd + d] = lanes[size_t(l + w) * hd + d] + lanes[size_t(l) * hd + d];
+    std::copy(lanes, lanes + hd, out);
+}
+
+}  // namespace
+
 void attend(const kernels::KernelSet& ks, const KvCache& cache, int layer, int kv_head, const float* q,
             const AttendSpan& span, int head_dim, AttentionScratch& s, float* out) {
     const int n_pos = span.n_pos;
@@ -17,7 +38,14 @@ void attend(const kernels::KernelSet& ks, const KvCache& cache, int layer, int k
     const VecDotFn dot = ks.dot(cache.k_type());
     const bool f16_k = cache.k_type() == TensorType::F16;
     const auto* q16 = reinterpret_cast<const uint16_t*>(s.q_cache.data());
-    if (f16_k) {
+    // (the GEMM needs the dot length % 16 == 0 and the output rows % 4 == 0;
+    // the reference's KV length is padded to 32)
+    if (f16_k && span.batch && head_dim % 16 == 0) {
+        const VecDotFn batch_dot = ks.batch(TensorType::F16);
+        const auto* k0 = reinterpret_cast<const uint16_t*>(cache.k_row(layer, 0, kv_head));
+        const size_t k_stride = cache.k_pos_stride() / sizeof(uint16_t);
+        for (int j = 0; j < n_pos; ++j) s.scores[size_t(j)] = batch_dot(head_dim, k0 + size_t(j) * k_stride, q16);
+    } else if (f16_k) {
         ks.dots_f16_ordered(head_dim, q16, reinterpret_cast<const uint16_t*>(cache.k_row(layer, 0, kv_head)),
                             cache.k_pos_stride() / sizeof(uint16_t), n_pos, s.scores.data());
     } else {
@@ -42,6 +70,12 @@ void attend(const kernels::KernelSet& ks, const KvCache& cache, int layer, int k
         }
         return;
     }
+    const auto* v0 = reinterpret_cast<const uint16_t*>(cache.v_row(layer, 0, kv_head));
+    const size_t v_stride = cache.v_pos_stride() / sizeof(uint16_t);
+    if (span.batch && head_dim % 4 == 0) {
+        weighted_v_lanes16(ks, s.scores.data(), inv, v0, v_stride, n_pos, head_dim, s.v_lanes.data(), out);
+        return;
+    }
     // F16 V: probabilities rounded to F16, summed in the reference's order over
     // the reference's KV length (used positions padded to 32; padding adds
     // zeros): position j goes to lane j % 64 while whole chunks of 64 last, the
@@ -52,8 +86,6 @@ void attend(const kernels::KernelSet& ks, const KvCache& cache, int layer, int k
     // Lane l holds positions l, l + 64, ... below min(n_pos, n_lanes_part),
     // summed in that order; one kernel call per lane.
     const int lane_end = std::min(n_pos, n_lanes_part);
-    const auto* v0 = reinterpret_cast<const uint16_t*>(cache.v_row(layer, 0, kv_head));
-    const size_t v_stride = cache.v_pos_stride() / sizeof(uint16_t);
     std::fill(s.v_rest.begin(), s.v_rest.end(), 0.0);
     for (int l = 0; lane_end > 0 && l < 64; ++l) {  // (no lanes at all below 64 kv positions)
         float* row = &s.v_lanes[size_t(l) * hd];

@@ -37,9 +37,15 @@ void matmul_packed(const kernels::KernelSet& ks, const WeightView& w, const std:
 }  // namespace
 
 void matmul(const kernels::KernelSet& ks, const WeightView& w, const float* x, int64_t n_tokens, float* y,
-            int64_t ldy, std::vector<std::byte>& scratch, int n_threads) {
+            int64_t ldy, std::vector<std::byte>& scratch, int n_threads, const uint8_t* batch_rows) {
     const TypeTraits& wt = type_traits(w.type);
     const VecDotFn dot = ks.dot(w.type);
+    // The kernel of the reference's prompt-GEMM order, where it applies.
+    const VecDotFn batch = w.cols % 16 == 0 && w.rows % 4 == 0 ? ks.batch(w.type) : nullptr;
+    const auto dot_of = [&](int64_t t) {
+        const bool in_batch = batch_rows != nullptr ? batch_rows[t] != 0 : n_tokens >= 2;
+        return batch != nullptr && in_batch ? batch : dot;
+    };
     const QuantizeRowFn quantize = ks.activation_quantizer(wt.vec_dot_type);
     if (dot == nullptr || quantize == nullptr)
         throw Error(std::string("matrix multiplication with ") + wt.name + " weights is not supported");
@@ -77,7 +83,7 @@ void matmul(const kernels::KernelSet& ks, const WeightView& w, const float* x, i
         // each weight block serves four tokens; results equal four single dots).
         constexpr int64_t kTile = 8;
         const int64_t n_tiles = (w.rows + kTile - 1) / kTile;
-        const kernels::VecDot4Fn dot4 = ks.dot4(w.type);
+        const kernels::VecDot4Fn dot4 = batch != nullptr ? nullptr : ks.dot4(w.type);  // (no float type has one)
         const int64_t n_quads = dot4 != nullptr ? n_tokens / 4 : 0;
 #pragma omp for schedule(static)
         for (int64_t tile = 0; tile < n_tiles; ++tile) {
@@ -94,7 +100,8 @@ void matmul(const kernels::KernelSet& ks, const WeightView& w, const float* x, i
             for (int64_t t = 4 * n_quads; t < n_tokens; ++t) {
                 const std::byte* a = xq + size_t(t) * act_row;
                 float* out = y + t * ldy;
-                for (int64_t r = r0; r < r1; ++r) out[r] = dot(cols, w.row(r), a);
+                const VecDotFn d = dot_of(t);
+                for (int64_t r = r0; r < r1; ++r) out[r] = d(cols, w.row(r), a);
             }
         }
     }

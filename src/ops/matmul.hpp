@@ -27,7 +27,11 @@ struct WeightView {
 // x is quantized once into the weight type's activation format (in `scratch`,
 // grown as needed) and shared by all rows and threads. Each output is produced
 // by exactly one dot product, so results do not depend on the thread count.
+// batch_rows[t] != 0: token t is one of a batch of 2+ tokens of one sequence,
+// which the reference multiplies by float (F32/F16) weights with its prompt
+// GEMM, whose sums run in another order (KernelSet::batch_dot; used where the
+// GEMM applies: cols % 16 == 0, rows % 4 == 0). nullptr: n_tokens >= 2.
 void matmul(const kernels::KernelSet& ks, const WeightView& w, const float* x, int64_t n_tokens, float* y,
-            int64_t ldy, std::vector<std::byte>& scratch, int n_threads);
+            int64_t ldy, std::vector<std::byte>& scratch, int n_threads, const uint8_t* batch_rows = nullptr);
 
 }  // namespace lumen::ops

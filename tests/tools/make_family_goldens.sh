@@ -27,3 +27,18 @@ for fam in ${families[*]}; do
     done
   done
 done
+# K-quant variants (rows of 256): <family>-wide in Q4_K_M (phi3 and granite also
+# Q6_K; gemma2's Q6_K file would exceed 2 MB). The F32 source is not kept.
+declare -A wide_types=([gemma2]="q4_k_m" [gemma]="q4_k_m" [phi3]="q4_k_m q6_k" [granite]="q4_k_m q6_k")
+for fam in ${families[*]}; do
+  src=$(mktemp --suffix=.gguf)
+  "$build/tests/make_family_model" "$fam-wide" "$vocab" "$src"
+  for type in ${wide_types[$fam]}; do
+    "$build/tools/lumen" quantize "$src" "$models/$fam-wide-$type.gguf" "${type^^}" > /dev/null 2>&1
+    for i in 0 1; do
+      "$ref" -m "$models/$fam-wide-$type.gguf" -p "${prompts[$i]}" -n 32 --name "synth/$fam-wide-$type.gguf" \
+        > "$golden/$fam-wide-$type-p$i.json"
+    done
+  done
+  rm -f "$src"
+done

@@ -4,7 +4,8 @@
 //
 //   make_family_model FAMILY VOCAB.gguf OUT.gguf [CHAT_TEMPLATE.jinja]
 //
-// FAMILY: gemma2 gemma phi3 granite. The shapes are tiny but keep what makes the
+// FAMILY: gemma2 gemma phi3 granite, or <family>-wide (rows of 256 for the
+// K-quants). The shapes are tiny but keep what makes the
 // family differ from llama (head size unlike n_embd/n_head, GQA, fused matrices,
 // tied output, scales), and the values that the reference only reads from the
 // file are set so that they matter within a short prompt (small sliding
@@ -111,17 +112,30 @@ private:
     GgufWriter w_;
 };
 
-void write_model(const std::string& family, const GgufFile& vocab, const char* out, const char* chat_template) {
+void write_model(const std::string& variant, const GgufFile& vocab, const char* out, const char* chat_template) {
     const int64_t n_vocab = int64_t(vocab.get("tokenizer.ggml.tokens").size());
+    // "<family>-wide": rows of 256 (n_embd 256) for the K-quants, whose blocks
+    // are 256 long. The deep gemma files keep attn_output and ffn_down narrow
+    // (their rows are q_dim and n_ff long: those two fall back to a 32-block
+    // type, as in the reference's quantizer) so that they stay below 2 MB.
+    const bool wide = variant.ends_with("-wide");
+    const std::string family = wide ? variant.substr(0, variant.size() - 5) : variant;
     Shape s{};
     //                         layers embd heads kv head ff   ctx   emb   tied  gain
     if (family == "gemma2") s = {26,   32,  2,    1, 32,  64,  8192, 0.4f, true, 3.f};  // the reference wants 26/42/46 layers
     else if (family == "gemma") s = {18, 32,  2,    1, 32,  64,  8192, 0.4f, true, 3.f};  // ... and 18/28 here
     else if (family == "phi3") s = {3,   64,  4,    2, 16,  128, 1024, 1.0f, false, 1.f};
     else if (family == "granite") s = {2, 64,  4,    2, 16,  128, 4096, 0.8f, true, 4.f};
-    else throw Error("unknown family " + family + " (gemma2 gemma phi3 granite)");
+    else throw Error("unknown family " + family + " (gemma2 gemma phi3 granite, each also <family>-wide)");
+    if (wide && (family == "gemma2" || family == "gemma")) {
+        s.embd = 256;
+        s.emb_std = 0.05f;
+        s.block_gain = 8.f;
+    } else if (wide) {
+        s = {s.layers, 256, 4, 2, 64, 256, s.ctx, s.emb_std * 0.5f, s.tied, 2 * s.block_gain};
+    }
 
-    ModelBuilder b(family, 0x6c756d656e + family.size());
+    ModelBuilder b(family, 0x6c756d656e + variant.size());
     b.copy_tokenizer(vocab);
     if (chat_template != nullptr) {
         std::ifstream in(chat_template, std::ios::binary);
@@ -203,7 +217,7 @@ void write_model(const std::string& family, const GgufFile& vocab, const char* o
 
 int main(int argc, char** argv) {
     if (argc != 4 && argc != 5) {
-        std::fprintf(stderr, "usage: make_family_model gemma2|gemma|phi3|granite VOCAB.gguf OUT.gguf [TEMPLATE.jinja]\n");
+        std::fprintf(stderr, "usage: make_family_model gemma2|gemma|phi3|granite[-wide] VOCAB.gguf OUT.gguf [TEMPLATE.jinja]\n");
         return 2;
     }
     try {
