@@ -1,0 +1,104 @@
+// Every SIMD i-quant / TQ1_0 dot product against its scalar twin, on random
+// blocks (every bit pattern is a valid block: random bytes with a sane F16
+// scale) and Q8_K activations, for several row lengths:
+//  * grid types and TQ1_0 sum each block in integers and combine in float in the
+//    scalar order: bit-identical;
+//  * IQ4_XS keeps float lanes across blocks (the reference's x86 order):
+//    |simd - scalar| <= 2e-6 * sum|w_i * a_i| (+1e-6), as the K-quants;
+//  * the four-row kernels give exactly what four one-row calls give.
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <cstring>
+#include <random>
+
+#include "dispatch.hpp"
+#include "fp16.hpp"
+#include "lumen/tensor_type.hpp"
+
+using namespace lumen;
+
+namespace {
+
+constexpr TensorType kIqTypes[] = {TensorType::IQ2_XXS, TensorType::IQ2_XS, TensorType::IQ2_S,
+                                   TensorType::IQ3_XXS, TensorType::IQ3_S,  TensorType::IQ1_S,
+                                   TensorType::IQ1_M,   TensorType::IQ4_XS, TensorType::TQ1_0};
+
+// Random blocks of `t` with every F16 scale set to a small positive value.
+std::vector<std::byte> random_blocks(TensorType t, int64_t n, std::mt19937& rng) {
+    const TypeTraits& tt = type_traits(t);
+    std::vector<std::byte> b(row_bytes(t, n));
+    for (auto& x : b) x = std::byte(rng() & 0xFF);
+    for (size_t off = 0; off < b.size(); off += size_t(tt.block_bytes)) {
+        const uint16_t d = uint16_t(0x1800 | (rng() & 0x3FF));  // about 2^-9 .. 2^-8
+        std::byte* blk = b.data() + off;
+        if (t == TensorType::IQ1_M) {  // the scale lives in the top nibbles of the 4 scale words
+            for (int k = 0; k < 4; ++k) {
+                uint8_t& hi = reinterpret_cast<uint8_t&>(blk[48 + 2 * k + 1]);
+                hi = uint8_t((hi & 0x0F) | (((d >> (4 * k)) & 0xF) << 4));
+            }
+        } else if (t == TensorType::TQ1_0) {
+            std::memcpy(blk + 52, &d, 2);
+        } else {
+            std::memcpy(blk, &d, 2);
+        }
+    }
+    return b;
+}
+
+std::vector<std::byte> random_q8_k(int64_t n, std::mt19937& rng) {
+    std::normal_distribution<float> dist(0.f, 1.f);
+    std::vector<float> x(static_cast<size_t>(n));
+    for (auto& v : x) v = dist(rng);
+    std::vector<std::byte> a(row_bytes(TensorType::Q8_K, n));
+    type_traits(TensorType::Q8_K).quantize(x.data(), a.data(), n);
+    return a;
+}
+
+// sum |w_i * a_i| from the dequantized values, the scale of the rounding bound.
+double magnitude(TensorType t, const std::vector<std::byte>& w, const std::vector<std::byte>& a, int64_t n) {
+    std::vector<float> wf(static_cast<size_t>(n)), af(static_cast<size_t>(n));
+    type_traits(t).dequantize(w.data(), wf.data(), n);
+    type_traits(TensorType::Q8_K).dequantize(a.data(), af.data(), n);
+    double m = 0;
+    for (int64_t i = 0; i < n; ++i) m += std::fabs(double(wf[size_t(i)]) * double(af[size_t(i)]));
+    return m;
+}
+
+}  // namespace
+
+TEST_CASE("iq twins: SIMD i-quant and TQ1_0 dot products against the scalar ones") {
+    const auto& ref = kernels::kernel_set(Isa::scalar);
+    std::mt19937 rng(20);
+    int compared = 0;
+    for (Isa isa : kAllIsas) {
+        if (isa == Isa::scalar || !isa_supported(isa)) continue;
+        const auto& ks = kernels::kernel_set(isa);
+        for (TensorType t : kIqTypes) {
+            if (ks.dot(t) == ref.dot(t)) continue;  // this ISA has no kernel of its own for t
+            for (int64_t n : {256, 512, 2816}) {
+                INFO(isa_name(isa) << " " << type_name(t) << " n=" << n);
+                const auto w = random_blocks(t, n, rng);
+                std::vector<std::byte> act[4];
+                for (auto& a : act) a = random_q8_k(n, rng);
+                const void* ap[4] = {act[0].data(), act[1].data(), act[2].data(), act[3].data()};
+                float one[4];
+                for (int c = 0; c < 4; ++c) {
+                    const float want = ref.dot(t)(n, w.data(), ap[c]);
+                    one[c] = ks.dot(t)(n, w.data(), ap[c]);
+                    if (t == TensorType::IQ4_XS)
+                        CHECK(std::fabs(double(one[c]) - double(want)) <= 2e-6 * magnitude(t, w, act[c], n) + 1e-6);
+                    else
+                        CHECK(one[c] == want);
+                }
+                if (const auto dot4 = ks.dot4(t)) {
+                    float four[4];
+                    dot4(n, w.data(), ap, four);
+                    for (int c = 0; c < 4; ++c) CHECK(four[c] == one[c]);
+                }
+                ++compared;
+            }
+        }
+    }
+    if (compared == 0) WARN("no SIMD i-quant kernels on this CPU; nothing compared");
+}
