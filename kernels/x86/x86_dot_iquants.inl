@@ -6,13 +6,14 @@
 // up (scalar loads of 4 or 8 packed bytes) into one vector of magnitudes, the
 // signs go onto the activations (sign_epi8), maddubs gives exact int16 pair
 // sums (magnitudes <= 62, |a| <= 127) and madd multiplies them by the group's
-// integer scale into int32 lanes. Each block's lanes are then summed in
-// integers and combined in float exactly as the scalar reference does, so these
-// kernels give the scalar kernels' bits. IQ1_S reads its {-1, 0, 1} grid values
-// as the signs of all-ones magnitudes.
+// integer scale into int32 lanes. IQ1_S reads its {-1, 0, 1} grid values as the
+// signs of all-ones magnitudes. The int32 lanes are those of the reference's
+// x86 kernels and, as there, each block adds d_w * d_a * lanes into 8 float
+// lanes (fused multiply-add), summed at the end: on the small random test models
+// another split moves near-tied logits (tests/test_iq_golden.cpp).
 //
-// IQ4_XS keeps float lanes across blocks (the reference's x86 order), and
-// TQ1_0 decodes its base-3 digits with 16-bit multiplies.
+// IQ4_XS does the same with the IQ4_NL levels; TQ1_0 decodes its base-3 digits
+// with 16-bit multiplies and sums each block in integers (the scalar order).
 
 struct IqGroup {
     __m256i w;      // unsigned magnitudes (< 128)
@@ -35,13 +36,20 @@ inline __m256i grid8x4(const uint64_t* grid, int i0, int i1, int i2, int i3) {
     return _mm256_set_epi64x(int64_t(grid[i3]), int64_t(grid[i2]), int64_t(grid[i1]), int64_t(grid[i0]));
 }
 
-// Sum over blocks of block_value(block, activation block, integer block sum).
-template <int C, class Block, class Group, class Value>
-void dotc_iq_grid(int64_t n, const void* wv, const void* const* av, float* out, Group group, Value block_value) {
+template <class Block>
+inline float block_scale(const Block& b) { return half(b.d); }
+
+// factor * (sum over blocks of d_w * d_a * lanes + delta * extra(block,
+// activations, d_w * d_a)), the lanes reduced at the end.
+template <int C, class Block, class Group, class Extra>
+void dotc_iq_grid(int64_t n, const void* wv, const void* const* av, float* out, float factor, Group group,
+                  Extra extra) {
     const auto* x = static_cast<const Block*>(wv);
     const BlockQ8_K* y[C];
     activation_blocks(av, y);
-    float sumf[C] = {};
+    __m256 acc[C];
+    zero(acc);
+    float extra_sum[C] = {};
     for (int64_t i = 0; i < n / QK_K; ++i) {
         prefetch_ahead(x, size_t(i) * sizeof(Block));
         __m256i isum[C];
@@ -53,45 +61,45 @@ void dotc_iq_grid(int64_t n, const void* wv, const void* const* av, float* out, 
                 isum[c] = madd_acc(isum[c], _mm256_maddubs_epi16(g.w, a), g.scale);
             }
         }
-        for (int c = 0; c < C; ++c) sumf[c] += block_value(x[i], y[c][i], hsum_i32(isum[c]));
+        for (int c = 0; c < C; ++c) {
+            const float d = block_scale(x[i]) * y[c][i].d;
+            acc[c] = _mm256_fmadd_ps(_mm256_set1_ps(d), _mm256_cvtepi32_ps(isum[c]), acc[c]);
+            extra_sum[c] += extra(x[i], y[c][i], d);
+        }
     }
-    for (int c = 0; c < C; ++c) out[c] = sumf[c];
+    for (int c = 0; c < C; ++c) out[c] = factor * (hsum(acc[c]) + kIQ1Delta * extra_sum[c]);
 }
 
-// The reference's block value of the IQ2/IQ3 types: d_w * d_a * sum, times a
-// constant at the very end (applied by the entry points below).
-template <class Block>
-inline float scaled_sum(const Block& b, const BlockQ8_K& a, int sum) { return half(b.d) * a.d * float(sum); }
+// The grid types without a delta term.
+constexpr auto kNoExtra = [](const auto&, const BlockQ8_K&, float) { return 0.f; };
 
 template <int C>
 void dotc_iq2_xxs(int64_t n, const void* wv, const void* const* av, float* out) {
-    dotc_iq_grid<C, BlockIQ2_XXS>(n, wv, av, out, [](const BlockIQ2_XXS& b, int ib) {
+    dotc_iq_grid<C, BlockIQ2_XXS>(n, wv, av, out, 0.125f, [](const BlockIQ2_XXS& b, int ib) {
         uint32_t aux[2];
         std::memcpy(aux, b.qs + 4 * ib, 8);
         const auto* idx = reinterpret_cast<const uint8_t*>(&aux[0]);
         return IqGroup{grid8x4(kIQ2XXSGrid.data(), idx[0], idx[1], idx[2], idx[3]), sign_operand(iq_sign_bits(aux[1])),
                        scale16(2 * int(aux[1] >> 28) + 1)};
-    }, scaled_sum<BlockIQ2_XXS>);
-    for (int c = 0; c < C; ++c) out[c] *= 0.125f;
+    }, kNoExtra);
 }
 LUMEN_DOT_ENTRY_POINTS(iq2_xxs)
 
 template <int C>
 void dotc_iq2_xs(int64_t n, const void* wv, const void* const* av, float* out) {
-    dotc_iq_grid<C, BlockIQ2_XS>(n, wv, av, out, [](const BlockIQ2_XS& b, int ib) {
+    dotc_iq_grid<C, BlockIQ2_XS>(n, wv, av, out, 0.125f, [](const BlockIQ2_XS& b, int ib) {
         const uint16_t* q = b.qs + 4 * ib;
         const uint32_t signs = uint32_t(kIQSigns[q[0] >> 9]) | uint32_t(kIQSigns[q[1] >> 9]) << 8 |
                                uint32_t(kIQSigns[q[2] >> 9]) << 16 | uint32_t(kIQSigns[q[3] >> 9]) << 24;
         return IqGroup{grid8x4(kIQ2XSGrid.data(), q[0] & 511, q[1] & 511, q[2] & 511, q[3] & 511), sign_operand(signs),
                        scale16(2 * (b.scales[ib] & 0xF) + 1, 2 * (b.scales[ib] >> 4) + 1)};
-    }, scaled_sum<BlockIQ2_XS>);
-    for (int c = 0; c < C; ++c) out[c] *= 0.125f;
+    }, kNoExtra);
 }
 LUMEN_DOT_ENTRY_POINTS(iq2_xs)
 
 template <int C>
 void dotc_iq2_s(int64_t n, const void* wv, const void* const* av, float* out) {
-    dotc_iq_grid<C, BlockIQ2_S>(n, wv, av, out, [](const BlockIQ2_S& b, int ib) {
+    dotc_iq_grid<C, BlockIQ2_S>(n, wv, av, out, 0.125f, [](const BlockIQ2_S& b, int ib) {
         const uint8_t* qs = b.qs + 4 * ib;
         const int qh = b.qh[ib];
         uint32_t signs;
@@ -99,14 +107,13 @@ void dotc_iq2_s(int64_t n, const void* wv, const void* const* av, float* out) {
         return IqGroup{grid8x4(kIQ2SGrid.data(), qs[0] | ((qh << 8) & 0x300), qs[1] | ((qh << 6) & 0x300),
                                qs[2] | ((qh << 4) & 0x300), qs[3] | ((qh << 2) & 0x300)),
                        sign_operand(signs), scale16(2 * (b.scales[ib] & 0xF) + 1, 2 * (b.scales[ib] >> 4) + 1)};
-    }, scaled_sum<BlockIQ2_S>);
-    for (int c = 0; c < C; ++c) out[c] *= 0.125f;
+    }, kNoExtra);
 }
 LUMEN_DOT_ENTRY_POINTS(iq2_s)
 
 template <int C>
 void dotc_iq3_xxs(int64_t n, const void* wv, const void* const* av, float* out) {
-    dotc_iq_grid<C, BlockIQ3_XXS>(n, wv, av, out, [](const BlockIQ3_XXS& b, int ib) {
+    dotc_iq_grid<C, BlockIQ3_XXS>(n, wv, av, out, 0.25f, [](const BlockIQ3_XXS& b, int ib) {
         const uint8_t* q = b.qs + 8 * ib;
         const uint32_t* g = kIQ3XXSGrid.data();
         uint32_t aux;
@@ -114,14 +121,13 @@ void dotc_iq3_xxs(int64_t n, const void* wv, const void* const* av, float* out) 
         const __m256i w = _mm256_set_epi32(int(g[q[7]]), int(g[q[6]]), int(g[q[5]]), int(g[q[4]]), int(g[q[3]]),
                                            int(g[q[2]]), int(g[q[1]]), int(g[q[0]]));
         return IqGroup{w, sign_operand(iq_sign_bits(aux)), scale16(2 * int(aux >> 28) + 1)};
-    }, scaled_sum<BlockIQ3_XXS>);
-    for (int c = 0; c < C; ++c) out[c] *= 0.25f;
+    }, kNoExtra);
 }
 LUMEN_DOT_ENTRY_POINTS(iq3_xxs)
 
 template <int C>
 void dotc_iq3_s(int64_t n, const void* wv, const void* const* av, float* out) {
-    dotc_iq_grid<C, BlockIQ3_S>(n, wv, av, out, [](const BlockIQ3_S& b, int ib) {
+    dotc_iq_grid<C, BlockIQ3_S>(n, wv, av, out, 1.f, [](const BlockIQ3_S& b, int ib) {
         const uint8_t* q = b.qs + 8 * ib;
         const uint32_t* g = kIQ3SGrid.data();
         const int qh = b.qh[ib];
@@ -133,25 +139,25 @@ void dotc_iq3_s(int64_t n, const void* wv, const void* const* av, float* out) {
         std::memcpy(&signs, b.signs + 4 * ib, 4);
         const int s = (b.scales[ib / 2] >> (4 * (ib % 2))) & 0xF;
         return IqGroup{w, sign_operand(signs), scale16(2 * s + 1)};
-    }, scaled_sum<BlockIQ3_S>);
+    }, kNoExtra);
 }
 LUMEN_DOT_ENTRY_POINTS(iq3_s)
 
 template <int C>
 void dotc_iq1_s(int64_t n, const void* wv, const void* const* av, float* out) {
-    dotc_iq_grid<C, BlockIQ1_S>(n, wv, av, out, [](const BlockIQ1_S& b, int ib) {
+    dotc_iq_grid<C, BlockIQ1_S>(n, wv, av, out, 1.f, [](const BlockIQ1_S& b, int ib) {
         const uint8_t* qs = b.qs + 4 * ib;
         const int qh = b.qh[ib];
         const __m256i grid = grid8x4(kIQ1SGrid.data(), qs[0] | ((qh << 8) & 0x700), qs[1] | ((qh << 5) & 0x700),
                                      qs[2] | ((qh << 2) & 0x700), qs[3] | ((qh >> 1) & 0x700));
         return IqGroup{_mm256_set1_epi8(1), grid, scale16(2 * ((qh >> 12) & 7) + 1)};
-    }, [](const BlockIQ1_S& b, const BlockQ8_K& a, int sumi) {
+    }, [](const BlockIQ1_S& b, const BlockQ8_K& a, float d) {  // the delta term, from the 16-sums
         int sumi1 = 0;
         for (int ib = 0; ib < 8; ++ib) {
             const int ls = 2 * ((b.qh[ib] >> 12) & 7) + 1;
             sumi1 += ls * (b.qh[ib] & 0x8000 ? -1 : 1) * (a.bsums[2 * ib] + a.bsums[2 * ib + 1]);
         }
-        return half(b.d) * a.d * (float(sumi) + kIQ1Delta * float(sumi1));
+        return d * float(sumi1);
     });
 }
 LUMEN_DOT_ENTRY_POINTS(iq1_s)
