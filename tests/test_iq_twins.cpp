@@ -1,6 +1,5 @@
 // Every SIMD i-quant / TQ1_0 dot product against its scalar twin, on random
-// blocks (every bit pattern is a valid block: random bytes with a sane F16
-// scale) and Q8_K activations, for several row lengths:
+// blocks (kernels/random_blocks.hpp) and Q8_K activations, for several row lengths:
 //  * TQ1_0 sums each block in integers and combines in float in the scalar
 //    order: bit-identical;
 //  * the grid types and IQ4_XS keep float lanes across blocks (the reference's
@@ -15,6 +14,7 @@
 #include "dispatch.hpp"
 #include "fp16.hpp"
 #include "lumen/tensor_type.hpp"
+#include "random_blocks.hpp"
 
 using namespace lumen;
 
@@ -23,28 +23,6 @@ namespace {
 constexpr TensorType kIqTypes[] = {TensorType::IQ2_XXS, TensorType::IQ2_XS, TensorType::IQ2_S,
                                    TensorType::IQ3_XXS, TensorType::IQ3_S,  TensorType::IQ1_S,
                                    TensorType::IQ1_M,   TensorType::IQ4_XS, TensorType::TQ1_0};
-
-// Random blocks of `t` with every F16 scale set to a small positive value.
-std::vector<std::byte> random_blocks(TensorType t, int64_t n, std::mt19937& rng) {
-    const TypeTraits& tt = type_traits(t);
-    std::vector<std::byte> b(row_bytes(t, n));
-    for (auto& x : b) x = std::byte(rng() & 0xFF);
-    for (size_t off = 0; off < b.size(); off += size_t(tt.block_bytes)) {
-        const uint16_t d = uint16_t(0x1800 | (rng() & 0x3FF));  // about 2^-9 .. 2^-8
-        std::byte* blk = b.data() + off;
-        if (t == TensorType::IQ1_M) {  // the scale lives in the top nibbles of the 4 scale words
-            for (int k = 0; k < 4; ++k) {
-                uint8_t& hi = reinterpret_cast<uint8_t&>(blk[48 + 2 * k + 1]);
-                hi = uint8_t((hi & 0x0F) | (((d >> (4 * k)) & 0xF) << 4));
-            }
-        } else if (t == TensorType::TQ1_0) {
-            std::memcpy(blk + 52, &d, 2);
-        } else {
-            std::memcpy(blk, &d, 2);
-        }
-    }
-    return b;
-}
 
 std::vector<std::byte> random_q8_k(int64_t n, std::mt19937& rng) {
     std::normal_distribution<float> dist(0.f, 1.f);
@@ -78,7 +56,7 @@ TEST_CASE("iq twins: SIMD i-quant and TQ1_0 dot products against the scalar ones
             if (ks.dot(t) == ref.dot(t)) continue;  // this ISA has no kernel of its own for t
             for (int64_t n : {256, 512, 2816}) {
                 INFO(isa_name(isa) << " " << type_name(t) << " n=" << n);
-                const auto w = random_blocks(t, n, rng);
+                const auto w = kernels::random_iq_blocks(t, n, rng);
                 std::vector<std::byte> act[4];
                 for (auto& a : act) a = random_q8_k(n, rng);
                 const void* ap[4] = {act[0].data(), act[1].data(), act[2].data(), act[3].data()};
