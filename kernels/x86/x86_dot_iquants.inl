@@ -24,9 +24,21 @@ struct IqGroup {
 // 8 sign bits per byte of `bits` -> sign_epi8 operands (-1 where set, +1 where not).
 inline __m256i sign_operand(uint32_t bits) { return _mm256_or_si256(bits_to_bytes(bits), _mm256_set1_epi8(1)); }
 
-inline uint32_t iq_sign_bits(uint32_t packed7x4) {
-    return uint32_t(kIQSigns[packed7x4 & 127]) | uint32_t(kIQSigns[(packed7x4 >> 7) & 127]) << 8 |
-           uint32_t(kIQSigns[(packed7x4 >> 14) & 127]) << 16 | uint32_t(kIQSigns[(packed7x4 >> 21) & 127]) << 24;
+// The sign table as sign_epi8 operands: entry i is 8 bytes, -1 where kIQSigns[i]
+// has bit j set, +1 where not (one 64-bit load per 8 weights).
+constexpr std::array<uint64_t, 128> make_sign_operands() {
+    std::array<uint64_t, 128> t{};
+    for (size_t i = 0; i < 128; ++i)
+        for (int j = 0; j < 8; ++j) t[i] |= uint64_t((kIQSigns[i] >> j) & 1 ? 0xFF : 0x01) << (8 * j);
+    return t;
+}
+constexpr std::array<uint64_t, 128> kSignOperands = make_sign_operands();
+
+// Four 7-bit sign indices (bits 0..27 of `packed`) -> the operand for 32 weights.
+inline __m256i sign_operand7x4(uint32_t packed) {
+    const uint64_t* t = kSignOperands.data();
+    return _mm256_set_epi64x(int64_t(t[(packed >> 21) & 127]), int64_t(t[(packed >> 14) & 127]),
+                             int64_t(t[(packed >> 7) & 127]), int64_t(t[packed & 127]));
 }
 
 inline __m256i scale16(int s) { return _mm256_set1_epi16(short(s)); }
@@ -79,7 +91,7 @@ void dotc_iq2_xxs(int64_t n, const void* wv, const void* const* av, float* out) 
         uint32_t aux[2];
         std::memcpy(aux, b.qs + 4 * ib, 8);
         const auto* idx = reinterpret_cast<const uint8_t*>(&aux[0]);
-        return IqGroup{grid8x4(kIQ2XXSGrid.data(), idx[0], idx[1], idx[2], idx[3]), sign_operand(iq_sign_bits(aux[1])),
+        return IqGroup{grid8x4(kIQ2XXSGrid.data(), idx[0], idx[1], idx[2], idx[3]), sign_operand7x4(aux[1]),
                        scale16(2 * int(aux[1] >> 28) + 1)};
     }, kNoExtra);
 }
@@ -89,9 +101,10 @@ template <int C>
 void dotc_iq2_xs(int64_t n, const void* wv, const void* const* av, float* out) {
     dotc_iq_grid<C, BlockIQ2_XS>(n, wv, av, out, 0.125f, [](const BlockIQ2_XS& b, int ib) {
         const uint16_t* q = b.qs + 4 * ib;
-        const uint32_t signs = uint32_t(kIQSigns[q[0] >> 9]) | uint32_t(kIQSigns[q[1] >> 9]) << 8 |
-                               uint32_t(kIQSigns[q[2] >> 9]) << 16 | uint32_t(kIQSigns[q[3] >> 9]) << 24;
-        return IqGroup{grid8x4(kIQ2XSGrid.data(), q[0] & 511, q[1] & 511, q[2] & 511, q[3] & 511), sign_operand(signs),
+        const uint64_t* t = kSignOperands.data();
+        const __m256i signs = _mm256_set_epi64x(int64_t(t[q[3] >> 9]), int64_t(t[q[2] >> 9]), int64_t(t[q[1] >> 9]),
+                                                int64_t(t[q[0] >> 9]));
+        return IqGroup{grid8x4(kIQ2XSGrid.data(), q[0] & 511, q[1] & 511, q[2] & 511, q[3] & 511), signs,
                        scale16(2 * (b.scales[ib] & 0xF) + 1, 2 * (b.scales[ib] >> 4) + 1)};
     }, kNoExtra);
 }
@@ -120,7 +133,7 @@ void dotc_iq3_xxs(int64_t n, const void* wv, const void* const* av, float* out) 
         std::memcpy(&aux, b.qs + QK_K / 4 + 4 * ib, 4);
         const __m256i w = _mm256_set_epi32(int(g[q[7]]), int(g[q[6]]), int(g[q[5]]), int(g[q[4]]), int(g[q[3]]),
                                            int(g[q[2]]), int(g[q[1]]), int(g[q[0]]));
-        return IqGroup{w, sign_operand(iq_sign_bits(aux)), scale16(2 * int(aux >> 28) + 1)};
+        return IqGroup{w, sign_operand7x4(aux), scale16(2 * int(aux >> 28) + 1)};
     }, kNoExtra);
 }
 LUMEN_DOT_ENTRY_POINTS(iq3_xxs)
