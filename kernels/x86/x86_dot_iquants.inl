@@ -175,6 +175,49 @@ void dotc_iq1_s(int64_t n, const void* wv, const void* const* av, float* out) {
 }
 LUMEN_DOT_ENTRY_POINTS(iq1_s)
 
+// IQ1_M: as IQ1_S, with a scale per 16 weights and a delta sign per 8; the
+// delta term gets its own int32 and float lanes (sign operands of +-1 bytes on
+// all-ones magnitudes), added at the end as the reference does.
+template <int C>
+void dotc_iq1_m(int64_t n, const void* wv, const void* const* av, float* out) {
+    const auto* x = static_cast<const BlockIQ1_M*>(wv);
+    const BlockQ8_K* y[C];
+    activation_blocks(av, y);
+    const __m256i ones = _mm256_set1_epi8(1);
+    auto delta64 = [](int bit) { return int64_t(bit ? 0xFFFFFFFFFFFFFFFFull : 0x0101010101010101ull); };
+    __m256 acc[C], acc_delta[C];
+    zero(acc);
+    zero(acc_delta);
+    for (int64_t i = 0; i < n / QK_K; ++i) {
+        prefetch_ahead(x, size_t(i) * sizeof(*x));
+        __m256i isum[C], isum_delta[C];
+        zero(isum);
+        zero(isum_delta);
+        for (int ib = 0; ib < 8; ++ib) {
+            const uint8_t* qs = x[i].qs + 4 * ib;
+            const uint8_t* qh = x[i].qh + 2 * ib;
+            const __m256i grid = grid8x4(kIQ1SGrid.data(), qs[0] | ((qh[0] << 8) & 0x700), qs[1] | ((qh[0] << 4) & 0x700),
+                                         qs[2] | ((qh[1] << 8) & 0x700), qs[3] | ((qh[1] << 4) & 0x700));
+            const __m256i delta = _mm256_set_epi64x(delta64(qh[1] & 0x80), delta64(qh[1] & 0x08),
+                                                    delta64(qh[0] & 0x80), delta64(qh[0] & 0x08));
+            const __m256i s = scale16(2 * iq1_m_subscale(x[i], 2 * ib) + 1, 2 * iq1_m_subscale(x[i], 2 * ib + 1) + 1);
+            for (int c = 0; c < C; ++c) {
+                const __m256i a = load32(y[c][i].qs + 32 * ib);
+                isum[c] = madd_acc(isum[c], _mm256_maddubs_epi16(ones, _mm256_sign_epi8(a, grid)), s);
+                isum_delta[c] = madd_acc(isum_delta[c], _mm256_maddubs_epi16(ones, _mm256_sign_epi8(a, delta)), s);
+            }
+        }
+        const float dx = half(iq1_m_scale_bits(x[i]));
+        for (int c = 0; c < C; ++c) {
+            const __m256 d = _mm256_set1_ps(y[c][i].d * dx);
+            acc[c] = _mm256_fmadd_ps(d, _mm256_cvtepi32_ps(isum[c]), acc[c]);
+            acc_delta[c] = _mm256_fmadd_ps(d, _mm256_cvtepi32_ps(isum_delta[c]), acc_delta[c]);
+        }
+    }
+    for (int c = 0; c < C; ++c) out[c] = hsum(acc[c]) + kIQ1Delta * hsum(acc_delta[c]);
+}
+LUMEN_DOT_ENTRY_POINTS(iq1_m)
+
 // IQ4_XS: the IQ4_NL levels by shuffle, signed x signed via the sign trick, the
 // 6-bit group scales (minus 32) by madd; float lanes per block as the reference.
 template <int C>
@@ -283,6 +326,7 @@ void fill_iquants(KernelSet& ks) {
     LUMEN_SET_IQ_DOTS(IQ3_XXS, iq3_xxs)
     LUMEN_SET_IQ_DOTS(IQ3_S, iq3_s)
     LUMEN_SET_IQ_DOTS(IQ1_S, iq1_s)
+    LUMEN_SET_IQ_DOTS(IQ1_M, iq1_m)
     LUMEN_SET_IQ_DOTS(IQ4_XS, iq4_xs)
     LUMEN_SET_IQ_DOTS(TQ1_0, tq1_0)
 #undef LUMEN_SET_IQ_DOTS
