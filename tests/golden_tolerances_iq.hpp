@@ -24,12 +24,4 @@ constexpr FileBounds kMeasuredIq[] = {
 };
 // clang-format on
 
-inline const MeasuredBound* measured_bound_iq(const std::string& file, const std::string& isa) {
-    for (const auto& f : kMeasuredIq)
-        if (file == f.file)
-            for (const auto& b : f.by_isa)
-                if (b.isa != nullptr && isa == b.isa) return &b;
-    return nullptr;
-}
-
 }  // namespace lumen::test
