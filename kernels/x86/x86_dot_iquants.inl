@@ -24,19 +24,9 @@ struct IqGroup {
 // 8 sign bits per byte of `bits` -> sign_epi8 operands (-1 where set, +1 where not).
 inline __m256i sign_operand(uint32_t bits) { return _mm256_or_si256(bits_to_bytes(bits), _mm256_set1_epi8(1)); }
 
-// The sign table as sign_epi8 operands: entry i is 8 bytes, -1 where kIQSigns[i]
-// has bit j set, +1 where not (one 64-bit load per 8 weights).
-constexpr std::array<uint64_t, 128> make_sign_operands() {
-    std::array<uint64_t, 128> t{};
-    for (size_t i = 0; i < 128; ++i)
-        for (int j = 0; j < 8; ++j) t[i] |= uint64_t((kIQSigns[i] >> j) & 1 ? 0xFF : 0x01) << (8 * j);
-    return t;
-}
-constexpr std::array<uint64_t, 128> kSignOperands = make_sign_operands();
-
 // Four 7-bit sign indices (bits 0..27 of `packed`) -> the operand for 32 weights.
 inline __m256i sign_operand7x4(uint32_t packed) {
-    const uint64_t* t = kSignOperands.data();
+    const uint64_t* t = kIQSignMultipliers.data();
     return _mm256_set_epi64x(int64_t(t[(packed >> 21) & 127]), int64_t(t[(packed >> 14) & 127]),
                              int64_t(t[(packed >> 7) & 127]), int64_t(t[packed & 127]));
 }
@@ -101,7 +91,7 @@ template <int C>
 void dotc_iq2_xs(int64_t n, const void* wv, const void* const* av, float* out) {
     dotc_iq_grid<C, BlockIQ2_XS>(n, wv, av, out, 0.125f, [](const BlockIQ2_XS& b, int ib) {
         const uint16_t* q = b.qs + 4 * ib;
-        const uint64_t* t = kSignOperands.data();
+        const uint64_t* t = kIQSignMultipliers.data();
         const __m256i signs = _mm256_set_epi64x(int64_t(t[q[3] >> 9]), int64_t(t[q[2] >> 9]), int64_t(t[q[1] >> 9]),
                                                 int64_t(t[q[0] >> 9]));
         return IqGroup{grid8x4(kIQ2XSGrid.data(), q[0] & 511, q[1] & 511, q[2] & 511, q[3] & 511), signs,
