@@ -96,7 +96,7 @@ TEST_CASE("i-quant grids: packed entries are the keys' points, byte j = coordina
     CHECK(kIQ1SGrid[2047] == 0x0101010101010101ull);
 }
 
-TEST_CASE("i-quant sign table: low 7 bits are the index, every entry has even parity; multipliers match") {
+TEST_CASE("i-quant sign table: low 7 bits are the index, every entry has even parity, the multipliers match") {
     std::set<uint8_t> distinct;
     for (int i = 0; i < 128; ++i) {
         INFO(i);
