@@ -3,7 +3,7 @@
 // by tbl; the grid types: grid entries times their signs, IQ1_S's {-1, 0, 1}
 // grid as is), summed exactly per 16 or 32 (dot_s8: sdot or its baseline twin),
 // and combined in float in the scalar reference's order: the same bits as the
-// scalar kernels. IQ1_M and TQ1_0 run the scalar kernels on ARM for now.
+// scalar kernels. TQ1_0 decodes its base-3 digits with byte multiplies.
 
 template <int C>
 void dotc_iq4_xs(int64_t n, const void* wv, const void* const* av, float* out) {
@@ -185,6 +185,90 @@ void dotc_iq1_s(int64_t n, const void* wv, const void* const* av, float* out) {
 }
 LUMEN_DOT_ENTRY_POINTS(iq1_s)
 
+// IQ1_M, as ref::dot_iq1_m: per 16 weights the grid sum and the delta-signed
+// activation sum, times the 3-bit scale's multiplier, in integers.
+template <int C>
+void dotc_iq1_m(int64_t n, const void* wv, const void* const* av, float* out) {
+    const auto* x = static_cast<const BlockIQ1_M*>(wv);
+    const BlockQ8_K* y[C];
+    activation_blocks(av, y);
+    const uint64_t* grid = kIQ1SGrid.data();
+    auto delta64 = [](int bit) { return bit ? 0xFFFFFFFFFFFFFFFFull : 0x0101010101010101ull; };
+    float sum[C] = {};
+    for (int64_t i = 0; i < n / QK_K; ++i) {
+        prefetch_ahead(x + i);
+        int32_t sumi1[C] = {}, sumi2[C] = {};
+        for (int ib = 0; ib < 8; ++ib) {
+            const uint8_t* qs = x[i].qs + 4 * ib;
+            const uint8_t* qh = x[i].qh + 2 * ib;
+            const int8x16_t w[2] = {pair64(grid[qs[0] | ((qh[0] << 8) & 0x700)], grid[qs[1] | ((qh[0] << 4) & 0x700)]),
+                                    pair64(grid[qs[2] | ((qh[1] << 8) & 0x700)], grid[qs[3] | ((qh[1] << 4) & 0x700)])};
+            const int8x16_t delta[2] = {pair64(delta64(qh[0] & 0x08), delta64(qh[0] & 0x80)),
+                                        pair64(delta64(qh[1] & 0x08), delta64(qh[1] & 0x80))};
+            const int32_t ls[2] = {2 * iq1_m_subscale(x[i], 2 * ib) + 1, 2 * iq1_m_subscale(x[i], 2 * ib + 1) + 1};
+            for (int c = 0; c < C; ++c)
+                for (int h = 0; h < 2; ++h) {
+                    const int8_t* a = y[c][i].qs + 32 * ib + 16 * h;
+                    sumi1[c] += dot16(w[h], a) * ls[h];
+                    sumi2[c] += dot16(delta[h], a) * ls[h];
+                }
+        }
+        const float d = half(iq1_m_scale_bits(x[i]));
+        for (int c = 0; c < C; ++c) sum[c] += d * y[c][i].d * (float(sumi1[c]) + kIQ1Delta * float(sumi2[c]));
+    }
+    for (int c = 0; c < C; ++c) out[c] = sum[c];
+}
+LUMEN_DOT_ENTRY_POINTS(iq1_m)
+
+// TQ1_0: digit k of a byte is the top of (byte * 3^k mod 256) * 3, here minus 1
+// straight away (signed digits), summed against the activations in integers.
+inline int8x16_t signed_trits(uint8x16_t v, uint8_t pow3) {
+    const uint8x16_t q = vmulq_u8(v, vdupq_n_u8(pow3));
+    const uint8x8_t lo = vshrn_n_u16(vmull_u8(vget_low_u8(q), vdup_n_u8(3)), 8);
+    const uint8x8_t hi = vshrn_n_u16(vmull_high_u8(q, vdupq_n_u8(3)), 8);
+    return vsubq_s8(as_s8(vcombine_u8(lo, hi)), vdupq_n_s8(1));
+}
+
+template <int C>
+void dotc_tq1_0(int64_t n, const void* wv, const void* const* av, float* out) {
+    static constexpr uint8_t kPow3[5] = {1, 3, 9, 27, 81};
+    const auto* x = static_cast<const BlockTQ1_0*>(wv);
+    const BlockQ8_K* y[C];
+    activation_blocks(av, y);
+    float sum[C] = {};
+    for (int64_t i = 0; i < n / QK_K; ++i) {
+        prefetch_ahead(x + i);
+        const uint8x16_t q0 = load16(x[i].qs), q1 = load16(x[i].qs + 16), q2 = load16(x[i].qs + 32);
+        uint32_t qh;
+        std::memcpy(&qh, x[i].qh, 4);
+        const uint8x16_t tail = vreinterpretq_u8_u32(vdupq_n_u32(qh));  // qh[m] at byte 4k + m: digit k below
+        int32x4_t acc[C];
+        for (int c = 0; c < C; ++c) acc[c] = vdupq_n_s32(0);
+        for (int k = 0; k < 5; ++k) {
+            const int8x16_t t0 = signed_trits(q0, kPow3[k]), t1 = signed_trits(q1, kPow3[k]);
+            const int8x16_t t2 = signed_trits(q2, kPow3[k]);
+            for (int c = 0; c < C; ++c) {
+                const int8_t* a = y[c][i].qs;
+                acc[c] = dot_s8(dot_s8(acc[c], t0, load16(a + 32 * k)), t1, load16(a + 32 * k + 16));
+                acc[c] = dot_s8(acc[c], t2, load16(a + 160 + 16 * k));
+            }
+        }
+        // Values 240 + 4k + m: digit k of qh[m]; byte 4k + m of `tail` holds qh[m].
+        const uint8x16_t mul = {1, 1, 1, 1, 3, 3, 3, 3, 9, 9, 9, 9, 27, 27, 27, 27};
+        const uint8x16_t q = vmulq_u8(tail, mul);
+        const uint8x8_t lo = vshrn_n_u16(vmull_u8(vget_low_u8(q), vdup_n_u8(3)), 8);
+        const uint8x8_t hi = vshrn_n_u16(vmull_high_u8(q, vdupq_n_u8(3)), 8);
+        const int8x16_t t3 = vsubq_s8(as_s8(vcombine_u8(lo, hi)), vdupq_n_s8(1));
+        const float d = half(x[i].d);
+        for (int c = 0; c < C; ++c) {
+            const int32_t isum = vaddvq_s32(dot_s8(acc[c], t3, load16(y[c][i].qs + 240)));
+            sum[c] += float(isum) * (d * y[c][i].d);
+        }
+    }
+    for (int c = 0; c < C; ++c) out[c] = sum[c];
+}
+LUMEN_DOT_ENTRY_POINTS(tq1_0)
+
 // Registers the kernels above (called from fill_common).
 void fill_iquants(KernelSet& ks) {
     using T = lumen::TensorType;
@@ -199,5 +283,7 @@ void fill_iquants(KernelSet& ks) {
     LUMEN_SET_IQ_DOTS(IQ3_XXS, iq3_xxs)
     LUMEN_SET_IQ_DOTS(IQ3_S, iq3_s)
     LUMEN_SET_IQ_DOTS(IQ1_S, iq1_s)
+    LUMEN_SET_IQ_DOTS(IQ1_M, iq1_m)
+    LUMEN_SET_IQ_DOTS(TQ1_0, tq1_0)
 #undef LUMEN_SET_IQ_DOTS
 }
