@@ -8,6 +8,7 @@
 
 #include "lumen/error.hpp"
 #include "lumen/tensor_type.hpp"
+#include "scalar/iq_reference.hpp"
 #include "scalar/reference.hpp"
 
 namespace lumen {
@@ -35,22 +36,22 @@ constexpr TypeTraits kTable[] = {
     {T::Q5_K,    "Q5_K",     256,   176,   ref::dequant_q5_k,    ref::quant_q5_k,    ref::dot_q5_k,     T::Q8_K},
     {T::Q6_K,    "Q6_K",     256,   210,   ref::dequant_q6_k,    ref::quant_q6_k,    ref::dot_q6_k,     T::Q8_K},
     {T::Q8_K,    "Q8_K",     256,   292,   ref::dequant_q8_k,    ref::quant_q8_k,    nullptr,           T::Q8_K},
-    {T::IQ2_XXS, "IQ2_XXS",  256,   66,    nullptr,              nullptr,            nullptr,           T::Q8_K},
-    {T::IQ2_XS,  "IQ2_XS",   256,   74,    nullptr,              nullptr,            nullptr,           T::Q8_K},
-    {T::IQ3_XXS, "IQ3_XXS",  256,   98,    nullptr,              nullptr,            nullptr,           T::Q8_K},
-    {T::IQ1_S,   "IQ1_S",    256,   50,    nullptr,              nullptr,            nullptr,           T::Q8_K},
+    {T::IQ2_XXS, "IQ2_XXS",  256,   66,    ref::dequant_iq2_xxs, nullptr,            ref::dot_iq2_xxs,  T::Q8_K},
+    {T::IQ2_XS,  "IQ2_XS",   256,   74,    ref::dequant_iq2_xs,  nullptr,            ref::dot_iq2_xs,   T::Q8_K},
+    {T::IQ3_XXS, "IQ3_XXS",  256,   98,    ref::dequant_iq3_xxs, nullptr,            ref::dot_iq3_xxs,  T::Q8_K},
+    {T::IQ1_S,   "IQ1_S",    256,   50,    ref::dequant_iq1_s,   nullptr,            ref::dot_iq1_s,    T::Q8_K},
     {T::IQ4_NL,  "IQ4_NL",   32,    18,    ref::dequant_iq4_nl,  ref::quant_iq4_nl,  ref::dot_iq4_nl,   T::Q8_0},
-    {T::IQ3_S,   "IQ3_S",    256,   110,   nullptr,              nullptr,            nullptr,           T::Q8_K},
-    {T::IQ2_S,   "IQ2_S",    256,   82,    nullptr,              nullptr,            nullptr,           T::Q8_K},
-    {T::IQ4_XS,  "IQ4_XS",   256,   136,   nullptr,              nullptr,            nullptr,           T::Q8_K},
+    {T::IQ3_S,   "IQ3_S",    256,   110,   ref::dequant_iq3_s,   nullptr,            ref::dot_iq3_s,    T::Q8_K},
+    {T::IQ2_S,   "IQ2_S",    256,   82,    ref::dequant_iq2_s,   nullptr,            ref::dot_iq2_s,    T::Q8_K},
+    {T::IQ4_XS,  "IQ4_XS",   256,   136,   ref::dequant_iq4_xs,  nullptr,            ref::dot_iq4_xs,   T::Q8_K},
     {T::I8,      "I8",       1,     1,     nullptr,              nullptr,            nullptr,           T::I8},
     {T::I16,     "I16",      1,     2,     nullptr,              nullptr,            nullptr,           T::I16},
     {T::I32,     "I32",      1,     4,     nullptr,              nullptr,            nullptr,           T::I32},
     {T::I64,     "I64",      1,     8,     nullptr,              nullptr,            nullptr,           T::I64},
     {T::F64,     "F64",      1,     8,     nullptr,              nullptr,            nullptr,           T::F64},
-    {T::IQ1_M,   "IQ1_M",    256,   56,    nullptr,              nullptr,            nullptr,           T::Q8_K},
+    {T::IQ1_M,   "IQ1_M",    256,   56,    ref::dequant_iq1_m,   nullptr,            ref::dot_iq1_m,    T::Q8_K},
     {T::BF16,    "BF16",     1,     2,     ref::dequant_bf16,    ref::quant_bf16,    ref::dot_bf16,     T::BF16},
-    {T::TQ1_0,   "TQ1_0",    256,   54,    nullptr,              nullptr,            nullptr,           T::Q8_K},
+    {T::TQ1_0,   "TQ1_0",    256,   54,    ref::dequant_tq1_0,   nullptr,            ref::dot_tq1_0,    T::Q8_K},
     {T::TQ2_0,   "TQ2_0",    256,   66,    ref::dequant_tq2_0,   ref::quant_tq2_0,   ref::dot_tq2_0,    T::Q8_K},
 };
 

@@ -4,7 +4,7 @@
   LUMEN_ACCURACY_TABLE=/tmp/acc.tsv build/tests/test_forward "forward pass measured*"
   python3 scripts/accuracy_table.py /tmp/acc.tsv [more.tsv ...]
 
-Rewrites, in tests/golden_tolerances.hpp, the entries of every (golden, ISA)
+Rewrites, in tests/golden_tolerances.hpp and golden_tolerances_iq.hpp, the entries of every (golden, ISA)
 pair the measurement holds: bounds = measured x 1.5 (at least 1e-5), the
 measured departure step; an ISA measured for the first time gets its entry
 appended to the golden's line. Entries not measured stay as they are. Prints the
@@ -14,7 +14,7 @@ import math
 import re
 import sys
 
-HPP = "tests/golden_tolerances.hpp"
+HPPS = ["tests/golden_tolerances.hpp", "tests/golden_tolerances_iq.hpp"]
 
 
 def bound(x):
@@ -33,7 +33,6 @@ def main(paths):
         for line in open(path):
             f, isa, p, s, dep, n, margin = line.rstrip("\n").split("\t")
             measured[(f, isa)] = (float(p), float(s), int(dep), int(n), float(margin))
-    text = open(HPP).read()
     entry = re.compile(r'\{"(\w+)", ([0-9.e+-]+f), ([0-9.e+-]+f), (-?\d+)\}')
     entry_isas = re.compile(r'\{"(\w+)", [0-9.e+-]+f')
 
@@ -57,7 +56,9 @@ def main(paths):
                 body += ', {"%s", %s, %s, %d}' % (isa, bound(p), bound(s), dep)
         return m.group(1) + body + m.group(4)
 
-    open(HPP, "w").write("".join(fix_line(l) for l in text.splitlines(keepends=True)))
+    for hpp in HPPS:
+        text = open(hpp).read()
+        open(hpp, "w").write("".join(fix_line(l) for l in text.splitlines(keepends=True)))
     for (f, isa), (p, s, dep, n, margin) in sorted(measured.items()):
         d = "none of %d" % n if dep < 0 else "step %d (margin %.3f)" % (dep, margin)
         print("%s\t%s\t%.2g / %.2g / %s" % (f.replace(".json", ""), isa, p, s, d))

@@ -27,21 +27,7 @@ const char* const kFiles[] = {
     "tiny-ropefreqs-f32-p0.json", "tiny-lora-merged-f16-p0.json",
 };
 
-void measure_all_goldens(const char* isa_name_) {
-    const auto isa = runnable_isa(isa_name_);
-    if (!isa) {
-        WARN(isa_name_ << ": not built for or not supported by this CPU; nothing to measure");
-        return;
-    }
-    for (const char* file : kFiles) {
-        DYNAMIC_SECTION(file) {
-            const GoldenLogits g = load_golden(file);
-            const auto model = Model::load(g.model_file());
-            CHECK(model->vocab().encode(g.prompt) == g.tokens);
-            measure_and_check(g, model, *isa);
-        }
-    }
-}
+void measure_all_goldens(const char* isa) { measure_goldens(isa, kFiles); }
 
 }  // namespace
 

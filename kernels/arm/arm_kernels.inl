@@ -160,6 +160,7 @@ float dot_bf16(int64_t n, const void* wv, const void* av) {
 
 #include "arm/arm_dot_blocks.inl"
 #include "arm/arm_dot_kquants.inl"
+#include "arm/arm_dot_iquants.inl"
 #include "arm/arm_packed.inl"
 
 using SimdArch = xsimd::neon64;  // the element-wise kernels
@@ -300,4 +301,5 @@ void fill_common(KernelSet& ks) {
     ks.set_activation(T::Q8_0, quant_act_q8_0);
     ks.set_activation(T::Q8_1, quant_act_q8_1);
     ks.set_activation(T::Q8_K, quant_act_q8_k);
+    fill_iquants(ks);
 }

@@ -11,7 +11,9 @@
 #include "dispatch.hpp"
 #include "elementwise_math.hpp"
 #include "fp16.hpp"
+#include "iq_blocks.hpp"
 #include "packed.hpp"
+#include "scalar/iq_grids.hpp"
 
 namespace lumen::kernels::i8mm {
 

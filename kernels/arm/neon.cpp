@@ -10,7 +10,9 @@
 #include "dispatch.hpp"
 #include "elementwise_math.hpp"
 #include "fp16.hpp"
+#include "iq_blocks.hpp"
 #include "packed.hpp"
+#include "scalar/iq_grids.hpp"
 
 namespace lumen::kernels::neon {
 

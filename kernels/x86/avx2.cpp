@@ -8,7 +8,9 @@
 #include "blocks.hpp"
 #include "dispatch.hpp"
 #include "elementwise_math.hpp"
+#include "iq_blocks.hpp"
 #include "packed.hpp"
+#include "scalar/iq_grids.hpp"
 
 namespace lumen::kernels::avx2 {
 

@@ -151,6 +151,7 @@ float dot_bf16(int64_t n, const void* wv, const void* av) {
 #include "x86/x86_dot_blocks.inl"
 #include "x86/x86_float_batch.inl"
 #include "x86/x86_dot_kquants.inl"
+#include "x86/x86_dot_iquants.inl"
 #include "x86/x86_packed.inl"
 template <class B>
 inline B exact_div(B a, B b) {  // vdivps: IEEE division
@@ -303,4 +304,5 @@ void fill_common(KernelSet& ks) {
     ks.set_activation(T::Q8_0, quant_act_q8_0);
     ks.set_activation(T::Q8_1, quant_act_q8_1);
     ks.set_activation(T::Q8_K, quant_act_q8_k);
+    fill_iquants(ks);
 }
