@@ -1,0 +1,32 @@
+# lumen quantize reproduces the reference's i-quant and TQ1_0 files byte for byte
+# (whole files: metadata, including the imatrix record, and every tensor), with
+# and without an importance matrix.
+source "$(dirname "$0")/lib.sh"
+synth="$ROOT/tests/data/models/synth"
+iq="$synth/iq"
+# The reference stores the imatrix path as given: run beside it and name it bare.
+cd "$iq" || exit 1
+check() {  # check TYPE REFERENCE [lumen options...]
+  local type="$1" want="$2"; shift 2
+  local out="$TMP/$(basename "$want")"
+  if ! "$LUMEN" quantize "$synth/tiny-f32.gguf" "$out" "$type" "$@" 2>"$TMP/log"; then
+    echo "FAIL: lumen quantize $type $*"; cat "$TMP/log"; FAILS=$((FAILS + 1)); return
+  fi
+  if cmp -s "$out" "$want"; then PASSES=$((PASSES + 1));
+  else echo "FAIL: $type $* differs from $(basename "$want"): $(cmp "$out" "$want" | head -1)"; FAILS=$((FAILS + 1)); fi
+  rm -f "$out"
+}
+check TQ1_0 "$iq/tiny-tq1_0.gguf" --imatrix tiny.imatrix
+check IQ4_XS "$iq/tiny-iq4_xs.gguf" --imatrix tiny.imatrix
+check IQ4_XS "$iq/tiny-iq4_xs-noimat.gguf"
+
+# Errors: a damaged imatrix, an imatrix that does not fit the model.
+head -c 100 tiny.imatrix > "$TMP/cut.imatrix"
+err="$("$LUMEN" quantize "$synth/tiny-f32.gguf" "$TMP/o.gguf" IQ4_XS --imatrix "$TMP/cut.imatrix" 2>&1)"
+expect_status "damaged imatrix refused" $? 1
+expect_contains "damaged imatrix message" "$err" "not a valid imatrix file"
+err="$("$LUMEN" quantize "$ROOT/models/stories260K.gguf" "$TMP/o.gguf" IQ4_XS --imatrix tiny.imatrix 2>&1)"
+expect_status "foreign imatrix refused" $? 1
+expect_contains "foreign imatrix message" "$err" "the tensor needs"
+[ ! -e "$TMP/o.gguf" ] && PASSES=$((PASSES + 1)) || { echo "FAIL: output written on error"; FAILS=$((FAILS + 1)); }
+finish
