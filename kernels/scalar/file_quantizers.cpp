@@ -5,6 +5,11 @@ namespace lumen::kernels {
 
 FileQuantizeFn file_quantizer(TensorType type) {
     switch (type) {
+        case TensorType::Q2_K: return quantize_q2_k_rows;
+        case TensorType::Q3_K: return quantize_q3_k_rows;
+        case TensorType::Q4_K: return quantize_q4_k_rows;
+        case TensorType::Q5_K: return quantize_q5_k_rows;
+        case TensorType::Q6_K: return quantize_q6_k_rows;
         case TensorType::IQ4_NL: return quantize_iq4_nl_rows;
         case TensorType::IQ4_XS: return quantize_iq4_xs_rows;
         case TensorType::TQ1_0: return quantize_tq1_0_rows;

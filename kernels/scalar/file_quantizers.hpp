@@ -16,6 +16,11 @@ using FileQuantizeFn = void (*)(const float* x, void* dst, int64_t n, const floa
 // The quantizer of `type`, or nullptr when lumen cannot write it.
 FileQuantizeFn file_quantizer(TensorType type);
 
+void quantize_q2_k_rows(const float* x, void* dst, int64_t n, const float* qw);
+void quantize_q3_k_rows(const float* x, void* dst, int64_t n, const float* qw);
+void quantize_q4_k_rows(const float* x, void* dst, int64_t n, const float* qw);
+void quantize_q5_k_rows(const float* x, void* dst, int64_t n, const float* qw);
+void quantize_q6_k_rows(const float* x, void* dst, int64_t n, const float* qw);
 void quantize_iq4_nl_rows(const float* x, void* dst, int64_t n, const float* qw);
 void quantize_iq4_xs_rows(const float* x, void* dst, int64_t n, const float* qw);
 void quantize_tq1_0_rows(const float* x, void* dst, int64_t n, const float* qw);

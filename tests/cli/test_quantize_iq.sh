@@ -19,6 +19,9 @@ check() {  # check TYPE REFERENCE [lumen options...]
 check TQ1_0 "$iq/tiny-tq1_0.gguf" --imatrix tiny.imatrix
 check IQ4_XS "$iq/tiny-iq4_xs.gguf" --imatrix tiny.imatrix
 check IQ4_XS "$iq/tiny-iq4_xs-noimat.gguf"
+# Importance weights in the K-quant searches.
+check Q3_K_M "$synth/imat/tiny-q3_k_m-imat.gguf" --imatrix tiny.imatrix
+check Q5_K_M "$synth/imat/tiny-q5_k_m-imat.gguf" --imatrix tiny.imatrix
 
 # Errors: a damaged imatrix, an imatrix that does not fit the model.
 head -c 100 tiny.imatrix > "$TMP/cut.imatrix"
