@@ -19,6 +19,7 @@ check() {  # check TYPE REFERENCE [lumen options...]
 check TQ1_0 "$iq/tiny-tq1_0.gguf" --imatrix tiny.imatrix
 check IQ4_XS "$iq/tiny-iq4_xs.gguf" --imatrix tiny.imatrix
 check IQ4_XS "$iq/tiny-iq4_xs-noimat.gguf"
+check IQ3_S "$iq/tiny-iq3_s.gguf" --imatrix tiny.imatrix
 # Importance weights in the K-quant searches.
 check Q3_K_M "$synth/imat/tiny-q3_k_m-imat.gguf" --imatrix tiny.imatrix
 check Q5_K_M "$synth/imat/tiny-q5_k_m-imat.gguf" --imatrix tiny.imatrix
