@@ -12,6 +12,8 @@ FileQuantizeFn file_quantizer(TensorType type) {
         case TensorType::Q6_K: return quantize_q6_k_rows;
         case TensorType::IQ4_NL: return quantize_iq4_nl_rows;
         case TensorType::IQ4_XS: return quantize_iq4_xs_rows;
+        case TensorType::IQ2_XXS: return quantize_iq2_xxs_rows;
+        case TensorType::IQ2_XS: return quantize_iq2_xs_rows;
         case TensorType::IQ3_XXS: return quantize_iq3_xxs_rows;
         case TensorType::IQ3_S: return quantize_iq3_s_rows;
         case TensorType::TQ1_0: return quantize_tq1_0_rows;

@@ -182,24 +182,27 @@ float fit_scale_positive(int n, int nmax, const float* x, uint8_t* L, const floa
         std::fill(L, L + n, uint8_t(0));
         return 0.f;
     }
-    // Pick the trial inverse scale with the least weighted squared error.
-    auto mse = [&](float iscale, bool clamp_top) {
+    // Pick the trial inverse scale with the least weighted squared error. The
+    // first error is measured on the values as stored in L (uint8: a negative
+    // value, possible for the i-quants' sign-flipped inputs, wraps), the trials
+    // on the clamped integers; both as the reference does.
+    auto mse = [&](float iscale, bool first) {
         const float scale = 1 / iscale;
         float e = 0;
         for (int i = 0; i < n; ++i) {
-            int l = nearest_int(iscale * x[i]);
-            if (clamp_top) l = std::min(nmax, l);
-            const float diff = x[i] - scale * float(l);
+            const int l = nearest_int(iscale * x[i]);
+            const float q = first ? float(uint8_t(l)) : float(std::min(nmax, l));
+            const float diff = x[i] - scale * q;
             e += qw[i] * diff * diff;
         }
         return e;
     };
     float iscale = nmax / max;
-    float best_mse = mse(iscale, false);
+    float best_mse = mse(iscale, true);
     for (int is = -4; is <= 4; ++is) {
         if (is == 0) continue;
         const float iscale_is = (0.1f * is + nmax) / max;
-        const float e = mse(iscale_is, true);
+        const float e = mse(iscale_is, false);
         if (e < best_mse) {
             best_mse = e;
             iscale = iscale_is;

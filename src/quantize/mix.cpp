@@ -22,7 +22,7 @@ const QuantMix kMixes[] = {
     {"Q3_K_L", T::Q3_K, 13}, {"Q4_K_S", T::Q4_K, 14},  {"Q4_K_M", T::Q4_K, 15},  {"Q5_K_S", T::Q5_K, 16},
     {"Q5_K_M", T::Q5_K, 17}, {"Q6_K", T::Q6_K, 18},    {"IQ4_NL", T::IQ4_NL, 25}, {"TQ2_0", T::TQ2_0, 37},
     {"IQ4_XS", T::IQ4_XS, 30}, {"TQ1_0", T::TQ1_0, 36},   {"IQ3_XXS", T::IQ3_XXS, 23}, {"IQ3_S", T::IQ3_S, 26},
-    {"IQ3_M", T::IQ3_S, 27},   {"IQ3_XS", T::IQ3_S, 22},
+    {"IQ3_M", T::IQ3_S, 27},   {"IQ3_XS", T::IQ3_S, 22},    {"IQ2_XXS", T::IQ2_XXS, 19}, {"IQ2_XS", T::IQ2_XS, 20},
 };
 
 bool is_quantized(T t) { return t != T::F32 && t != T::F16 && t != T::BF16; }
