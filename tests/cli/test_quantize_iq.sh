@@ -22,6 +22,8 @@ check IQ4_XS "$iq/tiny-iq4_xs-noimat.gguf"
 check IQ3_S "$iq/tiny-iq3_s.gguf" --imatrix tiny.imatrix
 check IQ2_XXS "$iq/tiny-iq2_xxs.gguf" --imatrix tiny.imatrix
 check IQ2_XS "$iq/tiny-iq2_xs.gguf" --imatrix tiny.imatrix
+check IQ1_S "$iq/tiny-iq1_s.gguf" --imatrix tiny.imatrix
+check IQ1_M "$iq/tiny-iq1_m.gguf" --imatrix tiny.imatrix
 # Importance weights in the K-quant searches.
 check Q3_K_M "$synth/imat/tiny-q3_k_m-imat.gguf" --imatrix tiny.imatrix
 check Q5_K_M "$synth/imat/tiny-q5_k_m-imat.gguf" --imatrix tiny.imatrix
