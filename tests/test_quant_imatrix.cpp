@@ -53,6 +53,7 @@ TEST_CASE("i-quant and TQ1_0 tensors of the reference files are reproduced with 
     // The types this branch writes; each must have been checked at least once.
     for (TensorType t : {TensorType::TQ1_0, TensorType::IQ4_XS, TensorType::IQ3_S, TensorType::IQ3_XXS,
                          TensorType::IQ2_XXS, TensorType::IQ2_XS, TensorType::IQ1_S, TensorType::IQ1_M,
+                         TensorType::IQ2_S,
                          TensorType::Q2_K, TensorType::Q4_K, TensorType::Q5_K, TensorType::Q6_K}) {
         INFO(type_name(t));
         CHECK(covered.count(t) == 1);

@@ -14,6 +14,7 @@ FileQuantizeFn file_quantizer(TensorType type) {
         case TensorType::IQ4_XS: return quantize_iq4_xs_rows;
         case TensorType::IQ2_XXS: return quantize_iq2_xxs_rows;
         case TensorType::IQ2_XS: return quantize_iq2_xs_rows;
+        case TensorType::IQ2_S: return quantize_iq2_s_rows;
         case TensorType::IQ1_S: return quantize_iq1_s_rows;
         case TensorType::IQ1_M: return quantize_iq1_m_rows;
         case TensorType::IQ3_XXS: return quantize_iq3_xxs_rows;

@@ -25,6 +25,7 @@ void quantize_iq4_nl_rows(const float* x, void* dst, int64_t n, const float* qw)
 void quantize_iq4_xs_rows(const float* x, void* dst, int64_t n, const float* qw);
 void quantize_iq2_xxs_rows(const float* x, void* dst, int64_t n, const float* qw);
 void quantize_iq2_xs_rows(const float* x, void* dst, int64_t n, const float* qw);
+void quantize_iq2_s_rows(const float* x, void* dst, int64_t n, const float* qw);
 void quantize_iq1_s_rows(const float* x, void* dst, int64_t n, const float* qw);
 void quantize_iq1_m_rows(const float* x, void* dst, int64_t n, const float* qw);
 void quantize_iq3_xxs_rows(const float* x, void* dst, int64_t n, const float* qw);

@@ -1,6 +1,7 @@
 // Quantizers of the 2-bit grid types IQ2_XXS (groups of 32: four 8-value points
-// of a 256-point grid) and IQ2_XS (groups of 16: two points of a 512-point
-// grid, own 4-bit scales). Both need importance weights. The fit is the shared
+// of a 256-point grid), IQ2_XS (groups of 16: two points of a 512-point grid,
+// own 4-bit scales) and IQ2_S (IQ2_XS's layout on a 1024-point grid with free
+// signs). IQ2_XXS and IQ2_XS need importance weights. The fit is the shared
 // grid group fit (iq_grid_fit.hpp) with each type's rules; the arithmetic
 // follows the reference quantizer (identical bytes).
 #include <algorithm>
@@ -105,6 +106,49 @@ void quantize_iq2_xs_rows(const float* x, void* dst, int64_t n, const float* qw)
         for (int ib = 0; ib < QK_K / kGroup; ++ib)
             b[ibl].scales[ib / 2] = uint8_t(b[ibl].scales[ib / 2] | (scale_code(id, scales[ib]) << (4 * (ib % 2))));
         std::memcpy(b[ibl].qs, q2, sizeof b[ibl].qs);
+    }
+}
+
+}  // namespace lumen::kernels
+
+namespace lumen::kernels {
+
+// IQ2_S: groups of 16 (two points of the 1024-point grid), free signs; works
+// without importance weights too (then w = sigma^2 / 4 + x^2).
+void quantize_iq2_s_rows(const float* x, void* dst, int64_t n, const float* qw) {
+    constexpr int kGroup = 16;
+    const GridFitRules rules{iq2s_search(), kGroup, 3, false, 9, 0.1f, 1e-8f, false, true, Refine::off_grid_groups};
+    auto* b = static_cast<BlockIQ2_S*>(dst);
+    for (int64_t ibl = 0; ibl < n / QK_K; ++ibl, x += QK_K) {
+        std::memset(&b[ibl], 0, sizeof b[ibl]);
+        float scales[QK_K / kGroup], w[kGroup];
+        const float sigma2 = 2 * block_sigma2(x);
+        float max_scale = 0;
+        for (int ib = 0; ib < QK_K / kGroup; ++ib) {
+            const float* xb = x + kGroup * ib;
+            if (qw) group_weights(kGroup, xb, qw + ibl * QK_K + kGroup * ib, sigma2, w);
+            else for (int i = 0; i < kGroup; ++i) w[i] = 0.25f * sigma2 + xb[i] * xb[i];
+            uint16_t index[2];
+            uint8_t signs[2];
+            scales[ib] = fit_grid_group(rules, xb, w, index, signs);
+            if (scales[ib] < 0) {
+                scales[ib] = 0;
+                continue;
+            }
+            for (int k = 0; k < 2; ++k) {
+                const int i8 = 2 * ib + k;
+                b[ibl].qs[i8] = uint8_t(index[k] & 255);
+                b[ibl].qh[i8 / 4] = uint8_t(b[ibl].qh[i8 / 4] | ((index[k] >> 8) << (2 * (i8 % 4))));
+                b[ibl].qs[QK_K / 8 + i8] = signs[k];
+            }
+            max_scale = std::max(max_scale, scales[ib]);
+        }
+        if (max_scale == 0.f) continue;
+        const float d = max_scale / 31;
+        b[ibl].d = fp32_to_fp16(d * 0.9875f);
+        const float id = 1 / d;
+        for (int ib = 0; ib < QK_K / kGroup; ++ib)
+            b[ibl].scales[ib / 2] = uint8_t(b[ibl].scales[ib / 2] | (scale_code(id, scales[ib]) << (4 * (ib % 2))));
     }
 }
 

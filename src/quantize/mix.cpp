@@ -23,7 +23,7 @@ const QuantMix kMixes[] = {
     {"Q5_K_M", T::Q5_K, 17}, {"Q6_K", T::Q6_K, 18},    {"IQ4_NL", T::IQ4_NL, 25}, {"TQ2_0", T::TQ2_0, 37},
     {"IQ4_XS", T::IQ4_XS, 30}, {"TQ1_0", T::TQ1_0, 36},   {"IQ3_XXS", T::IQ3_XXS, 23}, {"IQ3_S", T::IQ3_S, 26},
     {"IQ3_M", T::IQ3_S, 27},   {"IQ3_XS", T::IQ3_S, 22},    {"IQ2_XXS", T::IQ2_XXS, 19}, {"IQ2_XS", T::IQ2_XS, 20},
-    {"IQ1_S", T::IQ1_S, 24},   {"IQ1_M", T::IQ1_M, 31},
+    {"IQ1_S", T::IQ1_S, 24},   {"IQ1_M", T::IQ1_M, 31},     {"IQ2_S", T::IQ2_XS, 28},    {"IQ2_M", T::IQ2_S, 29},
 };
 
 bool is_quantized(T t) { return t != T::F32 && t != T::F16 && t != T::BF16; }

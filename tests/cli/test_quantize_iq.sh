@@ -20,6 +20,7 @@ check TQ1_0 "$iq/tiny-tq1_0.gguf" --imatrix tiny.imatrix
 check IQ4_XS "$iq/tiny-iq4_xs.gguf" --imatrix tiny.imatrix
 check IQ4_XS "$iq/tiny-iq4_xs-noimat.gguf"
 check IQ3_S "$iq/tiny-iq3_s.gguf" --imatrix tiny.imatrix
+check IQ3_XXS "$iq/tiny-iq3_xxs.gguf" --imatrix tiny.imatrix
 check IQ2_XXS "$iq/tiny-iq2_xxs.gguf" --imatrix tiny.imatrix
 check IQ2_XS "$iq/tiny-iq2_xs.gguf" --imatrix tiny.imatrix
 check IQ1_S "$iq/tiny-iq1_s.gguf" --imatrix tiny.imatrix
@@ -27,6 +28,15 @@ check IQ1_M "$iq/tiny-iq1_m.gguf" --imatrix tiny.imatrix
 # Importance weights in the K-quant searches.
 check Q3_K_M "$synth/imat/tiny-q3_k_m-imat.gguf" --imatrix tiny.imatrix
 check Q5_K_M "$synth/imat/tiny-q5_k_m-imat.gguf" --imatrix tiny.imatrix
+
+# The types that need an importance matrix are refused without one, as the reference does.
+for t in IQ2_XXS IQ2_XS IQ2_S IQ1_S IQ1_M Q2_K_S; do
+  err="$("$LUMEN" quantize "$synth/tiny-f32.gguf" "$TMP/o.gguf" $t 2>&1)"; expect_status "$t without imatrix refused" $? 1
+  expect_contains "$t refusal message" "$err" "needs an importance matrix"
+done
+# IQ3_XXS itself works without, but its mix puts IQ2_S on attn_q/attn_k: refused per tensor.
+err="$("$LUMEN" quantize "$synth/tiny-f32.gguf" "$TMP/o.gguf" IQ3_XXS 2>&1)"; expect_status "IQ3_XXS mix without imatrix" $? 1
+expect_contains "per-tensor refusal" "$err" "tensor 'blk.0.attn_k.weight': IQ2_S needs an importance matrix"
 
 # Errors: a damaged imatrix, an imatrix that does not fit the model.
 head -c 100 tiny.imatrix > "$TMP/cut.imatrix"
