@@ -13,11 +13,15 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
+#include <memory>
 #include <span>
 #include <string>
 #include <vector>
 
 #include "lumen/export.hpp"
+#include "lumen/model.hpp"
+#include "lumen/session.hpp"
 
 namespace lumen {
 
@@ -48,5 +52,25 @@ LUMEN_API ImportanceMatrix parse_imatrix(std::span<const std::byte> bytes, const
 LUMEN_API std::vector<std::byte> serialize_imatrix(const ImportanceMatrix& m);
 // Writes `m` atomically. Throws lumen::Error.
 LUMEN_API void write_imatrix(const ImportanceMatrix& m, const std::filesystem::path& path);
+
+struct ImatrixOptions {
+    int n_ctx = 512;            // tokens per chunk (each chunk a fresh context starting with BOS)
+    int n_chunks = -1;          // chunks to process; -1: all that fit in the text
+    std::string dataset;        // recorded in the file (the text file's name)
+    bool process_output = false;  // also collect output.weight (the reference skips it by default)
+    SessionOptions session;     // threads, ISA; n_ctx and n_batch are set from above
+};
+
+// Called after each chunk: (chunk index, chunk count).
+using ImatrixProgress = std::function<void(int, int)>;
+
+// Computes an importance matrix the way the reference's llama-imatrix does:
+// the tokens are cut into chunks of n_ctx (first token replaced by BOS), each
+// evaluated in one pass; for every layer weight matrix (`blk.*`) the squared
+// input activations are summed per column over all tokens. Entry values are
+// (sum / tokens seen) * ncall, ncall = evaluations, in float as the reference.
+// Throws lumen::Error if the text holds fewer than 2 chunks' worth of tokens.
+LUMEN_API ImportanceMatrix compute_imatrix(std::shared_ptr<const Model> model, const std::vector<int32_t>& tokens,
+                                           const ImatrixOptions& options, const ImatrixProgress& progress = {});
 
 }  // namespace lumen

@@ -63,6 +63,7 @@ struct SessionImpl {
     };
     std::vector<Row> rows;
     std::function<bool()> should_abort;
+    Session::MatmulObserver matmul_observer;
 
     SessionImpl(std::shared_ptr<const Model> m, SessionOptions o)
         : model(std::move(m)), c(model->config()), w(model->weights()), opt(resolve(o, c)),
@@ -103,6 +104,7 @@ struct SessionImpl {
     }
 
     void matmul(const ops::WeightView& wv, const float* in, int n, float* out) {
+        if (matmul_observer) matmul_observer(wv.name, in, n, wv.cols);
         ops::matmul(ks, wv, in, n, out, wv.rows, act, opt.n_threads);
         // Each row gets its own session's adapters (runs of rows share an owner).
         for (int t0 = 0, t1; t0 < n; t0 = t1) {
@@ -431,6 +433,7 @@ void Session::set_loras(std::vector<AttachedLora> loras) { impl_->attach(std::mo
 const std::vector<AttachedLora>& Session::loras() const { return impl_->loras; }
 
 void Session::set_abort_callback(std::function<bool()> f) { impl_->should_abort = std::move(f); }
+void Session::set_matmul_observer(MatmulObserver f) { impl_->matmul_observer = std::move(f); }
 
 const Model& Session::model() const { return *impl_->model; }
 const SessionOptions& Session::options() const { return impl_->opt; }

@@ -47,4 +47,15 @@ err="$("$LUMEN" quantize "$ROOT/models/stories260K.gguf" "$TMP/o.gguf" IQ4_XS --
 expect_status "foreign imatrix refused" $? 1
 expect_contains "foreign imatrix message" "$err" "the tensor needs"
 [ ! -e "$TMP/o.gguf" ] && PASSES=$((PASSES + 1)) || { echo "FAIL: output written on error"; FAILS=$((FAILS + 1)); }
+# lumen imatrix makes a file in the same format that quantize accepts.
+out="$("$LUMEN" imatrix -m "$synth/tiny-f32.gguf" -f "$ROOT/tests/data/golden/ppl/stories.txt" -o "$TMP/t.imatrix" -c 128 --chunks 4 -t 1 2>&1)"
+expect_status "lumen imatrix" $? 0
+expect_contains "imatrix summary" "$out" "14 entries, 4 chunks"
+"$LUMEN" quantize "$synth/tiny-f32.gguf" "$TMP/q.gguf" IQ2_XXS --imatrix "$TMP/t.imatrix" 2>/dev/null
+expect_status "quantize with our imatrix" $? 0
+expect_contains "imatrix recorded" "$("$LUMEN" inspect "$TMP/q.gguf")" "quantize.imatrix.chunks_count                4"
+echo "Once upon a time there was a short text." > "$TMP/short.txt"
+err="$("$LUMEN" imatrix -m "$synth/tiny-f32.gguf" -f "$TMP/short.txt" -o "$TMP/u.imatrix" -c 128 2>&1)"
+expect_status "imatrix on a short text" $? 1
+expect_contains "short text message" "$err" "needs at least 256"
 finish
