@@ -59,3 +59,19 @@ TEST_CASE("i-quant and TQ1_0 tensors of the reference files are reproduced with 
         CHECK(covered.count(t) == 1);
     }
 }
+
+TEST_CASE("Q4_0, Q4_1, Q5_0 and Q5_1 with importance weights reproduce the reference's tensors") {
+    const GgufFile src = GgufFile::open(test::model_path("synth/tiny-f32.gguf"));
+    const ImportanceMatrix im = read_imatrix(test::model_path("synth/iq/tiny.imatrix"));
+    const std::pair<const char*, TensorType> types[] = {
+        {"q4_0", TensorType::Q4_0}, {"q4_1", TensorType::Q4_1}, {"q5_0", TensorType::Q5_0}, {"q5_1", TensorType::Q5_1}};
+    for (const auto& [prefix, type] : types) {
+        for (const char* tensor : {"blk.0.attn_k.weight", "blk.1.attn_output.weight"}) {
+            INFO(prefix << " " << tensor);
+            const auto want =
+                test::read_bytes(test::model_path(std::string("synth/imat/") + prefix + "." + tensor + ".raw"));
+            const auto ours = quantize_tensor(src.tensor(tensor), type, im);
+            CHECK(ours == want);
+        }
+    }
+}

@@ -5,6 +5,10 @@ namespace lumen::kernels {
 
 FileQuantizeFn file_quantizer(TensorType type) {
     switch (type) {
+        case TensorType::Q4_0: return quantize_q4_0_rows;
+        case TensorType::Q4_1: return quantize_q4_1_rows;
+        case TensorType::Q5_0: return quantize_q5_0_rows;
+        case TensorType::Q5_1: return quantize_q5_1_rows;
         case TensorType::Q2_K: return quantize_q2_k_rows;
         case TensorType::Q3_K: return quantize_q3_k_rows;
         case TensorType::Q4_K: return quantize_q4_k_rows;

@@ -16,6 +16,10 @@ using FileQuantizeFn = void (*)(const float* x, void* dst, int64_t n, const floa
 // The quantizer of `type`, or nullptr when lumen cannot write it.
 FileQuantizeFn file_quantizer(TensorType type);
 
+void quantize_q4_0_rows(const float* x, void* dst, int64_t n, const float* qw);
+void quantize_q4_1_rows(const float* x, void* dst, int64_t n, const float* qw);
+void quantize_q5_0_rows(const float* x, void* dst, int64_t n, const float* qw);
+void quantize_q5_1_rows(const float* x, void* dst, int64_t n, const float* qw);
 void quantize_q2_k_rows(const float* x, void* dst, int64_t n, const float* qw);
 void quantize_q3_k_rows(const float* x, void* dst, int64_t n, const float* qw);
 void quantize_q4_k_rows(const float* x, void* dst, int64_t n, const float* qw);
