@@ -67,6 +67,23 @@ int grid_point(const IqGridSearch& g, int8_t* L, const float* x, const float* w,
     return best_index;
 }
 
+// Least-squares scale of the chosen points (levels(k): the shifted levels of
+// point k); `scale` when the fit is not positive.
+template <class Levels>
+float refit_scale(const uint16_t* index, int points, const float* xb, const float* w, Levels levels, float scale) {
+    float sumqx = 0, sumq2 = 0;
+    for (int k = 0; k < points; ++k) {
+        const int8_t* p = iq1s_search().point(index[k]);
+        const float* xx = levels(k);
+        for (int j = 0; j < 8; ++j) {
+            const float q = xx[(p[j] - 1) / 2];
+            sumqx += w[8 * k + j] * q * xb[8 * k + j];
+            sumq2 += w[8 * k + j] * q * q;
+        }
+    }
+    return sumqx > 0 && sumq2 > 0 ? sumqx / sumq2 : scale;
+}
+
 // IQ1_S: one group of 32. Returns the scale (0 for a zero group); shift +1 / -1.
 float iq1_s_group(const float* xb, const float* w, uint16_t* index, int& shift) {
     constexpr int n = 32;
@@ -112,18 +129,7 @@ float iq1_s_group(const float* xb, const float* w, uint16_t* index, int& shift) 
     const float* xx = best_shift == 1 ? kPlus : kMinus;
     bool on_grid = true;
     for (int k = 0; k < n / 8; ++k) index[k] = uint16_t(grid_point(iq1s_search(), L + 8 * k, xb + 8 * k, w + 8 * k, scale, xx, on_grid));
-    if (!on_grid) {
-        float sumqx = 0, sumq2 = 0;
-        for (int k = 0; k < n / 8; ++k) {
-            const int8_t* p = iq1s_search().point(index[k]);
-            for (int j = 0; j < 8; ++j) {
-                const float q = xx[(p[j] - 1) / 2];
-                sumqx += w[8 * k + j] * q * xb[8 * k + j];
-                sumq2 += w[8 * k + j] * q * q;
-            }
-        }
-        if (sumqx > 0 && sumq2 > 0) scale = sumqx / sumq2;
-    }
+    if (!on_grid) scale = refit_scale(index, n / 8, xb, w, [xx](int) { return xx; }, scale);
     shift = best_shift;
     return scale;
 }
@@ -181,19 +187,7 @@ float iq1_m_group(const float* xb, const float* w, uint16_t* index, int& best_k)
     bool on_grid = true;
     for (int k = 0; k < 2; ++k)
         index[k] = uint16_t(grid_point(iq1s_search(), L + 8 * k, xb + 8 * k, w + 8 * k, scale, levels(k), on_grid));
-    if (!on_grid) {
-        float sumqx = 0, sumq2 = 0;
-        for (int k = 0; k < 2; ++k) {
-            const int8_t* p = iq1s_search().point(index[k]);
-            const float* xx = levels(k);
-            for (int j = 0; j < 8; ++j) {
-                const float q = xx[(p[j] - 1) / 2];
-                sumqx += w[8 * k + j] * q * xb[8 * k + j];
-                sumq2 += w[8 * k + j] * q * q;
-            }
-        }
-        if (sumqx > 0 && sumq2 > 0) scale = sumqx / sumq2;
-    }
+    if (!on_grid) scale = refit_scale(index, 2, xb, w, levels, scale);
     best_k = bk;
     return scale;
 }

@@ -2,6 +2,8 @@
 // arithmetic and tie rules.
 #include "scalar/iq_grid_fit.hpp"
 
+#include "blocks.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <cstring>
@@ -139,5 +141,27 @@ float fit_grid_group(const GridFitRules& r, const float* x, const float* w, uint
     for (int k = 0; k < points; ++k) index[k] = uint16_t(r.grid.index_of(key_of(r, L + dims * k)));
     return scale;
 }
+
+void fit_grid_block(const GridFitRules& r, const float* x, const float* qw, float sigma2, float plain, BlockFit& out) {
+    float w[kMaxGroup];
+    out.max_scale = 0;
+    for (int ib = 0; ib < QK_K / r.group; ++ib) {
+        const float* xb = x + r.group * ib;
+        for (int i = 0; i < r.group; ++i)
+            w[i] = qw ? qw[r.group * ib + i] * std::sqrt(sigma2 + xb[i] * xb[i]) : plain * sigma2 + xb[i] * xb[i];
+        const float scale = fit_grid_group(r, xb, w, out.index[ib], out.signs[ib]);
+        out.zero[ib] = scale < 0;
+        out.scales[ib] = out.zero[ib] ? 0.f : scale;
+        out.max_scale = std::max(out.max_scale, out.scales[ib]);
+    }
+}
+
+float block_sum_squares(const float* x) {
+    float s = 0;
+    for (int i = 0; i < QK_K; ++i) s += x[i] * x[i];
+    return s;
+}
+
+int grid_scale_code(float id, float scale) { return std::clamp(nearest_int(0.5f * (id * scale - 1)), 0, 15); }
 
 }  // namespace lumen::kernels

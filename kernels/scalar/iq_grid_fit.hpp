@@ -30,4 +30,23 @@ struct GridFitRules {
 // sign codes (group / 8 bytes). Returns the scale (>= 0), or -1 for a zero group.
 float fit_grid_group(const GridFitRules& r, const float* x, const float* w, uint16_t* index, uint8_t* signs);
 
+// The fits of every group of one 256-value block.
+struct BlockFit {
+    float scales[16];        // per group; 0 for a zero group
+    bool zero[16];           // all-zero group: nothing is stored for it
+    uint16_t index[16][8];   // grid index per point
+    uint8_t signs[16][4];    // sign code per run of 8
+    float max_scale;
+};
+
+// Fits the groups of x (256 values). Weights: qw * sqrt(sigma2 + x^2) with
+// importance weights, else plain * sigma2 + x^2.
+void fit_grid_block(const GridFitRules& r, const float* x, const float* qw, float sigma2, float plain, BlockFit& out);
+
+// Sum of squares of a 256-value block (the types derive sigma^2 from it).
+float block_sum_squares(const float* x);
+
+// 4-bit code of a group scale against inverse block scale id (odd multiples 2l + 1).
+int grid_scale_code(float id, float scale);
+
 }  // namespace lumen::kernels

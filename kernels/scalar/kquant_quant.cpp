@@ -310,24 +310,29 @@ void quantize_q3_k_rows(const float* x, void* dst, int64_t n, const float* qw) {
     }
 }
 
-void quantize_q4_k_rows(const float* x, void* dst, int64_t n, const float* qw) {
-    auto* b = static_cast<BlockQ4_K*>(dst);
+namespace {
+
+// Q4_K and Q5_K rows: the fit (weighted or not) and the type's packing.
+template <class Block>
+void q45_k_rows(const float* x, void* dst, int64_t n, const float* qw, int nmax, float rmin, int nstep,
+                void (*pack)(const uint8_t*, Block&)) {
+    auto* b = static_cast<Block*>(dst);
     for (int64_t i = 0; i < n / QK_K; ++i, x += QK_K) {
         uint8_t L[QK_K];
-        if (qw) q45_k_fit_weighted(x, qw + i * QK_K, L, b[i].d, b[i].dmin, b[i].scales, 15);
-        else q45_k_fit(x, L, b[i].d, b[i].dmin, b[i].scales, 15, -1.f, 20);
-        pack_q4_k(L, b[i]);
+        if (qw) q45_k_fit_weighted(x, qw + i * QK_K, L, b[i].d, b[i].dmin, b[i].scales, nmax);
+        else q45_k_fit(x, L, b[i].d, b[i].dmin, b[i].scales, nmax, rmin, nstep);
+        pack(L, b[i]);
     }
 }
 
+}  // namespace
+
+void quantize_q4_k_rows(const float* x, void* dst, int64_t n, const float* qw) {
+    q45_k_rows<BlockQ4_K>(x, dst, n, qw, 15, -1.f, 20, pack_q4_k);
+}
+
 void quantize_q5_k_rows(const float* x, void* dst, int64_t n, const float* qw) {
-    auto* b = static_cast<BlockQ5_K*>(dst);
-    for (int64_t i = 0; i < n / QK_K; ++i, x += QK_K) {
-        uint8_t L[QK_K];
-        if (qw) q45_k_fit_weighted(x, qw + i * QK_K, L, b[i].d, b[i].dmin, b[i].scales, 31);
-        else q45_k_fit(x, L, b[i].d, b[i].dmin, b[i].scales, 31, -0.5f, 15);
-        pack_q5_k(L, b[i]);
-    }
+    q45_k_rows<BlockQ5_K>(x, dst, n, qw, 31, -0.5f, 15, pack_q5_k);
 }
 
 void quantize_q6_k_rows(const float* x, void* dst, int64_t n, const float* qw) {
