@@ -23,6 +23,7 @@
 #pragma once
 
 #include <cstring>
+#include <span>
 #include <string>
 
 namespace lumen::test {
@@ -70,8 +71,9 @@ constexpr FileBounds kMeasured[] = {
 };
 // clang-format on
 
-inline const MeasuredBound* measured_bound(const std::string& file, const std::string& isa) {
-    for (const auto& f : kMeasured)
+inline const MeasuredBound* measured_bound(const std::string& file, const std::string& isa,
+                                          std::span<const FileBounds> table = kMeasured) {
+    for (const auto& f : table)
         if (file == f.file)
             for (const auto& b : f.by_isa)
                 if (b.isa != nullptr && isa == b.isa) return &b;

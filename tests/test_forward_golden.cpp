@@ -7,13 +7,9 @@
 // LUMEN_ACCURACY_TABLE=FILE makes this test write it afresh (tab-separated).
 #include <catch2/catch.hpp>
 
-#include <cstdio>
-#include <cstdlib>
-#include <optional>
 #include <string_view>
 
-#include "golden_measure.hpp"
-#include "golden_tolerances.hpp"
+#include "golden_check.hpp"
 #include "lumen/vocab.hpp"
 
 using namespace lumen;
@@ -31,73 +27,16 @@ const char* const kFiles[] = {
     "tiny-ropefreqs-f32-p0.json", "tiny-lora-merged-f16-p0.json",
 };
 
-// The kernels of `name` when this build knows the ISA and this CPU runs it.
-std::optional<Isa> runnable(const char* name) {
-    const auto isa = parse_isa(name);
-    if (isa && isa_supported(*isa)) return isa;
-    return std::nullopt;
-}
-
-void append_measurement(const char* file, Isa isa, const GoldenMeasure& m) {
-    const char* path = std::getenv("LUMEN_ACCURACY_TABLE");
-    if (!path || !*path) return;
-    if (FILE* f = std::fopen(path, "a")) {
-        std::fprintf(f, "%s\t%s\t%.3g\t%.3g\t%d\t%d\t%.3g\n", file, isa_name(isa), double(m.prompt_err),
-                     double(m.steps_err), m.departure, m.n_steps, double(m.departure_margin));
-        std::fclose(f);
-    }
-}
-
-void check_against_bound(const GoldenLogits& g, const GoldenMeasure& m, Isa isa) {
-    INFO(g.file << " on " << isa_name(isa) << ": prompt error " << m.prompt_err << ", step error " << m.steps_err
-                << ", departure " << m.departure << " of " << m.n_steps << " (reference margin "
-                << m.departure_margin << ")");
-    if (const MeasuredBound* b = measured_bound(g.file, isa_name(isa))) {
-        CHECK(m.prompt_err <= b->prompt);
-        CHECK(m.steps_err <= b->steps);
-        if (b->departure < 0) CHECK(m.departure < 0);
-        else CHECK((m.departure < 0 || m.departure >= b->departure));
-        return;
-    }
-    // No measured row for this ISA: the documented fallback rule.
-    const FallbackRule rule = fallback_rule(g.file);
-    const int must_agree = first_step_with_margin_below(g, rule.margin);
-    INFO("fallback rule: greedy agrees for " << must_agree << " steps, logits within " << rule.logits);
-    CHECK((m.departure < 0 || m.departure >= must_agree));
-    CHECK(m.prompt_err <= rule.logits);
-    CHECK(m.steps_err_before(must_agree) <= rule.logits);
-}
-
-void measure_all_goldens(const char* isa_name_) {
-    const auto isa = runnable(isa_name_);
-    if (!isa) {
-        WARN(isa_name_ << ": not built for or not supported by this CPU; nothing to measure");
-        return;
-    }
-    for (const char* file : kFiles) {
-        DYNAMIC_SECTION(file) {
-            const GoldenLogits g = load_golden(file);
-            const auto model = Model::load(g.model_file());
-            CHECK(model->vocab().encode(g.prompt) == g.tokens);
-            Session s(model, {.n_ctx = 512, .n_threads = 1, .isa = *isa});
-            REQUIRE(s.isa() == *isa);
-            const GoldenMeasure m = measure_golden(g, run_golden(s, g, g.greedy.size()));
-            append_measurement(file, *isa, m);
-            check_against_bound(g, m, *isa);
-        }
-    }
-}
-
 }  // namespace
 
 // One case per ISA lumen has kernels for (each its own ctest entry; the ones
 // this CPU cannot run pass with a warning).
-TEST_CASE("forward pass measured: scalar") { measure_all_goldens("scalar"); }
-TEST_CASE("forward pass measured: avx2") { measure_all_goldens("avx2"); }
-TEST_CASE("forward pass measured: avx512") { measure_all_goldens("avx512"); }
-TEST_CASE("forward pass measured: neon") { measure_all_goldens("neon"); }
-TEST_CASE("forward pass measured: dotprod") { measure_all_goldens("dotprod"); }
-TEST_CASE("forward pass measured: i8mm") { measure_all_goldens("i8mm"); }
+TEST_CASE("forward pass measured: scalar") { measure_goldens("scalar", kFiles, kMeasured); }
+TEST_CASE("forward pass measured: avx2") { measure_goldens("avx2", kFiles, kMeasured); }
+TEST_CASE("forward pass measured: avx512") { measure_goldens("avx512", kFiles, kMeasured); }
+TEST_CASE("forward pass measured: neon") { measure_goldens("neon", kFiles, kMeasured); }
+TEST_CASE("forward pass measured: dotprod") { measure_goldens("dotprod", kFiles, kMeasured); }
+TEST_CASE("forward pass measured: i8mm") { measure_goldens("i8mm", kFiles, kMeasured); }
 
 // The table covers every golden on the x86 ISAs it was measured on (a typo
 // in a name would otherwise fall back to the looser rule unnoticed).

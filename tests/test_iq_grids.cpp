@@ -96,7 +96,7 @@ TEST_CASE("i-quant grids: packed entries are the keys' points, byte j = coordina
     CHECK(kIQ1SGrid[2047] == 0x0101010101010101ull);
 }
 
-TEST_CASE("i-quant sign table: low 7 bits are the index, every entry has even parity") {
+TEST_CASE("i-quant sign table: low 7 bits are the index, every entry has even parity, the multipliers match") {
     std::set<uint8_t> distinct;
     for (int i = 0; i < 128; ++i) {
         INFO(i);
@@ -105,6 +105,12 @@ TEST_CASE("i-quant sign table: low 7 bits are the index, every entry has even pa
         distinct.insert(kIQSigns[size_t(i)]);
     }
     CHECK(distinct.size() == 128);
+    for (int i = 0; i < 128; ++i)
+        for (int j = 0; j < 8; ++j) {
+            INFO(i << " byte " << j);
+            const auto m = int8_t(uint8_t(kIQSignMultipliers[size_t(i)] >> (8 * j)));
+            CHECK(m == ((kIQSigns[size_t(i)] >> j) & 1 ? -1 : 1));
+        }
     CHECK(kIQSigns[1] == 0x81);
     CHECK(kIQSigns[3] == 0x03);
     CHECK(kIQSigns[127] == 0xff);

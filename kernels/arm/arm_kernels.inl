@@ -123,6 +123,7 @@ float dot_bf16(int64_t n, const void* wv, const void* av) {
 
 #include "arm/arm_dot_blocks.inl"
 #include "arm/arm_dot_kquants.inl"
+#include "arm/arm_dot_iquants.inl"
 #include "arm/arm_packed.inl"
 
 // ---- attention helpers over the F16 KV cache -------------------------------------------
@@ -251,4 +252,5 @@ void fill_common(KernelSet& ks) {
     ks.set_activation(T::Q8_0, quant_act_q8_0);
     ks.set_activation(T::Q8_1, quant_act_q8_1);
     ks.set_activation(T::Q8_K, quant_act_q8_k);
+    fill_iquants(ks);
 }

@@ -9,7 +9,9 @@
 #include "blocks.hpp"
 #include "dispatch.hpp"
 #include "fp16.hpp"
+#include "iq_blocks.hpp"
 #include "packed.hpp"
+#include "scalar/iq_grids.hpp"
 
 namespace lumen::kernels::i8mm {
 

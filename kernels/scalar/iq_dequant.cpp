@@ -12,20 +12,35 @@ namespace {
 template <class Block>
 const Block* blocks_of(const void* src) { return static_cast<const Block*>(src); }
 
-}  // namespace
-
-void dequant_iq2_xxs(const void* src, float* y, int64_t n) {
-    const auto* b = blocks_of<BlockIQ2_XXS>(src);
+// IQ2_XXS, IQ3_XXS, IQ3_S: one 4-bit scale s per 32 values; group_scale(d, s)
+// forms the group's float scale as the reference does.
+template <class Block, void (*Unpack)(const Block&, int, int8_t*, int&), class GroupScale>
+void dequant_one_scale(const void* src, float* y, int64_t n, GroupScale group_scale) {
+    const auto* b = blocks_of<Block>(src);
     int8_t q[32];
     for (int64_t i = 0; i < n / QK_K; ++i) {
         const float d = fp16_to_fp32(b[i].d);
         for (int ib = 0; ib < 8; ++ib, y += 32) {
             int s;
-            iq::unpack_iq2_xxs(b[i], ib, q, s);
-            const float db = d * (0.5f + float(s)) * 0.25f;
+            Unpack(b[i], ib, q, s);
+            const float db = group_scale(d, s);
             for (int k = 0; k < 32; ++k) y[k] = db * float(q[k]);
         }
     }
+}
+
+}  // namespace
+
+void dequant_iq2_xxs(const void* src, float* y, int64_t n) {
+    dequant_one_scale<BlockIQ2_XXS, iq::unpack_iq2_xxs>(src, y, n,
+                                                         [](float d, int s) { return d * (0.5f + float(s)) * 0.25f; });
+}
+void dequant_iq3_xxs(const void* src, float* y, int64_t n) {
+    dequant_one_scale<BlockIQ3_XXS, iq::unpack_iq3_xxs>(src, y, n,
+                                                         [](float d, int s) { return d * (0.5f + float(s)) * 0.5f; });
+}
+void dequant_iq3_s(const void* src, float* y, int64_t n) {
+    dequant_one_scale<BlockIQ3_S, iq::unpack_iq3_s>(src, y, n, [](float d, int s) { return d * float(1 + 2 * s); });
 }
 
 namespace {
@@ -55,34 +70,6 @@ void dequant_iq2_xs(const void* src, float* y, int64_t n) {
 }
 void dequant_iq2_s(const void* src, float* y, int64_t n) {
     dequant_iq2_two_scales<BlockIQ2_S, iq::unpack_iq2_s>(src, y, n);
-}
-
-void dequant_iq3_xxs(const void* src, float* y, int64_t n) {
-    const auto* b = blocks_of<BlockIQ3_XXS>(src);
-    int8_t q[32];
-    for (int64_t i = 0; i < n / QK_K; ++i) {
-        const float d = fp16_to_fp32(b[i].d);
-        for (int ib = 0; ib < 8; ++ib, y += 32) {
-            int s;
-            iq::unpack_iq3_xxs(b[i], ib, q, s);
-            const float db = d * (0.5f + float(s)) * 0.5f;
-            for (int k = 0; k < 32; ++k) y[k] = db * float(q[k]);
-        }
-    }
-}
-
-void dequant_iq3_s(const void* src, float* y, int64_t n) {
-    const auto* b = blocks_of<BlockIQ3_S>(src);
-    int8_t q[32];
-    for (int64_t i = 0; i < n / QK_K; ++i) {
-        const float d = fp16_to_fp32(b[i].d);
-        for (int ib = 0; ib < 8; ++ib, y += 32) {
-            int s;
-            iq::unpack_iq3_s(b[i], ib, q, s);
-            const float db = d * float(1 + 2 * s);
-            for (int k = 0; k < 32; ++k) y[k] = db * float(q[k]);
-        }
-    }
 }
 
 void dequant_iq1_s(const void* src, float* y, int64_t n) {

@@ -10,40 +10,17 @@ namespace lumen::kernels::ref {
 
 namespace {
 
-int dot32(const int8_t* q, const int8_t* a) {
+int idot(const int8_t* q, const int8_t* a, int n) {
     int s = 0;
-    for (int k = 0; k < 32; ++k) s += q[k] * a[k];
-    return s;
-}
-int dot16(const int8_t* q, const int8_t* a) {
-    int s = 0;
-    for (int k = 0; k < 16; ++k) s += q[k] * a[k];
+    for (int k = 0; k < n; ++k) s += q[k] * a[k];
     return s;
 }
 
-// IQ2_XXS, IQ3_XXS: one 4-bit scale per 32 values, multiplier 2 s + 1.
-template <class Block, void (*Unpack)(const Block&, int, int8_t*, int&)>
-float dot_one_scale(int64_t n, const void* w, const void* a, float factor) {
-    const auto* x = static_cast<const Block*>(w);
-    const auto* y = static_cast<const BlockQ8_K*>(a);
-    int8_t q[32];
-    float sumf = 0.f;
-    for (int64_t i = 0; i < n / QK_K; ++i) {
-        const float d = fp16_to_fp32(x[i].d) * y[i].d;
-        int bsum = 0;
-        for (int ib = 0; ib < 8; ++ib) {
-            int s;
-            Unpack(x[i], ib, q, s);
-            bsum += dot32(q, y[i].qs + 32 * ib) * (2 * s + 1);
-        }
-        sumf += d * float(bsum);
-    }
-    return factor * sumf;
-}
-
-// IQ2_XS, IQ2_S: a 4-bit scale per 16 values.
+// The IQ2/IQ3 types: 4-bit scales s per 16 values (the same for both halves of a
+// group of 32 for IQ2_XXS, IQ3_XXS, IQ3_S), multiplier 2 s + 1, the block's
+// integer sum scaled by d_w * d_a, the format's constant factor at the end.
 template <class Block, void (*Unpack)(const Block&, int, int8_t*, int*)>
-float dot_two_scales(int64_t n, const void* w, const void* a) {
+float dot_grid(int64_t n, const void* w, const void* a, float factor) {
     const auto* x = static_cast<const Block*>(w);
     const auto* y = static_cast<const BlockQ8_K*>(a);
     int8_t q[32];
@@ -54,27 +31,36 @@ float dot_two_scales(int64_t n, const void* w, const void* a) {
         int bsum = 0;
         for (int ib = 0; ib < 8; ++ib) {
             Unpack(x[i], ib, q, s);
-            bsum += dot16(q, y[i].qs + 32 * ib) * (2 * s[0] + 1);
-            bsum += dot16(q + 16, y[i].qs + 32 * ib + 16) * (2 * s[1] + 1);
+            bsum += idot(q, y[i].qs + 32 * ib, 16) * (2 * s[0] + 1);
+            bsum += idot(q + 16, y[i].qs + 32 * ib + 16, 16) * (2 * s[1] + 1);
         }
         sumf += d * float(bsum);
     }
-    return 0.125f * sumf;
+    return factor * sumf;
+}
+
+// A one-scale-per-32 decoder as a two-scale one.
+template <class Block, void (*Unpack)(const Block&, int, int8_t*, int&)>
+void one_scale_as_two(const Block& b, int ib, int8_t* q, int* s) {
+    Unpack(b, ib, q, s[0]);
+    s[1] = s[0];
 }
 
 }  // namespace
 
 float dot_iq2_xxs(int64_t n, const void* w, const void* a) {
-    return dot_one_scale<BlockIQ2_XXS, iq::unpack_iq2_xxs>(n, w, a, 0.125f);
+    return dot_grid<BlockIQ2_XXS, one_scale_as_two<BlockIQ2_XXS, iq::unpack_iq2_xxs>>(n, w, a, 0.125f);
 }
 float dot_iq3_xxs(int64_t n, const void* w, const void* a) {
-    return dot_one_scale<BlockIQ3_XXS, iq::unpack_iq3_xxs>(n, w, a, 0.25f);
+    return dot_grid<BlockIQ3_XXS, one_scale_as_two<BlockIQ3_XXS, iq::unpack_iq3_xxs>>(n, w, a, 0.25f);
 }
 float dot_iq3_s(int64_t n, const void* w, const void* a) {
-    return dot_one_scale<BlockIQ3_S, iq::unpack_iq3_s>(n, w, a, 1.f);
+    return dot_grid<BlockIQ3_S, one_scale_as_two<BlockIQ3_S, iq::unpack_iq3_s>>(n, w, a, 1.f);
 }
-float dot_iq2_xs(int64_t n, const void* w, const void* a) { return dot_two_scales<BlockIQ2_XS, iq::unpack_iq2_xs>(n, w, a); }
-float dot_iq2_s(int64_t n, const void* w, const void* a) { return dot_two_scales<BlockIQ2_S, iq::unpack_iq2_s>(n, w, a); }
+float dot_iq2_xs(int64_t n, const void* w, const void* a) {
+    return dot_grid<BlockIQ2_XS, iq::unpack_iq2_xs>(n, w, a, 0.125f);
+}
+float dot_iq2_s(int64_t n, const void* w, const void* a) { return dot_grid<BlockIQ2_S, iq::unpack_iq2_s>(n, w, a, 0.125f); }
 
 float dot_iq1_s(int64_t n, const void* w, const void* a) {
     const auto* x = static_cast<const BlockIQ1_S*>(w);
@@ -87,7 +73,7 @@ float dot_iq1_s(int64_t n, const void* w, const void* a) {
             int s, delta_sign;
             iq::unpack_iq1_s(x[i], ib, q, s, delta_sign);
             const int ls = 2 * s + 1;
-            sumi += ls * dot32(q, y[i].qs + 32 * ib);
+            sumi += ls * idot(q, y[i].qs + 32 * ib, 32);
             sumi1 += ls * delta_sign * (y[i].bsums[2 * ib] + y[i].bsums[2 * ib + 1]);
         }
         sumf += fp16_to_fp32(x[i].d) * y[i].d * (float(sumi) + kIQ1Delta * float(sumi1));
@@ -153,8 +139,7 @@ float dot_tq1_0(int64_t n, const void* w, const void* a) {
     float sumf = 0.f;
     for (int64_t i = 0; i < n / QK_K; ++i) {
         iq::unpack_tq1_0(x[i], q);
-        int sum = 0;
-        for (int k = 0; k < QK_K; ++k) sum += q[k] * y[i].qs[k];
+        const int sum = idot(q, y[i].qs, QK_K);
         sumf += float(sum) * (fp16_to_fp32(x[i].d) * y[i].d);
     }
     return sumf;

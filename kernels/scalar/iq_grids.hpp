@@ -69,4 +69,14 @@ struct IqGridInfo {
 
 std::span<const IqGridInfo> iq_grid_infos();
 
+// kIQSigns as byte multipliers: entry i holds, in byte j, -1 where bit j of
+// kIQSigns[i] is set and +1 where not (little-endian), ready for vector code.
+constexpr std::array<uint64_t, 128> make_iq_sign_multipliers() {
+    std::array<uint64_t, 128> t{};
+    for (size_t i = 0; i < 128; ++i)
+        for (int j = 0; j < 8; ++j) t[i] |= uint64_t((kIQSigns[i] >> j) & 1 ? 0xFF : 0x01) << (8 * j);
+    return t;
+}
+inline constexpr std::array<uint64_t, 128> kIQSignMultipliers = make_iq_sign_multipliers();
+
 }  // namespace lumen::kernels

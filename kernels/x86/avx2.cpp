@@ -6,7 +6,9 @@
 
 #include "blocks.hpp"
 #include "dispatch.hpp"
+#include "iq_blocks.hpp"
 #include "packed.hpp"
+#include "scalar/iq_grids.hpp"
 
 namespace lumen::kernels::avx2 {
 

@@ -7,8 +7,10 @@
 
 #include "blocks.hpp"
 #include "dispatch.hpp"
+#include "iq_blocks.hpp"
 #include "lane_tree.hpp"
 #include "packed.hpp"
+#include "scalar/iq_grids.hpp"
 
 namespace lumen::kernels::avx512 {
 

@@ -149,6 +149,7 @@ float dot_bf16(int64_t n, const void* wv, const void* av) {
 
 #include "x86/x86_dot_blocks.inl"
 #include "x86/x86_dot_kquants.inl"
+#include "x86/x86_dot_iquants.inl"
 #include "x86/x86_packed.inl"
 
 // ---- attention helpers over the F16 KV cache -------------------------------------------
@@ -293,4 +294,5 @@ void fill_common(KernelSet& ks) {
     ks.set_activation(T::Q8_0, quant_act_q8_0);
     ks.set_activation(T::Q8_1, quant_act_q8_1);
     ks.set_activation(T::Q8_K, quant_act_q8_k);
+    fill_iquants(ks);
 }
