@@ -64,7 +64,8 @@ void register_quantize(CLI::App& app) {
     CLI::App* cmd = app.add_subcommand("quantize", "Write a quantized copy of a GGUF model");
     cmd->add_option("input", o->input, "F32/F16/BF16 GGUF model")->required();
     cmd->add_option("output", o->output, "Output GGUF file (written atomically)")->required();
-    cmd->add_option("type", o->type, "Q8_0 Q4_0 Q4_1 Q5_0 Q5_1 Q2_K Q3_K_S/M/L Q4_K_S/M Q5_K_S/M Q6_K TQ1_0 TQ2_0 IQ4_NL IQ4_XS F16 BF16")
+    cmd->add_option("type", o->type, "Q8_0 Q4_0 Q4_1 Q5_0 Q5_1 Q2_K Q3_K_S/M/L Q4_K_S/M Q5_K_S/M Q6_K TQ1_0 TQ2_0 IQ4_NL IQ4_XS "
+                    "IQ3_XXS/XS/S/M F16 BF16; with --imatrix also Q2_K_S IQ2_XXS/XS/S/M IQ1_S/M")
         ->required();
     cmd->add_option("-t,--threads", o->threads, "Threads (default: physical cores)");
     cmd->add_option("--imatrix", o->imatrix, "Importance matrix file (from `lumen imatrix` or llama-imatrix)");

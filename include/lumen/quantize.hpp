@@ -24,7 +24,9 @@ struct QuantMix {
 };
 
 // Known targets (case-insensitive): Q8_0 Q4_0 Q4_1 Q5_0 Q5_1 Q2_K Q2_K_S Q3_K_S Q3_K_M
-// Q3_K_L Q4_K_S Q4_K_M Q5_K_S Q5_K_M Q6_K TQ1_0 TQ2_0 IQ4_NL IQ4_XS F16 BF16 F32.
+// Q3_K_L Q4_K_S Q4_K_M Q5_K_S Q5_K_M Q6_K TQ1_0 TQ2_0 IQ4_NL IQ4_XS IQ3_XXS IQ3_XS IQ3_S
+// IQ3_M IQ2_XXS IQ2_XS IQ2_S IQ2_M IQ1_S IQ1_M F16 BF16 F32 (Q2_K_S, IQ2_* and IQ1_* need an
+// importance matrix).
 LUMEN_API std::optional<QuantMix> find_quant_mix(std::string_view name);
 LUMEN_API std::vector<QuantMix> all_quant_mixes();
 
