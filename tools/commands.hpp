@@ -14,6 +14,7 @@ void register_tokenize(CLI::App& app);
 void register_chat(CLI::App& app);
 void register_template(CLI::App& app);
 void register_perplexity(CLI::App& app);
+void register_imatrix(CLI::App& app);
 void register_lora(CLI::App& app);
 void register_serve(CLI::App& app);
 

@@ -49,6 +49,7 @@ int main(int argc, char** argv) {
     lumen::cli::register_chat(app);
     lumen::cli::register_template(app);
     lumen::cli::register_perplexity(app);
+    lumen::cli::register_imatrix(app);
     lumen::cli::register_lora(app);
 #ifdef LUMEN_WITH_SERVE
     lumen::cli::register_serve(app);

@@ -90,6 +90,12 @@ public:
     // signal handler sets). {} removes it.
     void set_abort_callback(std::function<bool()> should_abort);
 
+    // Called with the input of every weight-matrix product before it is
+    // computed: (tensor name in the file, n_tokens x cols floats, row by row).
+    // For statistics such as importance matrices; {} removes it.
+    using MatmulObserver = std::function<void(const char* tensor, const float* x, int n_tokens, int64_t cols)>;
+    void set_matmul_observer(MatmulObserver observer);
+
     const Model& model() const;
     const SessionOptions& options() const;
     Isa isa() const;

@@ -135,19 +135,19 @@ float fit_scale_q3(int n, int nmax, const float* x, int8_t* L) {
     return sumlx / suml2;
 }
 
-float fit_scale_symmetric(int n, int nmax, const float* x, int8_t* L) {
+float fit_scale_symmetric(int n, int nmax, const float* x, int8_t* L, const float* qw) {
     float max, amax;
     signed_absmax(n, x, max, amax);
     if (amax < kGroupMaxEps) {
         std::fill(L, L + n, int8_t(0));
         return 0.f;
     }
-    // Weighted (w = x^2) least squares for one trial inverse scale.
+    // Weighted (w = qw or x^2) least squares for one trial inverse scale.
     auto fit = [&](float iscale, float& sumlx, float& suml2) {
         sumlx = suml2 = 0;
         for (int i = 0; i < n; ++i) {
             const int l = std::clamp(nearest_int(iscale * x[i]), -nmax, nmax - 1);
-            const float w = x[i] * x[i];
+            const float w = qw ? qw[i] : x[i] * x[i];
             sumlx += w * x[i] * l;
             suml2 += w * l * l;
         }
@@ -173,6 +173,72 @@ float fit_scale_symmetric(int n, int nmax, const float* x, int8_t* L) {
         }
     }
     return scale;
+}
+
+float fit_scale_positive(int n, int nmax, const float* x, uint8_t* L, const float* qw) {
+    float max = 0;
+    for (int i = 0; i < n; ++i) max = std::max(max, x[i]);
+    if (max < kGroupMaxEps) {
+        std::fill(L, L + n, uint8_t(0));
+        return 0.f;
+    }
+    // Pick the trial inverse scale with the least weighted squared error. The
+    // first error is measured on the values as stored in L (uint8: a negative
+    // value, possible for the i-quants' sign-flipped inputs, wraps), the trials
+    // on the clamped integers; both as the reference does.
+    auto mse = [&](float iscale, bool first) {
+        const float scale = 1 / iscale;
+        float e = 0;
+        for (int i = 0; i < n; ++i) {
+            const int l = nearest_int(iscale * x[i]);
+            const float q = first ? float(uint8_t(l)) : float(std::min(nmax, l));
+            const float diff = x[i] - scale * q;
+            e += qw[i] * diff * diff;
+        }
+        return e;
+    };
+    float iscale = nmax / max;
+    float best_mse = mse(iscale, true);
+    for (int is = -4; is <= 4; ++is) {
+        if (is == 0) continue;
+        const float iscale_is = (0.1f * is + nmax) / max;
+        const float e = mse(iscale_is, false);
+        if (e < best_mse) {
+            best_mse = e;
+            iscale = iscale_is;
+        }
+    }
+    float sumlx = 0, suml2 = 0;
+    for (int i = 0; i < n; ++i) {
+        const int l = std::min(nmax, nearest_int(iscale * x[i]));
+        L[i] = uint8_t(l);
+        sumlx += qw[i] * x[i] * l;
+        suml2 += qw[i] * l * l;
+    }
+    // Coordinate descent: move single values while the fit improves.
+    for (int itry = 0; itry < 5; ++itry) {
+        int n_changed = 0;
+        for (int i = 0; i < n; ++i) {
+            const float w = qw[i];
+            float slx = sumlx - w * x[i] * L[i];
+            float sl2 = suml2 - w * L[i] * L[i];
+            if (slx > 0 && sl2 > 0) {
+                const int new_l = std::min(nmax, nearest_int(x[i] * sl2 / slx));
+                if (new_l != L[i]) {
+                    slx += w * x[i] * new_l;
+                    sl2 += w * new_l * new_l;
+                    if (slx * slx * suml2 > sumlx * sumlx * sl2) {
+                        L[i] = uint8_t(new_l);
+                        sumlx = slx;
+                        suml2 = sl2;
+                        ++n_changed;
+                    }
+                }
+            }
+        }
+        if (!n_changed) break;
+    }
+    return suml2 > 0.0f ? sumlx / suml2 : 0.0f;
 }
 
 }  // namespace lumen::kernels

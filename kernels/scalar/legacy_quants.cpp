@@ -285,69 +285,12 @@ void quant_act_q8_1(const float* x, void* dst, int64_t n) {
     }
 }
 
-// ---- IQ4_NL -----------------------------------------------------------------
-namespace {
-
-// Index of the level in kIQ4NL closest to x (the lower one on a tie).
-int nearest_level(float x) {
-    if (x <= kIQ4NL[0]) return 0;
-    if (x >= kIQ4NL[15]) return 15;
-    int lo = 0, hi = 15;
-    while (hi - lo > 1) {
-        const int mid = (lo + hi) / 2;
-        if (x < kIQ4NL[mid]) hi = mid; else lo = mid;
-    }
-    return x - kIQ4NL[hi - 1] < kIQ4NL[hi] - x ? hi - 1 : hi;
-}
-
-// Weighted least-squares fit of the block scale over 15 trial scales,
-// weights x^2 (the reference's choice without an importance matrix).
-float fit_iq4_nl_scale(const float* x) {
-    constexpr int kTries = 7;
-    float max, amax;
-    signed_absmax(x, QK, max, amax);
-    if (amax < 1e-15f) return 0.f;
-    float w[QK];
-    for (int j = 0; j < QK; ++j) w[j] = x[j] * x[j];
-    auto fit = [&](float id, float& sumqx, float& sumq2) {
-        sumqx = sumq2 = 0.f;
-        for (int j = 0; j < QK; ++j) {
-            const float q = kIQ4NL[nearest_level(id * x[j])];
-            sumqx += w[j] * q * x[j];
-            sumq2 += w[j] * q * q;
-        }
-    };
-    float sumqx, sumq2;
-    fit(1.f / (-max / kIQ4NL[0]), sumqx, sumq2);
-    float d = sumqx / sumq2;
-    float best = d * sumqx;
-    for (int t = -kTries; t <= kTries; ++t) {
-        fit(float(t + kIQ4NL[0]) / max, sumqx, sumq2);
-        if (sumq2 > 0 && sumqx * sumqx > best * sumq2) {
-            d = sumqx / sumq2;
-            best = d * sumqx;
-        }
-    }
-    return d;
-}
-
-}  // namespace
-
+// ---- IQ4_NL (the quantizer is in iq4_quant.cpp) ----------------------------
 void dequant_iq4_nl(const void* src, float* y, int64_t n) {
     const auto* b = static_cast<const BlockIQ4_NL*>(src);
     for (int64_t i = 0; i < n / QK; ++i, y += QK) {
         const float d = fp16_to_fp32(b[i].d);
         for (int j = 0; j < QK; ++j) y[j] = d * float(kIQ4NL[nibble(b[i].qs, j)]);
-    }
-}
-void quant_iq4_nl(const float* x, void* dst, int64_t n) {
-    auto* b = static_cast<BlockIQ4_NL*>(dst);
-    for (int64_t i = 0; i < n / QK; ++i, x += QK) {
-        const float d = fit_iq4_nl_scale(x);
-        b[i].d = fp32_to_fp16(d);
-        const float id = d != 0.f ? 1.f / d : 0.f;
-        for (int j = 0; j < QK / 2; ++j)
-            b[i].qs[j] = uint8_t(nearest_level(id * x[j]) | (nearest_level(id * x[j + 16]) << 4));
     }
 }
 float dot_iq4_nl(int64_t n, const void* w, const void* a) {

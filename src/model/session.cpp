@@ -67,6 +67,7 @@ struct SessionImpl {
     std::vector<uint8_t> row_batch;  // rows[t].batch, as ops::matmul takes it
     std::vector<Row> rows;
     std::function<bool()> should_abort;
+    Session::MatmulObserver matmul_observer;
 
     SessionImpl(std::shared_ptr<const Model> m, SessionOptions o)
         : model(std::move(m)), c(model->config()), w(model->weights()), opt(resolve(o, c)),
@@ -107,6 +108,7 @@ struct SessionImpl {
     }
 
     void matmul(const ops::WeightView& wv, const float* in, int n, float* out) {
+        if (matmul_observer) matmul_observer(wv.name, in, n, wv.cols);
         row_batch.resize(size_t(n));
         for (int t = 0; t < n; ++t) row_batch[size_t(t)] = rows[size_t(t)].batch;
         ops::matmul(ks, wv, in, n, out, wv.rows, act, opt.n_threads, row_batch.data());
@@ -438,6 +440,7 @@ void Session::set_loras(std::vector<AttachedLora> loras) { impl_->attach(std::mo
 const std::vector<AttachedLora>& Session::loras() const { return impl_->loras; }
 
 void Session::set_abort_callback(std::function<bool()> f) { impl_->should_abort = std::move(f); }
+void Session::set_matmul_observer(MatmulObserver f) { impl_->matmul_observer = std::move(f); }
 
 const Model& Session::model() const { return *impl_->model; }
 const SessionOptions& Session::options() const { return impl_->opt; }
