@@ -70,11 +70,7 @@ MappedFile::MappedFile(const std::filesystem::path& path, FileResidence residenc
     if (::fstat(fd, &st) != 0) throw Error(label + ": cannot stat: " + errno_text());
     if (!S_ISREG(st.st_mode)) throw Error(label + ": not a regular file");
     const size_t size = size_t(st.st_size);
-    const uint64_t available = available_memory();
-    if (size > available)
-        throw Error(label + ": " + mib(size) + " cannot be " +
-                    (residence == FileResidence::copied ? "read into memory (--no-mmap)" : "locked in memory (--mlock)") +
-                    ": only " + mib(available) + " is available");
+    check_file_fits_in_memory(label, size, residence);
     if (residence == FileResidence::locked) {
         map(fd, 0, 0, label);
         if (size_ > 0 && ::mlock(map_base_, map_size_) != 0) {
