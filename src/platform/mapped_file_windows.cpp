@@ -8,6 +8,7 @@
 #include <string>
 
 #include "lumen/error.hpp"
+#include "platform/file_slice.hpp"
 #include "platform/mapped_file.hpp"
 #include "platform/path_text.hpp"
 #include "platform/windows_error.hpp"
@@ -85,12 +86,7 @@ std::shared_ptr<MappedFile> MappedFile::from_fd(int fd, uint64_t offset, uint64_
     if (GetFileType(file) != FILE_TYPE_DISK) throw Error(label + ": not a regular file");
     LARGE_INTEGER file_size{};
     if (!GetFileSizeEx(file, &file_size)) throw Error(label + ": cannot stat: " + last_windows_error());
-    const uint64_t total = uint64_t(file_size.QuadPart);
-    if (offset > total) throw Error(label + ": offset " + std::to_string(offset) + " is past the end of the file");
-    if (size == 0) size = total - offset;
-    if (size > total - offset)
-        throw Error(label + ": " + std::to_string(size) + " bytes from offset " + std::to_string(offset) +
-                    " run past the end of the file (" + std::to_string(total) + " bytes)");
+    size = platform::checked_slice_size(uint64_t(file_size.QuadPart), offset, size, label);
     std::shared_ptr<MappedFile> m(new MappedFile());
     m->map_view(file, offset, size, label);
     return m;
