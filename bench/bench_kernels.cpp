@@ -8,6 +8,8 @@
 //   BM_MatVecStream/<isa>/<type>/N    the same shape, cycling through >= 1 GiB of
 //                                     such matrices so every byte comes from DRAM
 //   BM_MatVecStream/<isa>/<type>/packed/N   Q4_0, Q5_0, Q8_0 in the 8-row packed layout
+//   BM_ExpSum/<isa>, BM_SiluMul/<isa>  element-wise kernels: softmax numerators over
+//                                     4096 scores, SiLU x up over 5632 (llama 1B's FFN)
 // Run: build/bench/lumen_bench_kernels [--benchmark_filter=MatVec]
 #include <benchmark/benchmark.h>
 
@@ -111,11 +113,38 @@ void BM_MatVecStream(benchmark::State& state, Isa isa, TensorType type, bool pac
     state.SetBytesProcessed(int64_t(state.iterations()) * int64_t(one.size()));
 }
 
+void BM_ExpSum(benchmark::State& state, Isa isa) {
+    const auto& ks = kernels::kernel_set(isa);
+    const auto x = random_floats(4096);
+    std::vector<float> y(x.size());
+    for (auto _ : state) benchmark::DoNotOptimize(ks.exp_sum(y.data(), x.data(), 4.f, int(x.size())));
+    state.SetItemsProcessed(int64_t(state.iterations()) * int64_t(x.size()));
+}
+
+void BM_SiluMul(benchmark::State& state, Isa isa) {
+    const auto& ks = kernels::kernel_set(isa);
+    const auto up = random_floats(5632), gate0 = random_floats(5632);
+    std::vector<float> gate = gate0;
+    for (auto _ : state) {
+        ks.silu_mul(gate.data(), up.data(), int64_t(gate.size()));
+        benchmark::DoNotOptimize(gate.data());
+        state.PauseTiming();
+        gate = gate0;  // keep the inputs in range
+        state.ResumeTiming();
+    }
+    state.SetItemsProcessed(int64_t(state.iterations()) * int64_t(gate.size()));
+}
+
 const int kRegistered = [] {
     const int cores = physical_cores();
     auto* bw = benchmark::RegisterBenchmark("BM_ReadBandwidth", BM_ReadBandwidth);
     bw->Arg(1)->Unit(benchmark::kMillisecond)->Iterations(3)->UseRealTime();
     if (cores > 1) bw->Arg(cores);
+    for (Isa isa : kAllIsas) {
+        if (!isa_supported(isa)) continue;
+        benchmark::RegisterBenchmark((std::string("BM_ExpSum/") + isa_name(isa)).c_str(), BM_ExpSum, isa);
+        benchmark::RegisterBenchmark((std::string("BM_SiluMul/") + isa_name(isa)).c_str(), BM_SiluMul, isa);
+    }
     for (const TypeTraits& t : all_type_traits()) {
         if (t.dequantize == nullptr || t.quantize == nullptr || t.vec_dot == nullptr) continue;
         benchmark::RegisterBenchmark((std::string("BM_Dequantize/") + t.name).c_str(), BM_Dequantize, t.type);

@@ -82,6 +82,8 @@ KernelSet scalar_set() {
     ks.dots_f16_ordered = ref::dots_f16_ordered;
     ks.weighted_sum_f16 = ref::weighted_sum_f16;
     ks.reduce_lanes64 = ref::reduce_lanes64;
+    ks.exp_sum = ref::exp_sum;
+    ks.silu_mul = ref::silu_mul;
     ks.packed_gemm[size_t(TensorType::Q4_0)] = ref::gemm_q4_0_x8;
     ks.packed_gemm[size_t(TensorType::Q5_0)] = ref::gemm_q5_0_x8;
     ks.packed_gemm[size_t(TensorType::IQ4_NL)] = ref::gemm_iq4_nl_x8;

@@ -33,6 +33,14 @@ using WeightedSumF16Fn = void (*)(float* acc, const float* p, int p_stride, floa
 // (lanes[l * n + d]); out[d] = row 0 afterwards. Overwrites `lanes`.
 using ReduceLanes64Fn = void (*)(float* lanes, int n, float* out);
 
+// Softmax numerators: y[i] = exp(x[i] - shift) for i < n, returning their sum
+// in the reference's AVX-512 order: each whole chunk of 16 is summed in float
+// as a halving tree and added in double, the tail one by one in double. exp is
+// elementwise_math.hpp's (within 1 ulp of expf): every set gives the same bits.
+using ExpSumFn = double (*)(float* y, const float* x, float shift, int n);
+// gate[i] = silu(gate[i]) * up[i] = gate[i] / (1 + exp(-gate[i])) * up[i].
+using SiluMulFn = void (*)(float* gate, const float* up, int64_t n);
+
 struct KernelSet {
     static constexpr size_t kSlots = 36;  // type ids 0..35
 
@@ -40,6 +48,8 @@ struct KernelSet {
     DotsF16OrderedFn dots_f16_ordered = nullptr;
     WeightedSumF16Fn weighted_sum_f16 = nullptr;
     ReduceLanes64Fn reduce_lanes64 = nullptr;
+    ExpSumFn exp_sum = nullptr;
+    SiluMulFn silu_mul = nullptr;
 
     Isa isa = Isa::scalar;
     std::array<VecDotFn, kSlots> vec_dot{};

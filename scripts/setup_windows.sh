@@ -99,6 +99,7 @@ link_config /usr/share/cmake/CLI11 share/cmake/CLI11
 link /usr/include/nlohmann include/nlohmann
 link_config /usr/share/cmake/nlohmann_json share/cmake/nlohmann_json
 link /usr/include/catch2 include/catch2
+link /usr/include/xsimd include/xsimd
 # Catch2's own config also imports its Linux libCatch2WithMain.a: a header-only config replaces it.
 link_config /usr/lib/cmake/Catch2 lib/cmake/Catch2
 rm -f "$tp"/lib/cmake/Catch2/Catch2Targets*.cmake

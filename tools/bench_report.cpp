@@ -36,10 +36,13 @@ double BenchResult::roofline_pct() const {
 
 namespace {
 
+// llama-bench's names: pp512, tg128, pp512+tg128, and " @ d4096" at a depth.
 std::string test_name(const BenchResult& r) {
-    if (r.n_prompt > 0 && r.n_gen == 0) return "pp" + std::to_string(r.n_prompt);
-    if (r.n_gen > 0 && r.n_prompt == 0) return "tg" + std::to_string(r.n_gen);
-    return "pp" + std::to_string(r.n_prompt) + "+tg" + std::to_string(r.n_gen);
+    std::string name;
+    if (r.n_prompt > 0 && r.n_gen == 0) name = "pp" + std::to_string(r.n_prompt);
+    else if (r.n_gen > 0 && r.n_prompt == 0) name = "tg" + std::to_string(r.n_gen);
+    else name = "pp" + std::to_string(r.n_prompt) + "+tg" + std::to_string(r.n_gen);
+    return r.n_depth > 0 ? name + " @ d" + std::to_string(r.n_depth) : name;
 }
 
 std::string now_utc() {
@@ -69,6 +72,7 @@ nlohmann::ordered_json to_json(const BenchResult& r) {
     j["use_mmap"] = true;
     j["n_prompt"] = r.n_prompt;
     j["n_gen"] = r.n_gen;
+    j["n_depth"] = r.n_depth;
     j["test_time"] = now_utc();
     j["avg_ns"] = uint64_t(BenchResult::mean(r.samples_ns));
     j["stddev_ns"] = uint64_t(BenchResult::stddev(r.samples_ns));

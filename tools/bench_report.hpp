@@ -13,6 +13,7 @@ struct BenchResult {
     std::string model_filename, model_type, type_k, type_v, isa, cpu_info;
     uint64_t model_size = 0, model_n_params = 0;
     int n_batch = 0, n_threads = 0, n_prompt = 0, n_gen = 0;
+    int n_depth = 0;  // tokens in the KV cache before the test (llama-bench's -d)
     std::vector<double> samples_ns;
     uint64_t peak_rss = 0, weight_bytes_per_token = 0;
     double bandwidth = 0;  // measured read bandwidth (bytes/s) at n_threads

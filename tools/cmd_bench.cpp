@@ -1,6 +1,8 @@
 // `lumen bench`: prompt-processing and generation speed, llama-bench style.
 // Method (as llama-bench): per test one warm-up run, then -r timed repetitions
-// on a fresh context with random tokens; t/s = tokens / wall time.
+// on a fresh context with random tokens; t/s = tokens / wall time. With a
+// depth (-d), each run first fills the KV cache with that many random tokens,
+// untimed, as llama-bench's -d does.
 #include <algorithm>
 #include <charconv>
 #include <chrono>
@@ -25,7 +27,7 @@ namespace {
 
 struct BenchCli {
     std::vector<std::string> models;
-    std::vector<int> n_prompt = {512}, n_gen = {128}, threads, batch = {512};
+    std::vector<int> n_prompt = {512}, n_gen = {128}, threads, batch = {512}, depth = {0};
     std::vector<std::string> pg, cache_k = {"f16"}, cache_v = {"f16"};
     int reps = 5;
     std::string output = "md";
@@ -66,19 +68,24 @@ std::string model_type(const Model& m) {
     return m.config().arch + " " + size + " " + ftype;
 }
 
-double run_once(Session& s, int n_prompt, int n_gen, int batch, TokenStream& rng) {
+// n random tokens (the first one BOS where the model adds it) evaluated in batches.
+void eval_random(Session& s, int n, int batch, bool first, TokenStream& rng) {
+    const Vocab& vocab = s.model().vocab();
+    std::vector<int32_t> toks(static_cast<size_t>(n));
+    for (auto& t : toks) t = rng.next(s.model().config().n_vocab);
+    if (first && vocab.add_bos() && vocab.bos() >= 0) toks[0] = vocab.bos();
+    for (int i = 0; i < n; i += batch)
+        s.eval(std::span<const int32_t>(toks).subspan(size_t(i), size_t(std::min(batch, n - i))));
+}
+
+double run_once(Session& s, int depth, int n_prompt, int n_gen, int batch, TokenStream& rng) {
     const int32_t V = s.model().config().n_vocab;
     const Vocab& vocab = s.model().vocab();
     s.reset();
+    if (depth > 0) eval_random(s, depth, batch, true, rng);  // the cache's contents: not timed
     const auto t0 = std::chrono::steady_clock::now();
-    if (n_prompt > 0) {
-        std::vector<int32_t> toks(static_cast<size_t>(n_prompt));
-        for (auto& t : toks) t = rng.next(V);
-        if (vocab.add_bos() && vocab.bos() >= 0) toks[0] = vocab.bos();
-        for (int i = 0; i < n_prompt; i += batch)
-            s.eval(std::span<const int32_t>(toks).subspan(size_t(i), size_t(std::min(batch, n_prompt - i))));
-    }
-    int32_t tok = vocab.add_bos() && vocab.bos() >= 0 ? vocab.bos() : rng.next(V);
+    if (n_prompt > 0) eval_random(s, n_prompt, batch, depth == 0, rng);
+    int32_t tok = depth == 0 && vocab.add_bos() && vocab.bos() >= 0 ? vocab.bos() : rng.next(V);
     for (int i = 0; i < n_gen; ++i) {
         s.eval(std::span<const int32_t>(&tok, 1));
         tok = rng.next(V);
@@ -86,7 +93,12 @@ double run_once(Session& s, int n_prompt, int n_gen, int batch, TokenStream& rng
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
 
-std::vector<std::pair<int, int>> tests(const BenchCli& o) {
+struct BenchTest {
+    int n_prompt, n_gen, depth;
+};
+
+// Every pp, tg and pg test, each at every depth.
+std::vector<BenchTest> tests(const BenchCli& o) {
     std::vector<std::pair<int, int>> t;
     for (int p : o.n_prompt)
         if (p > 0) t.emplace_back(p, 0);
@@ -104,7 +116,10 @@ std::vector<std::pair<int, int>> tests(const BenchCli& o) {
             throw Error("-pg takes PROMPT,GEN (e.g. 512,128), got '" + pg + "'");
         t.emplace_back(p, g);
     }
-    return t;
+    std::vector<BenchTest> out;
+    for (const auto& [p, g] : t)
+        for (int d : o.depth) out.push_back({p, g, d});
+    return out;
 }
 
 void run(const BenchCli& o) {
@@ -116,6 +131,8 @@ void run(const BenchCli& o) {
     }
     if (o.models.empty()) throw Error("no model given (-m)");
     if (o.reps < 1) throw Error("-r must be at least 1");
+    for (int d : o.depth)
+        if (d < 0) throw Error("-d takes depths of 0 or more tokens, got " + std::to_string(d));
     BenchReport report(o.output);
     // Bandwidth of this machine for each thread count, measured once.
     std::map<int, double> bandwidth;
@@ -130,24 +147,24 @@ void run(const BenchCli& o) {
             for (int batch : o.batch)
                 for (const auto& ck : o.cache_k)
                     for (const auto& cv : o.cache_v)
-                        for (const auto& [np, ng] : tests(o)) {
+                        for (const auto& [np, ng, depth] : tests(o)) {
                             ModelOptions mo;
                             mo.threads = threads;
                             mo.batch = batch;
-                            mo.ctx = np + ng;
+                            mo.ctx = depth + np + ng;
                             mo.cache_type_k = ck;
                             mo.cache_type_v = cv;
                             Session s(model, session_options(mo));
                             s.set_loras(loras);
                             TokenStream rng;
                             if (o.progress)
-                                std::fprintf(stderr, "bench: %s, %d threads, pp%d tg%d: warm-up", path.c_str(), threads,
-                                             np, ng);
-                            run_once(s, np, ng > 0 ? 1 : 0, batch, rng);
+                                std::fprintf(stderr, "bench: %s, %d threads, pp%d tg%d depth %d: warm-up", path.c_str(),
+                                             threads, np, ng, depth);
+                            run_once(s, depth, np, ng > 0 ? 1 : 0, batch, rng);
                             BenchResult r;
                             for (int rep = 0; rep < o.reps; ++rep) {
                                 if (o.progress) std::fprintf(stderr, " %d", rep + 1);
-                                r.samples_ns.push_back(run_once(s, np, ng, batch, rng) * 1e9);
+                                r.samples_ns.push_back(run_once(s, depth, np, ng, batch, rng) * 1e9);
                             }
                             if (o.progress) std::fprintf(stderr, "\n");
                             r.model_filename = path;
@@ -160,6 +177,7 @@ void run(const BenchCli& o) {
                             r.type_v = cv;
                             r.n_prompt = np;
                             r.n_gen = ng;
+                            r.n_depth = depth;
                             r.isa = isa_name(s.isa());
                             r.cpu_info = machine.cpu_model;
                             r.peak_rss = peak_rss_bytes();
@@ -179,6 +197,9 @@ void register_bench(CLI::App& app) {
     cmd->add_option("-m,--model", o->models, "GGUF model(s); repeat or separate with commas")->delimiter(',');
     cmd->add_option("-p,--n-prompt", o->n_prompt, "Prompt lengths (pp tests)")->delimiter(',')->capture_default_str();
     cmd->add_option("-n,--n-gen", o->n_gen, "Generation lengths (tg tests)")->delimiter(',')->capture_default_str();
+    cmd->add_option("-d,--n-depth", o->depth, "Tokens already in the KV cache before each test (untimed fill)")
+        ->delimiter(',')
+        ->capture_default_str();
     cmd->add_option("--pg", o->pg, "Prompt then generation, PROMPT,GEN (repeatable)");
     cmd->add_option("-t,--threads", o->threads, "Thread counts (default: physical cores)")->delimiter(',');
     cmd->add_option("-b,--batch-size", o->batch, "Batch sizes")->delimiter(',')->capture_default_str();

@@ -10,6 +10,7 @@ struct DecodedK {
     int8x16_t q[16];      // weights 16v .. 16v+15 in q[v]
     int32_t scale[16];    // of weights 16v .. 16v+15
     int32_t min[16];      // the same, for the types with minimums
+    int32x4_t scale32[2], min32[2];  // instead, per group of 32 (kGroups32 below): groups 4h .. 4h+3
     float d, dmin;
 };
 
@@ -49,7 +50,8 @@ inline void decode(const BlockQ3_K& b, DecodedK& u) {
 }
 
 // Q4_K / Q5_K: chunk j of 64 elements = the low nibbles of qs[32j..32j+31],
-// then their high nibbles; eight groups of 32 with 6-bit scales and minimums.
+// then their high nibbles; eight groups of 32 with 6-bit scales and minimums
+// (in scale32/min32: these types take the per-32 path of scaled_sum/min_sum).
 template <class Block>
 inline void decode_nibbles_k4(const Block& b, DecodedK& u) {
     for (int j = 0; j < 4; ++j) {
@@ -69,18 +71,16 @@ inline void decode_nibbles_k4(const Block& b, DecodedK& u) {
     const uint32_t low6 = 0x3f3f3f3f, low4 = 0x0f0f0f0f, low2 = 0x03030303;
     const uint32_t sc[2] = {w[0] & low6, (w[2] & low4) | (((w[0] >> 6) & low2) << 4)};
     const uint32_t mn[2] = {w[1] & low6, ((w[2] >> 4) & low4) | (((w[1] >> 6) & low2) << 4)};
-    // Each group's value for both of its 16-weight halves, widened to int32.
-    const auto spread = [](const uint32_t (&v)[2], int32_t* out) {
+    // The eight groups' values widened to int32, in two vectors (kept in registers).
+    const auto widen = [](const uint32_t (&v)[2], int32x4_t (&out)[2]) {
         uint8x8_t bytes;
         std::memcpy(&bytes, v, 8);
-        const uint16x8_t lo = vmovl_u8(vzip1_u8(bytes, bytes)), hi = vmovl_u8(vzip2_u8(bytes, bytes));
-        vst1q_s32(out, vreinterpretq_s32_u32(vmovl_u16(vget_low_u16(lo))));
-        vst1q_s32(out + 4, vreinterpretq_s32_u32(vmovl_high_u16(lo)));
-        vst1q_s32(out + 8, vreinterpretq_s32_u32(vmovl_u16(vget_low_u16(hi))));
-        vst1q_s32(out + 12, vreinterpretq_s32_u32(vmovl_high_u16(hi)));
+        const uint16x8_t w16 = vmovl_u8(bytes);
+        out[0] = vreinterpretq_s32_u32(vmovl_u16(vget_low_u16(w16)));
+        out[1] = vreinterpretq_s32_u32(vmovl_high_u16(w16));
     };
-    spread(sc, u.scale);
-    spread(mn, u.min);
+    widen(sc, u.scale32);
+    widen(mn, u.min32);
     u.d = half(b.d);
     u.dmin = half(b.dmin);
 }
@@ -131,29 +131,57 @@ inline int32x4_t sums4(int32x4_t a, int32x4_t b, int32x4_t c, int32x4_t d) {
     return vpaddq_s32(vpaddq_s32(a, b), vpaddq_s32(c, d));
 }
 
-// sum over v of scale[v] * (q[v] . a[16v .. 16v+15]), exact.
-inline int32_t scaled_sum(const DecodedK& u, const int8_t* a) {
-    int32x4_t acc = vdupq_n_s32(0);
-    for (int v = 0; v < 16; v += 4) {
-        int32x4_t p[4];
-        for (int k = 0; k < 4; ++k) p[k] = dot_s8(vdupq_n_s32(0), u.q[v + k], load16(a + 16 * (v + k)));
-        acc = vmlaq_s32(acc, sums4(p[0], p[1], p[2], p[3]), vld1q_s32(u.scale + v));
-    }
-    return vaddvq_s32(acc);
-}
-
-// sum over v of min[v] * bsums[v], exact.
-inline int32_t min_sum(const DecodedK& u, const int16_t* bsums) {
-    int32x4_t acc = vdupq_n_s32(0);
-    for (int v = 0; v < 16; v += 4) acc = vmlaq_s32(acc, vmovl_s16(vld1_s16(bsums + v)), vld1q_s32(u.min + v));
-    return vaddvq_s32(acc);
-}
-
 // Whether a K-quant type stores per-group minimums (the others leave DecodedK::min zero).
 template <class Block> constexpr bool kHasMins = false;
 template <> constexpr bool kHasMins<BlockQ2_K> = true;
 template <> constexpr bool kHasMins<BlockQ4_K> = true;
 template <> constexpr bool kHasMins<BlockQ5_K> = true;
+
+// Whether a type's scales (and minimums) are per 32 weights: then both
+// 16-weight halves of a group go into one accumulator (sdot twice), which
+// halves the pairwise-add reductions and scale multiplies. The sums are exact
+// integers either way, so the result is the same.
+template <class Block> constexpr bool kGroups32 = false;
+template <> constexpr bool kGroups32<BlockQ4_K> = true;
+template <> constexpr bool kGroups32<BlockQ5_K> = true;
+
+// sum over v of scale[v] * (q[v] . a[16v .. 16v+15]), exact.
+template <class Block>
+inline int32_t scaled_sum(const DecodedK& u, const int8_t* a) {
+    int32x4_t acc = vdupq_n_s32(0);
+    if constexpr (kGroups32<Block>) {
+        for (int g = 0; g < 8; g += 4) {  // groups g..g+3 of 32 weights
+            int32x4_t p[4];
+            for (int k = 0; k < 4; ++k) {
+                const int v = 2 * (g + k);
+                p[k] = dot_s8(dot_s8(vdupq_n_s32(0), u.q[v], load16(a + 16 * v)), u.q[v + 1], load16(a + 16 * v + 16));
+            }
+            acc = vmlaq_s32(acc, sums4(p[0], p[1], p[2], p[3]), u.scale32[g / 4]);
+        }
+    } else {
+        for (int v = 0; v < 16; v += 4) {
+            int32x4_t p[4];
+            for (int k = 0; k < 4; ++k) p[k] = dot_s8(vdupq_n_s32(0), u.q[v + k], load16(a + 16 * (v + k)));
+            acc = vmlaq_s32(acc, sums4(p[0], p[1], p[2], p[3]), vld1q_s32(u.scale + v));
+        }
+    }
+    return vaddvq_s32(acc);
+}
+
+// sum over v of min[v] * bsums[v], exact.
+template <class Block>
+inline int32_t min_sum(const DecodedK& u, const int16_t* bsums) {
+    int32x4_t acc = vdupq_n_s32(0);
+    if constexpr (kGroups32<Block>) {
+        // bsums of the two halves of each group added first (|sum| <= 2 * 16 * 127: fits int16).
+        const int16x8_t pairs = vpaddq_s16(vld1q_s16(bsums), vld1q_s16(bsums + 8));
+        acc = vmlaq_s32(acc, vmovl_s16(vget_low_s16(pairs)), u.min32[0]);
+        acc = vmlaq_s32(acc, vmovl_high_s16(pairs), u.min32[1]);
+    } else {
+        for (int v = 0; v < 16; v += 4) acc = vmlaq_s32(acc, vmovl_s16(vld1_s16(bsums + v)), vld1q_s32(u.min + v));
+    }
+    return vaddvq_s32(acc);
+}
 
 template <int C, class Block>
 void dotc_k(int64_t n, const void* wv, const void* const* av, float* out) {
@@ -167,7 +195,8 @@ void dotc_k(int64_t n, const void* wv, const void* const* av, float* out) {
         decode(x[i], u);
         for (int c = 0; c < C; ++c) {
             // Q3_K, Q6_K and TQ2_0 have no minimums: their msum is 0, as the scalar kernel's.
-            const int32_t isum = scaled_sum(u, y[c][i].qs), msum = kHasMins<Block> ? min_sum(u, y[c][i].bsums) : 0;
+            const int32_t isum = scaled_sum<Block>(u, y[c][i].qs);
+            const int32_t msum = kHasMins<Block> ? min_sum<Block>(u, y[c][i].bsums) : 0;
             sum[c] += y[c][i].d * (u.d * float(isum) - u.dmin * float(msum));
         }
     }

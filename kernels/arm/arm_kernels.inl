@@ -125,6 +125,15 @@ float dot_bf16(int64_t n, const void* wv, const void* av) {
 #include "arm/arm_dot_kquants.inl"
 #include "arm/arm_packed.inl"
 
+using SimdArch = xsimd::neon64;  // the element-wise kernels
+using SoftmaxArch = xsimd::neon64;
+// xsimd 8.1 divides float batches on AArch64 through a reciprocal estimate and
+// Newton steps (its 32-bit NEON code), which is not IEEE division: use fdiv.
+inline xsimd::batch<float, SimdArch> exact_div(xsimd::batch<float, SimdArch> a, xsimd::batch<float, SimdArch> b) {
+    return vdivq_f32(a, b);
+}
+#include "simd_elementwise.inl"
+
 // ---- attention helpers over the F16 KV cache -------------------------------------------
 // F16 values widened to float (base ARMv8 FCVTL) and computed in float: FP16
 // arithmetic (asimdhp) would round every step to 11 bits and leave the
@@ -226,6 +235,7 @@ void quant_act_q8_k(const float* x, void* dst, int64_t n) {
 // Fills the kernel set with the kernels shared by the ARM variants.
 void fill_common(KernelSet& ks) {
     using T = lumen::TensorType;
+    simd_elementwise::fill(ks);
     ks.axpy_f16_f64 = axpy_f16_f64;
     ks.weighted_sum_f16 = weighted_sum_f16;
     ks.dots_f16_ordered = dots_f16_ordered;

@@ -4,9 +4,11 @@
 #include <arm_neon.h>
 
 #include <cstring>
+#include <xsimd/xsimd.hpp>
 
 #include "blocks.hpp"
 #include "dispatch.hpp"
+#include "elementwise_math.hpp"
 #include "fp16.hpp"
 #include "packed.hpp"
 

@@ -38,6 +38,10 @@ void dots_f16_ordered(int n, const uint16_t* q, const uint16_t* k, size_t k_stri
 void weighted_sum_f16(float* acc, const float* p, int p_stride, float scale, const uint16_t* v, size_t v_stride,
                       int count, int n);
 
+// Element-wise float kernels (see dispatch.hpp): std::exp, element by element.
+double exp_sum(float* y, const float* x, float shift, int n);
+void silu_mul(float* gate, const float* up, int64_t n);
+
 // Activation quantizers used at run time (the quantize_* above reproduce the
 // reference *file* quantizer; these follow the reference runtime, which scales
 // by 127/amax and rounds half to even, as its SIMD code does).

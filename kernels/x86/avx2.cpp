@@ -3,9 +3,11 @@
 #include <immintrin.h>
 
 #include <cstring>
+#include <xsimd/xsimd.hpp>
 
 #include "blocks.hpp"
 #include "dispatch.hpp"
+#include "elementwise_math.hpp"
 #include "packed.hpp"
 
 namespace lumen::kernels::avx2 {
@@ -25,6 +27,9 @@ inline __m256i dot_u8s8_acc(__m256i acc, __m256i w, __m256i a) { return _mm256_a
 
 
 }  // namespace
+
+using SimdArch = xsimd::avx2;  // the element-wise kernels (simd_elementwise.inl)
+using SoftmaxArch = xsimd::avx2;
 
 #include "x86/x86_kernels.inl"
 

@@ -4,9 +4,11 @@
 #include <immintrin.h>
 
 #include <cstring>
+#include <xsimd/xsimd.hpp>
 
 #include "blocks.hpp"
 #include "dispatch.hpp"
+#include "elementwise_math.hpp"
 #include "lane_tree.hpp"
 #include "packed.hpp"
 
@@ -25,6 +27,9 @@ inline __m256i dot_u8s8_acc(__m256i acc, __m256i w, __m256i a) { return _mm256_d
 
 
 }  // namespace
+
+using SimdArch = xsimd::avx512bw;  // the element-wise kernels (simd_elementwise.inl)
+using SoftmaxArch = xsimd::avx2;   // (at most 8 lanes: see there)
 
 #include "x86/x86_kernels.inl"
 

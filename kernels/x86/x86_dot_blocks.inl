@@ -17,9 +17,31 @@
 
 // Weight rows stream from memory once: asking for the bytes 4 KiB ahead keeps
 // enough loads in flight to approach the memory bandwidth (measured: Q8_0 went
-// from ~60 % to ~90 % of the streaming-read roofline).
+// from ~60 % to ~90 % of the streaming-read roofline). Two build-time knobs
+// for tuning on a new machine (docs/kernels.md, "Modelled inner loops"):
+// LUMEN_PREFETCH_BYTES (the distance) and LUMEN_PREFETCH_EVERY_LINE=1.
+#ifndef LUMEN_PREFETCH_BYTES
+#define LUMEN_PREFETCH_BYTES 4096
+#endif
+#ifndef LUMEN_PREFETCH_EVERY_LINE
+#define LUMEN_PREFETCH_EVERY_LINE 0
+#endif
+inline constexpr size_t kPrefetchBytes = LUMEN_PREFETCH_BYTES;
+
 inline void prefetch_ahead(const void* base, size_t offset) {
-    _mm_prefetch(static_cast<const char*>(base) + offset + 4096, _MM_HINT_T0);
+    _mm_prefetch(static_cast<const char*>(base) + offset + kPrefetchBytes, _MM_HINT_T0);
+}
+
+// Blocks larger than a cache line (K-quants, 8-row packed blocks): by default
+// the block's first line only, as above; with LUMEN_PREFETCH_EVERY_LINE every
+// line of it. Without a prefetch, a line waits for the hardware prefetcher or
+// a demand load, and demand loads only reach as far ahead as the reorder
+// buffer: a few hundred bytes of weights for ~100 instructions per 144 bytes.
+template <class Block>
+inline void prefetch_ahead(const Block* base, size_t offset) {
+    const char* p = reinterpret_cast<const char*>(base) + offset + kPrefetchBytes;
+    constexpr size_t span = LUMEN_PREFETCH_EVERY_LINE ? sizeof(Block) : 1;
+    for (size_t o = 0; o < span; o += 64) _mm_prefetch(p + o, _MM_HINT_T0);
 }
 
 template <class B, int C>
@@ -41,7 +63,7 @@ void dotc_signed32(int64_t n, const void* const* av, float* out, Decode decode, 
     __m256 acc[C];
     zero(acc);
     for (int64_t i = 0; i < n / QK; ++i) {
-        _mm_prefetch(static_cast<const char*>(wbase) + size_t(i) * wsize + 4096, _MM_HINT_T0);
+        _mm_prefetch(static_cast<const char*>(wbase) + size_t(i) * wsize + kPrefetchBytes, _MM_HINT_T0);
         float dx;
         const __m256i w = decode(i, dx);
         const __m256i aw = _mm256_sign_epi8(w, w);

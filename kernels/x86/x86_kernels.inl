@@ -150,6 +150,11 @@ float dot_bf16(int64_t n, const void* wv, const void* av) {
 #include "x86/x86_dot_blocks.inl"
 #include "x86/x86_dot_kquants.inl"
 #include "x86/x86_packed.inl"
+template <class B>
+inline B exact_div(B a, B b) {  // vdivps: IEEE division
+    return a / b;
+}
+#include "simd_elementwise.inl"
 
 // ---- attention helpers over the F16 KV cache -------------------------------------------
 void axpy_f16(float* acc, float p, const uint16_t* v, int n) {
@@ -264,6 +269,7 @@ void quant_act_q8_k(const float* x, void* dst, int64_t n) {
 // Fills the kernel set with the kernels shared by the x86 ISAs.
 void fill_common(KernelSet& ks) {
     using T = lumen::TensorType;
+    simd_elementwise::fill(ks);
     ks.axpy_f16_f64 = axpy_f16_f64;
     ks.weighted_sum_f16 = weighted_sum_f16;
     ks.packed_gemm[size_t(T::Q4_0)] = gemm_q4_0_x8;

@@ -278,7 +278,7 @@ struct SessionImpl {
             matmul(lw.ffn_gate, h.data(), n, gate.data());
             matmul(lw.ffn_up, h.data(), n, up.data());
         }
-        const auto act = c.ffn_act == FfnActivation::gelu ? ops::geglu : ops::swiglu;
+        const auto act = c.ffn_act == FfnActivation::gelu ? ops::geglu : ks.silu_mul;
         for_tokens(n, [&](int t) { act(&gate[size_t(t) * F], &up[size_t(t) * F], F); });
         matmul(lw.ffn_down, gate.data(), n, h.data());
         add_residual(n, lw.post_ffn_norm);

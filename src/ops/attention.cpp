@@ -29,13 +29,8 @@ void attend(const kernels::KernelSet& ks, const KvCache& cache, int layer, int k
         s.scores[size_t(j)] = j < span.first ? -INFINITY : s.scores[size_t(j)] * span.scale;
         max = std::max(max, s.scores[size_t(j)]);
     }
-    // Softmax: exponentials in float, their sum in double (as the reference).
-    double sum = 0.0;
-    for (int j = 0; j < n_pos; ++j) {
-        const float e = std::exp(s.scores[size_t(j)] - max);
-        s.scores[size_t(j)] = e;
-        sum += double(e);
-    }
+    // Softmax: exponentials in float, their sum in the reference's order (dispatch.hpp).
+    const double sum = ks.exp_sum(s.scores.data(), s.scores.data(), max, n_pos);
     const float inv = float(1.0 / sum);
     const auto dequant_v = type_traits(cache.v_type()).dequantize;
     if (cache.v_type() != TensorType::F16) {

@@ -39,10 +39,6 @@ void Rope::apply(float* x, int pos) const {
     }
 }
 
-void swiglu(float* gate, const float* up, int64_t n) {
-    for (int64_t i = 0; i < n; ++i) gate[i] = gate[i] / (1.0f + std::exp(-gate[i])) * up[i];
-}
-
 }  // namespace lumen::ops
 
 namespace lumen::ops {

@@ -28,8 +28,7 @@ private:
     std::span<const float> freq_factors_;
 };
 
-// gate[i] = silu(gate[i]) * up[i]
-void swiglu(float* gate, const float* up, int64_t n);
+// (SwiGLU, silu(gate) * up, is a kernel: KernelSet::silu_mul.)
 
 // gate[i] = gelu(gate[i]) * up[i], GELU with the tanh approximation evaluated as
 // the reference's CPU backend does: looked up by the F16 rounding of the input,

@@ -27,4 +27,20 @@ csv="$("$LUMEN" bench -m "$model" -p 16 -n 0 -r 2 -t 1 -o csv 2>/dev/null)"
 expect_contains "csv header" "$csv" "model_filename,model_type"
 err="$("$LUMEN" bench -m "$model" -o xml 2>&1)"; expect_status "bad format" $? 1
 expect_contains "bad format message" "$err" "use md, csv, json or jsonl"
+# -d: each test at each depth (tokens already in the KV cache); names and keys as llama-bench's.
+json="$("$LUMEN" bench -m "$model" -p 8 -n 2 -d 0,16 -r 1 -t 1 -o json 2>/dev/null)"; expect_status "depth json" $? 0
+check="$(printf '%s' "$json" | python3 -c '
+import json, sys
+rows = json.load(sys.stdin)
+print("tests", [(r["n_prompt"], r["n_gen"], r["n_depth"]) for r in rows], "ok", all(r["avg_ts"] > 0 for r in rows))
+')"
+expect_contains "depth rows" "$check" "tests [(8, 0, 0), (8, 0, 16), (0, 2, 0), (0, 2, 16)] ok True"
+md="$("$LUMEN" bench -m "$model" -p 8 -n 2 -d 16 -r 1 -t 1 -ctk f32 2>/dev/null)"; expect_status "depth md" $? 0
+expect_contains "md depth pp" "$md" "pp8 @ d16"
+expect_contains "md depth tg" "$md" "tg2 @ d16"
+csv="$("$LUMEN" bench -m "$model" -p 8 -n 0 -d 16 -r 1 -t 1 -o csv 2>/dev/null)"
+expect_contains "csv depth column" "$csv" "n_gen,n_depth,"
+expect_contains "csv depth value" "$csv" ",8,0,16,"
+err="$("$LUMEN" bench -m "$model" -d -1 2>&1)"; expect_status "negative depth" $? 1
+expect_contains "negative depth message" "$err" "-d takes depths of 0 or more tokens"
 finish

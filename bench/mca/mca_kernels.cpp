@@ -1,0 +1,34 @@
+// Entry points for the llvm-mca model of the mat x vec inner loops (bench/mca.sh).
+// Compiled to assembly only, never linked: it includes one x86 kernel file
+// (MCA_AVX512 picks avx512.cpp, else avx2.cpp) so the file-local kernels are
+// visible, and wraps each generation-path instance (one activation row) in an
+// extern "C" function whose only loop is the kernel's block loop.
+#include <cstdint>
+
+#ifdef MCA_AVX512
+#include "x86/avx512.cpp"
+namespace isa = lumen::kernels::avx512;
+#else
+#include "x86/avx2.cpp"
+namespace isa = lumen::kernels::avx2;
+#endif
+
+using lumen::kernels::ActBlockInfo;
+
+extern "C" {
+
+// Packed 8-row layouts: one loop iteration is one block of 8 rows x 32 weights.
+void mca_q4_0_x8(int64_t cols, const void* w, const void* const* a, const ActBlockInfo* const* info, float* out) {
+    isa::gemmc_q4_0_x8<1>(cols, w, a, info, out, 0);
+}
+void mca_q8_0_x8(int64_t cols, const void* w, const void* const* a, const ActBlockInfo* const* info, float* out) {
+    isa::gemmc_q8_0_x8<1>(cols, w, a, info, out, 0);
+}
+
+// Per-row super-block kernels: one iteration is 256 weights of one row.
+void mca_q4_k(int64_t n, const void* w, const void* const* a, float* out) { isa::dotc_q4_k<1>(n, w, a, out); }
+void mca_q6_k(int64_t n, const void* w, const void* const* a, float* out) { isa::dotc_q6_k<1>(n, w, a, out); }
+void mca_q2_k(int64_t n, const void* w, const void* const* a, float* out) { isa::dotc_q2_k<1>(n, w, a, out); }
+void mca_tq2_0(int64_t n, const void* w, const void* const* a, float* out) { isa::dotc_tq2_0<1>(n, w, a, out); }
+
+}  // extern "C"
