@@ -19,14 +19,23 @@ set_target_properties(lumen_c_api PROPERTIES POSITION_INDEPENDENT_CODE ON CXX_VI
   VISIBILITY_INLINES_HIDDEN ON)
 target_sources(lumen PRIVATE $<TARGET_OBJECTS:lumen_c_api>)
 
-# The shared library is built for ELF systems (its exports come from a GNU ld
-# version script); on Windows the C API is in the static library only, for now.
-if(NOT WIN32)
-  add_library(lumen_c SHARED $<TARGET_OBJECTS:lumen_c_api>)
-  add_library(lumen::lumen_c ALIAS lumen_c)
-  target_link_libraries(lumen_c PRIVATE lumen)
-  target_include_directories(lumen_c INTERFACE
-    $<BUILD_INTERFACE:${CMAKE_CURRENT_SOURCE_DIR}/include> $<INSTALL_INTERFACE:${CMAKE_INSTALL_INCLUDEDIR}>)
+add_library(lumen_c SHARED $<TARGET_OBJECTS:lumen_c_api>)
+add_library(lumen::lumen_c ALIAS lumen_c)
+target_link_libraries(lumen_c PRIVATE lumen)
+target_include_directories(lumen_c INTERFACE
+  $<BUILD_INTERFACE:${CMAKE_CURRENT_SOURCE_DIR}/include> $<INSTALL_INTERFACE:${CMAKE_INSTALL_INCLUDEDIR}>)
+if(WIN32)
+  # lumen.dll + import library liblumen.dll.a. The exports are the functions lumen.h
+  # marks __declspec(dllexport) (LUMEN_C_API_EXPORTS), which turns off GNU ld's
+  # export-everything default; -static puts the C++, threads and OpenMP runtimes
+  # inside, so the DLL needs only Windows' own DLLs.
+  target_compile_definitions(lumen_c_api PRIVATE LUMEN_C_API_EXPORTS)
+  target_link_options(lumen_c PRIVATE -static -Wl,--exclude-all-symbols)
+  set_target_properties(lumen_c PROPERTIES OUTPUT_NAME lumen PREFIX "")
+  install(TARGETS lumen_c EXPORT lumenTargets RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR}
+    ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR})
+else()
+  # liblumen.so.1: the exports come from a GNU ld version script.
   target_link_options(lumen_c PRIVATE "-Wl,--version-script=${CMAKE_CURRENT_SOURCE_DIR}/cmake/lumen_c_api.map"
     -Wl,--no-undefined)
   set_target_properties(lumen_c PROPERTIES OUTPUT_NAME lumen VERSION ${LUMEN_C_ABI_VERSION}.0.0

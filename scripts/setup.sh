@@ -43,7 +43,7 @@ if [ "${LUMEN_SETUP_DOCS:-0}" = "1" ]; then packages+=(python3-matplotlib linux-
 
 if [ "$cross" = windows ]; then  # MinGW-w64, Wine, apt-get source; header-only deps used as installed
   packages=(g++-mingw-w64-x86-64-posix wine wine64 dpkg-dev cmake make pkg-config python3
-            libeigen3-dev libcli11-dev nlohmann-json3-dev catch2 libpcre2-dev libutf8proc-dev)
+            libeigen3-dev libxsimd-dev libcli11-dev nlohmann-json3-dev catch2 libpcre2-dev libutf8proc-dev)
 fi
 
 sudo=""

@@ -119,5 +119,5 @@ WINEPREFIX="$build/wineprefix" WINEDEBUG=-all wine wineboot.exe --init >/dev/nul
 
 cmake -S . -B "$build" -DCMAKE_TOOLCHAIN_FILE="$toolchain" -DLUMEN_THIRD_PARTY="$tp" -DCMAKE_BUILD_TYPE=Release \
   -DLUMEN_BUILD_BENCH=OFF "$@"  # Google Benchmark: Debian ships it for Linux only
-# LUMEN_WINDOWS_TARGETS="a b": build only these targets (CI's subset; see .ci/windows).
+# LUMEN_WINDOWS_TARGETS="a b": build only these targets (e.g. lumen_cli for a quick lumen.exe).
 cmake --build "$build" -j"$(nproc)" ${LUMEN_WINDOWS_TARGETS:+--target $LUMEN_WINDOWS_TARGETS}

@@ -89,14 +89,14 @@ TEST_CASE("C API errors: bad files are IO or bad-model errors naming the file") 
     lumen_model* model = nullptr;
     const std::string missing = (tmp.path / "missing.gguf").string();
     expect(lumen_model_load_file(missing.c_str(), nullptr, &model), LUMEN_ERR_IO, {"missing.gguf", "cannot open"});
-    expect(lumen_model_load_file(tmp.path.c_str(), nullptr, &model), LUMEN_ERR_IO, {"not a regular file"});
+    expect(lumen_model_load_file(tmp.path.string().c_str(), nullptr, &model), LUMEN_ERR_IO, {"not a regular file"});
     const auto text_file = tmp.path / "notes.gguf";
     {
-        std::FILE* f = std::fopen(text_file.c_str(), "w");
+        std::FILE* f = std::fopen(text_file.string().c_str(), "w");
         std::fputs("this is not a model at all, just some text in a file", f);
         std::fclose(f);
     }
-    expect(lumen_model_load_file(text_file.c_str(), nullptr, &model), LUMEN_ERR_BAD_MODEL, {"notes.gguf"});
+    expect(lumen_model_load_file(text_file.string().c_str(), nullptr, &model), LUMEN_ERR_BAD_MODEL, {"notes.gguf"});
     const char junk[] = "GGUF but not really";
     expect(lumen_model_load_buffer(junk, sizeof junk, nullptr, &model), LUMEN_ERR_BAD_MODEL, {"model buffer"});
     expect(lumen_model_load_fd(-1, 0, 0, nullptr, &model), LUMEN_ERR_IO, {"invalid file descriptor -1"});

@@ -23,8 +23,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#if defined(_WIN32)
-#define LUMEN_C_API
+#if defined(_WIN32) && defined(LUMEN_C_API_EXPORTS)
+#define LUMEN_C_API __declspec(dllexport) /* building lumen.dll (and the C API in the static library) */
+#elif defined(_WIN32)
+#define LUMEN_C_API /* callers link lumen.dll's import library or the static library alike */
 #else
 #define LUMEN_C_API __attribute__((visibility("default")))
 #endif

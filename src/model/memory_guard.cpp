@@ -76,6 +76,15 @@ uint64_t available_memory() {
 
 void check_session_memory(const Model& m, const SessionOptions& o) { check_session_memory(m, o, available_memory()); }
 
+void check_file_fits_in_memory(const std::string& label, uint64_t size, FileResidence residence) {
+    if (residence == FileResidence::mapped) return;
+    const uint64_t available = available_memory();
+    if (size <= available) return;
+    throw Error(label + ": " + human(size) + " cannot be " +
+                (residence == FileResidence::copied ? "read into memory (--no-mmap)" : "locked in memory (--mlock)") +
+                ": only " + human(available) + " is available");
+}
+
 void check_session_memory(const Model& m, const SessionOptions& o, uint64_t available) {
     const SessionMemory need = session_memory(m, o);
     if (need.total() <= available) return;

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 
 #include "lumen/model.hpp"
 #include "lumen/session.hpp"
@@ -31,5 +32,10 @@ uint64_t available_memory();
 // (tests pass a made-up figure) or, without it, in available_memory().
 void check_session_memory(const Model& model, const SessionOptions& resolved, uint64_t available);
 void check_session_memory(const Model& model, const SessionOptions& resolved);
+
+// Throws lumen::Error (naming `label`, the size and the available memory) when
+// a file of `size` bytes cannot be copied into (--no-mmap) or locked in (--mlock)
+// the available memory. Mapped files are not checked (their pages can be dropped).
+void check_file_fits_in_memory(const std::string& label, uint64_t size, FileResidence residence);
 
 }  // namespace lumen

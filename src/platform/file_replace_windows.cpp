@@ -3,6 +3,8 @@
 // MOVEFILE_REPLACE_EXISTING | MOVEFILE_WRITE_THROUGH. Replacing fails (with
 // Windows' reason) while another program holds the destination open without
 // FILE_SHARE_DELETE; the destination is then left as it was.
+// Until commit() the temporary file is marked for deletion when its handle
+// closes, so a killed lumen leaves none behind (what O_TMPFILE gives on Linux).
 #include <fcntl.h>
 #include <io.h>
 #include <windows.h>
@@ -18,13 +20,23 @@
 
 namespace lumen::platform {
 
+namespace {
+// Sets or clears the file's "delete when the last handle closes" mark.
+bool delete_on_close(HANDLE h, bool on) {
+    FILE_DISPOSITION_INFO info{};
+    info.DeleteFile = on ? TRUE : FALSE;
+    return SetFileInformationByHandle(h, FileDispositionInfo, &info, sizeof info) != 0;
+}
+}  // namespace
+
 ReplacingFile::ReplacingFile(const std::filesystem::path& destination)
     : destination_(destination), label_(utf8_from_path(destination)) {
     const std::wstring stem = destination.native() + L".tmp." + std::to_wstring(GetCurrentProcessId()) + L".";
     HANDLE h = INVALID_HANDLE_VALUE;
     for (unsigned attempt = 0; attempt < 100 && h == INVALID_HANDLE_VALUE; ++attempt) {
         temporary_ = stem + std::to_wstring(GetTickCount64() + attempt);
-        h = CreateFileW(temporary_.c_str(), GENERIC_WRITE, 0, nullptr, CREATE_NEW, FILE_ATTRIBUTE_NORMAL, nullptr);
+        h = CreateFileW(temporary_.c_str(), GENERIC_WRITE | DELETE, 0, nullptr, CREATE_NEW, FILE_ATTRIBUTE_NORMAL,
+                        nullptr);
         if (h == INVALID_HANDLE_VALUE && GetLastError() != ERROR_FILE_EXISTS) break;
     }
     if (h == INVALID_HANDLE_VALUE) {
@@ -32,6 +44,7 @@ ReplacingFile::ReplacingFile(const std::filesystem::path& destination)
         temporary_.clear();
         throw Error(label_ + ": cannot create a temporary file beside it: " + why);
     }
+    delete_on_close(h, true);  // a hint: where the file system refuses, the destructor still deletes it
     const int fd = _open_osfhandle(reinterpret_cast<intptr_t>(h), _O_BINARY | _O_WRONLY);
     file_ = fd < 0 ? nullptr : _fdopen(fd, "wb");
     if (file_ == nullptr) {
@@ -50,8 +63,9 @@ ReplacingFile::~ReplacingFile() {
 
 void ReplacingFile::commit() {
     if (std::fflush(file_) != 0) throw Error(label_ + ": flushing failed: " + std::strerror(errno));
-    if (!FlushFileBuffers(reinterpret_cast<HANDLE>(_get_osfhandle(_fileno(file_)))))
-        throw Error(label_ + ": flushing failed: " + last_windows_error());
+    const HANDLE h = reinterpret_cast<HANDLE>(_get_osfhandle(_fileno(file_)));
+    if (!FlushFileBuffers(h)) throw Error(label_ + ": flushing failed: " + last_windows_error());
+    if (!delete_on_close(h, false)) throw Error(label_ + ": cannot keep the temporary file: " + last_windows_error());
     const int rc = std::fclose(file_);
     file_ = nullptr;
     if (rc != 0) throw Error(label_ + ": closing failed: " + std::strerror(errno));

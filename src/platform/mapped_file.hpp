@@ -39,7 +39,8 @@ public:
 private:
     MappedFile() = default;
     void map(int fd, uint64_t offset, uint64_t size, const std::string& label);  // POSIX
-    void release();                                                                // Windows
+    void map_view(void* file, uint64_t offset, uint64_t size, const std::string& label);  // Windows
+    void release();                                                                        // Windows
 
     const std::byte* data_ = nullptr;
     size_t size_ = 0;

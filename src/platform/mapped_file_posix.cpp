@@ -13,6 +13,7 @@
 #include <string>
 
 #include "lumen/error.hpp"
+#include "platform/file_slice.hpp"
 #include "platform/mapped_file.hpp"
 #include "platform/path_text.hpp"
 #include "model/memory_guard.hpp"
@@ -70,11 +71,7 @@ MappedFile::MappedFile(const std::filesystem::path& path, FileResidence residenc
     if (::fstat(fd, &st) != 0) throw Error(label + ": cannot stat: " + errno_text());
     if (!S_ISREG(st.st_mode)) throw Error(label + ": not a regular file");
     const size_t size = size_t(st.st_size);
-    const uint64_t available = available_memory();
-    if (size > available)
-        throw Error(label + ": " + mib(size) + " cannot be " +
-                    (residence == FileResidence::copied ? "read into memory (--no-mmap)" : "locked in memory (--mlock)") +
-                    ": only " + mib(available) + " is available");
+    check_file_fits_in_memory(label, size, residence);
     if (residence == FileResidence::locked) {
         map(fd, 0, 0, label);
         if (size_ > 0 && ::mlock(map_base_, map_size_) != 0) {
@@ -128,12 +125,7 @@ void MappedFile::map(int fd, uint64_t offset, uint64_t size, const std::string& 
     struct stat st {};
     if (::fstat(fd, &st) != 0) throw Error(label + ": cannot stat: " + errno_text());
     if (!S_ISREG(st.st_mode)) throw Error(label + ": not a regular file");
-    const uint64_t file_size = uint64_t(st.st_size);
-    if (offset > file_size) throw Error(label + ": offset " + std::to_string(offset) + " is past the end of the file");
-    if (size == 0) size = file_size - offset;
-    if (size > file_size - offset)
-        throw Error(label + ": " + std::to_string(size) + " bytes from offset " + std::to_string(offset) +
-                    " run past the end of the file (" + std::to_string(file_size) + " bytes)");
+    size = platform::checked_slice_size(uint64_t(st.st_size), offset, size, label);
     size_ = size_t(size);
     if (size_ == 0) return;
     const uint64_t page = uint64_t(::sysconf(_SC_PAGESIZE));

@@ -2,11 +2,13 @@
 // + CreateFileMappingW + MapViewOfFile. Other processes may read, and even
 // replace the file by rename, while it is mapped (FILE_SHARE_DELETE).
 #include <windows.h>
+#include <io.h>  // _get_osfhandle
 
 #include <cstring>
 #include <string>
 
 #include "lumen/error.hpp"
+#include "platform/file_slice.hpp"
 #include "platform/mapped_file.hpp"
 #include "platform/path_text.hpp"
 #include "platform/windows_error.hpp"
@@ -35,31 +37,19 @@ MappedFile::MappedFile(const std::filesystem::path& path, FileResidence residenc
         CloseHandle(file);
         throw Error(label + ": not a regular file");
     }
-    size_ = size_t((uint64_t(info.nFileSizeHigh) << 32) | info.nFileSizeLow);
-    if (size_ > 0) {
-        HANDLE mapping = CreateFileMappingW(file, nullptr, PAGE_READONLY, 0, 0, nullptr);
-        if (mapping == nullptr) {
-            const std::string why = last_windows_error();
-            CloseHandle(file);
-            throw Error(label + ": cannot map into memory: " + why);
-        }
-        void* p = MapViewOfFile(mapping, FILE_MAP_READ, 0, 0, 0);
-        if (p == nullptr) {
-            const std::string why = last_windows_error();
-            CloseHandle(mapping);
-            CloseHandle(file);
-            throw Error(label + ": cannot map into memory: " + why);
-        }
-        mapping_ = mapping;
-        data_ = static_cast<const std::byte*>(p);
+    try {
+        map_view(file, 0, (uint64_t(info.nFileSizeHigh) << 32) | info.nFileSizeLow, label);
+    } catch (...) {
+        CloseHandle(file);
+        throw;
     }
     CloseHandle(file);  // the mapping keeps the file referenced
     if (residence == FileResidence::mapped || size_ == 0) return;
-    if (size_ > available_memory()) {
+    try {
+        check_file_fits_in_memory(label, size_, residence);
+    } catch (...) {
         release();
-        throw Error(label + ": cannot be " +
-                    std::string(residence == FileResidence::copied ? "read into memory (--no-mmap)" : "locked in memory (--mlock)") +
-                    ": larger than the available memory");
+        throw;
     }
     if (residence == FileResidence::locked) {
         if (!VirtualLock(const_cast<std::byte*>(data_), size_)) {
@@ -77,18 +67,50 @@ MappedFile::MappedFile(const std::filesystem::path& path, FileResidence residenc
         release();
         throw;
     }
-    UnmapViewOfFile(data_);
+    UnmapViewOfFile(map_base_);
     CloseHandle(static_cast<HANDLE>(mapping_));
     data_ = copy->data_;
+    map_base_ = copy->map_base_;
     mapping_ = copy->mapping_;
     copy->data_ = nullptr;
+    copy->map_base_ = nullptr;
     copy->mapping_ = nullptr;
 }
 
-// A descriptor slice: not on Windows yet (a C runtime fd would go through
-// _get_osfhandle); apps load from a path or from a buffer there.
-std::shared_ptr<MappedFile> MappedFile::from_fd(int, uint64_t, uint64_t, const std::string& label) {
-    throw Error(label + ": loading from a file descriptor is not supported on Windows (load from a path or a buffer)");
+// A C runtime descriptor (_open, _fileno) stands for a Windows file handle,
+// which the mapping references; the descriptor stays the caller's.
+std::shared_ptr<MappedFile> MappedFile::from_fd(int fd, uint64_t offset, uint64_t size, const std::string& label) {
+    const intptr_t os_handle = fd < 0 ? -1 : _get_osfhandle(fd);
+    if (os_handle == -1 || os_handle == -2) throw Error(label + ": invalid file descriptor " + std::to_string(fd));
+    HANDLE file = reinterpret_cast<HANDLE>(os_handle);
+    if (GetFileType(file) != FILE_TYPE_DISK) throw Error(label + ": not a regular file");
+    LARGE_INTEGER file_size{};
+    if (!GetFileSizeEx(file, &file_size)) throw Error(label + ": cannot stat: " + last_windows_error());
+    size = platform::checked_slice_size(uint64_t(file_size.QuadPart), offset, size, label);
+    std::shared_ptr<MappedFile> m(new MappedFile());
+    m->map_view(file, offset, size, label);
+    return m;
+}
+
+// Maps `size` bytes of `file` from `offset`: the view starts at the allocation
+// granularity (64 KiB) at or below `offset`, data_ points at `offset` in it.
+void MappedFile::map_view(void* file, uint64_t offset, uint64_t size, const std::string& label) {
+    size_ = size_t(size);
+    if (size == 0) return;
+    HANDLE mapping = CreateFileMappingW(static_cast<HANDLE>(file), nullptr, PAGE_READONLY, 0, 0, nullptr);
+    if (mapping == nullptr) throw Error(label + ": cannot map into memory: " + last_windows_error());
+    SYSTEM_INFO si{};
+    GetSystemInfo(&si);
+    const uint64_t start = offset / si.dwAllocationGranularity * si.dwAllocationGranularity;
+    void* p = MapViewOfFile(mapping, FILE_MAP_READ, DWORD(start >> 32), DWORD(start), SIZE_T(offset - start + size));
+    if (p == nullptr) {
+        const std::string why = last_windows_error();
+        CloseHandle(mapping);
+        throw Error(label + ": cannot map into memory: " + why);
+    }
+    mapping_ = mapping;
+    map_base_ = p;
+    data_ = static_cast<const std::byte*>(p) + (offset - start);
 }
 
 // A private copy in a mapping backed by the paging file.
@@ -107,6 +129,7 @@ std::shared_ptr<MappedFile> MappedFile::copy_of(std::span<const std::byte> bytes
     }
     std::memcpy(p, bytes.data(), bytes.size());
     m->mapping_ = mapping;
+    m->map_base_ = p;
     m->data_ = static_cast<const std::byte*>(p);
     return m;
 }
@@ -114,9 +137,10 @@ std::shared_ptr<MappedFile> MappedFile::copy_of(std::span<const std::byte> bytes
 MappedFile::~MappedFile() { release(); }
 
 void MappedFile::release() {
-    if (data_ != nullptr) UnmapViewOfFile(data_);
+    if (map_base_ != nullptr) UnmapViewOfFile(map_base_);
     if (mapping_ != nullptr) CloseHandle(static_cast<HANDLE>(mapping_));
     data_ = nullptr;
+    map_base_ = nullptr;
     mapping_ = nullptr;
 }
 

@@ -4,7 +4,7 @@
 #   LUMEN_CONSOLE_SOURCES   compiled into the lumen command-line tool (console.hpp)
 #   LUMEN_PLATFORM_LIBS     system libraries the library needs
 set(_p ${CMAKE_CURRENT_LIST_DIR})
-set(LUMEN_PLATFORM_COMMON ${_p}/cpu_list.cpp)
+set(LUMEN_PLATFORM_COMMON ${_p}/cpu_list.cpp ${_p}/file_slice.cpp)
 if(WIN32)
   set(LUMEN_PLATFORM_SOURCES
     ${_p}/mapped_file_windows.cpp ${_p}/file_replace_windows.cpp ${_p}/system_info_windows.cpp

@@ -18,6 +18,13 @@ intact() {
 printf 'the previous output\n' > "$TMP/out.gguf"
 old="$(sha256sum "$TMP/out.gguf" | cut -d' ' -f1)"
 
+# 1 and 2 are faults of the Linux kernel that lumen's Linux build sees as write errors.
+# A Windows lumen.exe under Wine gets neither: `ulimit -f` kills the Wine process with
+# SIGXFSZ (Windows has no file-size limit to report), and the tmpfs of step 2 is
+# mounted where lumen.exe writes but not where the Wine server creates and renames its
+# files. Windows' own case (the output held open by another handle) is in
+# test_file_replace_windows.
+if [ "${LUMEN_TARGET_SYSTEM:-Linux}" = Linux ]; then
 # 1. A file-size limit (ulimit -f, in KiB): the write fails with EFBIG.
 (ulimit -f 64; "$LUMEN" quantize "$SRC" "$TMP/out.gguf" q8_0) 2>"$TMP/err"; expect_status "ulimit -f: quantize fails" $? 1
 err="$(tail -1 "$TMP/err")"
@@ -45,6 +52,9 @@ if unshare -rm true 2>/dev/null; then
   expect_contains "full disk: previous kept, nothing left" "$(cat "$TMP/full.out")" "rc=1 sha=$old left=0"
 else
   echo "note: unshare -rm is not permitted here: the full-disk case is covered by ulimit -f only"
+fi
+else
+  echo "note: $LUMEN_TARGET_SYSTEM build: the Linux file-size limit and full tmpfs cases (1, 2) do not apply"
 fi
 
 # 3. SIGKILL at 12 moments during the run (quantizing happens while writing): the output

@@ -4,8 +4,9 @@
 source "$(dirname "$0")/lib.sh"
 "$LUMEN" run -p "Once upon a time" -n -1 --ignore-eos --context-shift -c 128 -t 1 --temp 0 >"$TMP/out" 2>"$TMP/err" &
 pid=$!
-for _ in $(seq 1 100); do [ -s "$TMP/out" ] && break; sleep 0.1; done  # generating
-sleep 0.3
+# Generating, past the story's first sentence (a fixed delay was too short under Wine on a
+# loaded machine, where a token costs milliseconds of Wine server round trips).
+for _ in $(seq 1 200); do grep -q Lily "$TMP/out" && break; sleep 0.05; done
 kill -INT "$pid"
 wait "$pid"; expect_status "run: Ctrl-C exit status" $? 130
 expect_contains "run: Ctrl-C message" "$(cat "$TMP/err")" "lumen: interrupted after"
