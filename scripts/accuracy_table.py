@@ -7,7 +7,8 @@
 Rewrites, in tests/golden_tolerances.hpp and golden_tolerances_iq.hpp, the entries of every (golden, ISA)
 pair the measurement holds: bounds = measured x 1.5 (at least 1e-5), the
 measured departure step; an ISA measured for the first time gets its entry
-appended to the golden's line. Entries not measured stay as they are. Prints the
+appended to the golden's line. Entries not measured stay as they are, and so
+does a line that ends in a comment (a bound set by hand; the comment says why). Prints the
 measured rows as Markdown cells for docs/accuracy.md (prompt / steps / departure).
 """
 import math
