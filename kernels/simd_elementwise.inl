@@ -1,7 +1,8 @@
 // Element-wise float kernels written once for every SIMD variant with xsimd.
 // The including file defines `using SimdArch = xsimd::<arch>;` (the arch it is
-// compiled for), SoftmaxArch (see below) and exact_div(a, b) (IEEE division of
-// two batches) before including this body, inside its own namespace. The arithmetic is elementwise_math.hpp's, step for step, so
+// compiled for, with fused fma and at most 8 float lanes: see below) and
+// exact_div(a, b) (IEEE division of two batches) before including this body,
+// inside its own namespace. The arithmetic is elementwise_math.hpp's, step for step, so
 // the results equal the scalar twins' (scalar/elementwise.cpp) bit for bit.
 
 namespace simd_elementwise {
@@ -27,12 +28,12 @@ inline B exp_batch(B x) {
     return xsimd::select(in_range, scaled, xsimd::select(n <= B(0.f), B(0.f), B(INFINITY)));
 }
 
-// The softmax works in batches of at most 8 floats (16-wide files name a
-// narrower SoftmaxArch): the first steps of the 16-float tree of elementwise_math.hpp
-// are then whole-batch adds, lanes i + (i + 8) and so on, and only the last
-// 8 (or 4) lanes are summed one by one, as the tree orders them.
-using SumBatch = xsimd::batch<float, SoftmaxArch>;
-constexpr int kSW = int(SumBatch::size);
+// The softmax works in batches of at most 8 floats: the first steps of the
+// 16-float tree of elementwise_math.hpp are then whole-batch adds, lanes
+// i + (i + 8) and so on, and only the last 8 (or 4) lanes are summed one by
+// one, as the tree orders them.
+using SumBatch = FloatBatch;
+constexpr int kSW = kW;
 static_assert(kSW <= 8 && 16 % kSW == 0, "the softmax chunk of 16 must be whole batches of at most 8");
 
 inline float sum16_batches(SumBatch* b) {

@@ -164,7 +164,6 @@ float dot_bf16(int64_t n, const void* wv, const void* av) {
 #include "arm/arm_packed.inl"
 
 using SimdArch = xsimd::neon64;  // the element-wise kernels
-using SoftmaxArch = xsimd::neon64;
 // xsimd 8.1 divides float batches on AArch64 through a reciprocal estimate and
 // Newton steps (its 32-bit NEON code), which is not IEEE division: use fdiv.
 inline xsimd::batch<float, SimdArch> exact_div(xsimd::batch<float, SimdArch> a, xsimd::batch<float, SimdArch> b) {

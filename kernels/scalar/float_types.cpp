@@ -1,6 +1,7 @@
 // F32, F16 and BF16: element-wise formats (block size 1).
 #include <cmath>
 
+#include "elementwise_math.hpp"
 #include "fp16.hpp"
 #include "lane_tree.hpp"
 #include "scalar/reference.hpp"
@@ -79,9 +80,7 @@ float dot_lanes16(int64_t n, Load load) {
     float lanes[16] = {};
     for (int64_t i = 0; i < n; i += 16)
         for (int l = 0; l < 16; ++l) lanes[l] = std::fma(load(i + l, 0), load(i + l, 1), lanes[l]);
-    for (int w = 8; w >= 1; w /= 2)
-        for (int l = 0; l < w; ++l) lanes[l] = lanes[l + w] + lanes[l];
-    return lanes[0];
+    return sum16_halving(lanes);
 }
 
 }  // namespace

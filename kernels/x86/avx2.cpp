@@ -31,7 +31,6 @@ inline __m256i dot_u8s8_acc(__m256i acc, __m256i w, __m256i a) { return _mm256_a
 }  // namespace
 
 using SimdArch = xsimd::fma3<xsimd::avx2>;  // the element-wise kernels (simd_elementwise.inl; fused fma)
-using SoftmaxArch = xsimd::fma3<xsimd::avx2>;
 
 #include "x86/x86_kernels.inl"
 

@@ -32,7 +32,6 @@ inline __m256i dot_u8s8_acc(__m256i acc, __m256i w, __m256i a) { return _mm256_d
 
 using SimdArch = xsimd::fma3<xsimd::avx2>;  // the element-wise kernels (simd_elementwise.inl): xsimd 8.1
 // has no fused fma for its AVX-512 batches (x * y + z), so these stay 8 lanes wide
-using SoftmaxArch = xsimd::fma3<xsimd::avx2>;
 
 #include "x86/x86_kernels.inl"
 
