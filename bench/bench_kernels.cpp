@@ -10,13 +10,19 @@
 //   BM_MatVecStream/<isa>/<type>/packed/N   Q4_0, Q5_0, Q8_0 in the 8-row packed layout
 //   BM_ExpSum/<isa>, BM_SiluMul/<isa>  element-wise kernels: softmax numerators over
 //                                     4096 scores, SiLU x up over 5632 (llama 1B's FFN)
+//   BM_AttendF16/<isa>/<order>/N      one head of attention over N cached positions of an
+//                                     F16 KV cache (head size 64, 4 KV heads interleaved as in
+//                                     the cache): scores, softmax, weighted V sum, in the
+//                                     decode (vec-dot) or prompt (GEMM) order; GB/s of K and V
 // Run: build/bench/lumen_bench_kernels [--benchmark_filter=MatVec]
 #include <benchmark/benchmark.h>
 
+#include <algorithm>
 #include <random>
 #include <vector>
 
 #include "dispatch.hpp"
+#include "fp16.hpp"
 #include "lumen/machine.hpp"
 #include "lumen/session.hpp"
 #include "lumen/tensor_type.hpp"
@@ -140,6 +146,33 @@ void BM_SiluMul(benchmark::State& state, Isa isa) {
     state.SetItemsProcessed(int64_t(state.iterations()) * int64_t(gate.size()));
 }
 
+void BM_AttendF16(benchmark::State& state, Isa isa, bool prompt_order) {
+    const auto& ks = kernels::kernel_set(isa);
+    const int n_pos = int(state.range(0)), hd = 64, lanes_n = prompt_order ? 16 : 64;
+    const size_t stride = size_t(4 * hd);
+    auto to_f16 = [](const std::vector<float>& x) {
+        std::vector<uint16_t> h(x.size());
+        for (size_t i = 0; i < x.size(); ++i) h[i] = kernels::fp32_to_fp16(x[i]);
+        return h;
+    };
+    const auto k = to_f16(random_floats(size_t(n_pos) * stride)), v = to_f16(random_floats(size_t(n_pos) * stride));
+    const auto q = to_f16(random_floats(size_t(hd)));
+    std::vector<float> scores(static_cast<size_t>(n_pos)), lanes(size_t(64 * hd)), out(static_cast<size_t>(hd));
+    for (auto _ : state) {
+        if (prompt_order) ks.dots_f16_gemm(hd, q.data(), k.data(), stride, n_pos, scores.data());
+        else ks.dots_f16_ordered(hd, q.data(), k.data(), stride, n_pos, scores.data());
+        float max = scores[0];
+        for (float s : scores) max = std::max(max, s);
+        const float inv = float(1.0 / ks.exp_sum(scores.data(), scores.data(), max, n_pos));
+        std::fill(lanes.begin(), lanes.end(), 0.f);
+        ks.weighted_lanes_f16(lanes.data(), lanes_n, scores.data(), inv, v.data(), stride, n_pos, hd);
+        if (!prompt_order) ks.reduce_lanes64(lanes.data(), hd, out.data());
+        benchmark::DoNotOptimize(lanes.data());
+        benchmark::DoNotOptimize(out.data());
+    }
+    state.SetBytesProcessed(int64_t(state.iterations()) * int64_t(n_pos) * 2 * hd * 2);
+}
+
 const int kRegistered = [] {
     const int cores = physical_cores();
     auto* bw = benchmark::RegisterBenchmark("BM_ReadBandwidth", BM_ReadBandwidth);
@@ -149,6 +182,11 @@ const int kRegistered = [] {
         if (!isa_supported(isa)) continue;
         benchmark::RegisterBenchmark((std::string("BM_ExpSum/") + isa_name(isa)).c_str(), BM_ExpSum, isa);
         benchmark::RegisterBenchmark((std::string("BM_SiluMul/") + isa_name(isa)).c_str(), BM_SiluMul, isa);
+        for (bool prompt : {false, true})
+            benchmark::RegisterBenchmark((std::string("BM_AttendF16/") + isa_name(isa) + (prompt ? "/gemm" : "/vecdot")).c_str(),
+                                         BM_AttendF16, isa, prompt)
+                ->Arg(512)
+                ->Arg(4096);
     }
     for (const TypeTraits& t : all_type_traits()) {
         if (t.dequantize == nullptr || t.vec_dot == nullptr) continue;

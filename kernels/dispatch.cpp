@@ -80,10 +80,12 @@ KernelSet scalar_set() {
     ks.set_activation(TensorType::Q8_1, ref::quant_act_q8_1);
     ks.axpy_f16_f64 = ref::axpy_f16_f64;
     ks.dots_f16_ordered = ref::dots_f16_ordered;
-    ks.weighted_sum_f16 = ref::weighted_sum_f16;
+    ks.dots_f16_gemm = ref::dots_f16_gemm;
+    ks.weighted_lanes_f16 = ref::weighted_lanes_f16;
     ks.reduce_lanes64 = ref::reduce_lanes64;
     ks.exp_sum = ref::exp_sum;
     ks.silu_mul = ref::silu_mul;
+    ks.scale_max = ref::scale_max;
     ks.batch_dot[size_t(TensorType::F32)] = ref::dot_f32_lanes16;
     ks.batch_dot[size_t(TensorType::F16)] = ref::dot_f16_lanes16;
     ks.packed_gemm[size_t(TensorType::Q4_0)] = ref::gemm_q4_0_x8;

@@ -22,12 +22,18 @@ using AxpyF16F64Fn = void (*)(double* acc, float p, const uint16_t* v, int n);
 // the reference's summation order (64 float lanes, lane_tree.hpp, remainder in
 // double): attention scores against `count` cached keys, one call per (query, head).
 using DotsF16OrderedFn = void (*)(int n, const uint16_t* q, const uint16_t* k, size_t k_stride, int count, float* out);
-// For i < count, in order: acc[d] += f16(p[i * p_stride] * scale) * v[i * v_stride + d]
-// (f16(): rounded to F16 and back; multiply, then add — the product of two F16
-// values is exact in float, so any vector width gives the same bits). One lane
-// of the reference's probability-weighted sum of V rows.
-using WeightedSumF16Fn = void (*)(float* acc, const float* p, int p_stride, float scale, const uint16_t* v,
-                                  size_t v_stride, int count, int n);
+// The same scores in the reference's prompt-GEMM order (16 lanes of fused
+// multiply-adds over steps of 16, then halved 8, 4, 2, 1: batch_dot below).
+// n % 16 == 0.
+using DotsF16GemmFn = DotsF16OrderedFn;
+// For j < n_pos, in order: lanes[(j % n_lanes) * n + d] += f16(p[j] * scale) * v[j * v_stride + d]
+// (f16(): rounded to F16 and back; the product of two F16 values is exact in
+// float, so a fused multiply-add and any vector width give the same bits).
+// Lane l holds the reference's partial sum of the probability-weighted V rows
+// j = l, l + n_lanes, ... (64 lanes in its F16 dot, 16 in its prompt GEMM);
+// the V rows are read in position order.
+using WeightedLanesF16Fn = void (*)(float* lanes, int n_lanes, const float* p, float scale, const uint16_t* v,
+                                    size_t v_stride, int n_pos, int n);
 
 // The reference's tree (lane_tree.hpp) over 64 lane rows of n floats
 // (lanes[l * n + d]); out[d] = row 0 afterwards. Overwrites `lanes`.
@@ -38,6 +44,9 @@ using ReduceLanes64Fn = void (*)(float* lanes, int n, float* out);
 // as a halving tree and added in double, the tail one by one in double. exp is
 // elementwise_math.hpp's (within 1 ulp of expf): every set gives the same bits.
 using ExpSumFn = double (*)(float* y, const float* x, float shift, int n);
+// x[i] *= scale for i < n; returns the largest x[i] afterwards (-inf if n == 0;
+// the maximum of floats is the same in any order, up to the sign of a zero).
+using ScaleMaxFn = float (*)(float* x, int n, float scale);
 // gate[i] = silu(gate[i]) * up[i] = gate[i] / (1 + exp(-gate[i])) * up[i].
 using SiluMulFn = void (*)(float* gate, const float* up, int64_t n);
 
@@ -46,10 +55,12 @@ struct KernelSet {
 
     AxpyF16F64Fn axpy_f16_f64 = nullptr;
     DotsF16OrderedFn dots_f16_ordered = nullptr;
-    WeightedSumF16Fn weighted_sum_f16 = nullptr;
+    DotsF16GemmFn dots_f16_gemm = nullptr;
+    WeightedLanesF16Fn weighted_lanes_f16 = nullptr;
     ReduceLanes64Fn reduce_lanes64 = nullptr;
     ExpSumFn exp_sum = nullptr;
     SiluMulFn silu_mul = nullptr;
+    ScaleMaxFn scale_max = nullptr;
 
     Isa isa = Isa::scalar;
     std::array<VecDotFn, kSlots> vec_dot{};

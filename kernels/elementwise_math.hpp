@@ -17,6 +17,7 @@
 // The constants are the reference's (llama.cpp c392e509, ggml_v_expf).
 #pragma once
 
+#include <algorithm>  // (std::max in simd_elementwise.inl, which is included after this header)
 #include <cmath>
 #include <cstdint>
 #include <cstring>

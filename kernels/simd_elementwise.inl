@@ -76,9 +76,30 @@ inline void silu_mul(float* gate, const float* up, int64_t n) {
     for (; i < n; ++i) gate[i] = gate[i] / (1.0f + exp_same_bits(-gate[i])) * up[i];
 }
 
+inline float scale_max(float* x, int n, float scale) {
+    const FloatBatch s(scale);
+    FloatBatch m(-INFINITY);
+    int i = 0;
+    for (; i + kW <= n; i += kW) {
+        const FloatBatch v = FloatBatch::load_unaligned(x + i) * s;
+        v.store_unaligned(x + i);
+        m = xsimd::max(m, v);
+    }
+    alignas(64) float lanes[kW];
+    m.store_aligned(lanes);
+    float max = -INFINITY;
+    for (float v : lanes) max = std::max(max, v);
+    for (; i < n; ++i) {
+        x[i] *= scale;
+        max = std::max(max, x[i]);
+    }
+    return max;
+}
+
 inline void fill(KernelSet& ks) {
     ks.exp_sum = exp_sum;
     ks.silu_mul = silu_mul;
+    ks.scale_max = scale_max;
 }
 
 }  // namespace simd_elementwise

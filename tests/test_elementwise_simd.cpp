@@ -4,6 +4,7 @@
 // (the bounds are what was measured: at most 2 ulp, 46 % of values equal).
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <random>
@@ -84,6 +85,25 @@ TEST_CASE("softmax exponentials and their ordered sum: every ISA equals the scal
             std::vector<float> z = x;  // in place, as attention calls it
             CHECK(ks.exp_sum(z.data(), z.data(), max, n) == s1);
             CHECK(z == y1);
+        }
+    }
+}
+
+TEST_CASE("scaled attention scores and their maximum: every ISA equals the scalar twin") {
+    const kernels::KernelSet& ref = kernels::kernel_set(Isa::scalar);
+    for (Isa isa : kAllIsas) {
+        if (!isa_supported(isa)) continue;
+        const kernels::KernelSet& ks = kernels::kernel_set(isa);
+        for (int n : {0, 1, 7, 16, 33, 4096}) {
+            INFO(isa_name(isa) << " n=" << n);
+            auto x = random_floats(size_t(n), 9u + uint32_t(n), -50.f, 50.f);
+            if (n > 20) x[size_t(n) - 3] = 1e30f;  // the maximum in the tail or a late batch
+            std::vector<float> a = x, b = x;
+            const float m1 = ks.scale_max(a.data(), n, 0.125f), m2 = ref.scale_max(b.data(), n, 0.125f);
+            CHECK(a == b);
+            CHECK(m1 == m2);
+            CHECK(m2 == (n == 0 ? -INFINITY : *std::max_element(b.begin(), b.end())));
+            if (n > 20) CHECK(m2 == 1e30f * 0.125f);
         }
     }
 }

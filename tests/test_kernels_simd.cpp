@@ -203,11 +203,11 @@ TEST_CASE("packed Q4_0/Q5_0/IQ4_NL/Q8_0 kernels equal their scalar twin exactly,
   }
 }
 
-TEST_CASE("attention helpers over F16 (ordered dots, weighted sums, lane tree, double axpy) are bit-identical to their scalar twins") {
+TEST_CASE("attention helpers over F16 (ordered and GEMM-order dots, weighted V lanes, lane tree, double axpy) are bit-identical to their scalar twins") {
     const kernels::KernelSet& ref = kernels::kernel_set(Isa::scalar);
     for (Isa isa : simd_isas()) {
         const kernels::KernelSet& ks = kernels::kernel_set(isa);
-        for (int n : {1, 7, 16, 33, 64, 80, 128, 200}) {
+        for (int n : {1, 7, 16, 33, 64, 80, 128, 200, 256}) {
             INFO(isa_name(isa) << " n=" << n);
             const auto xs = random_floats(size_t(n), 11u + uint32_t(n)), ys = random_floats(size_t(n), 12u + uint32_t(n));
             std::vector<uint16_t> x16(static_cast<size_t>(n)), y16(static_cast<size_t>(n));
@@ -222,28 +222,41 @@ TEST_CASE("attention helpers over F16 (ordered dots, weighted sums, lane tree, d
             }
             CHECK(ad == bd);
 
-            // Many keys / V rows at a stride (positions of a KV cache), several counts.
-            const int rows = 70;
+            // Many keys / V rows at a stride (positions of a KV cache), several counts
+            // (whole blocks of 16 keys and a tail; whole groups of 4 x n_lanes V rows and a rest).
+            const int rows = 300;
             const size_t stride = size_t(n) + 5;
             std::vector<uint16_t> kv(size_t(rows) * stride);
             const auto kvf = random_floats(kv.size(), 14u + uint32_t(n));
             for (size_t i = 0; i < kv.size(); ++i) kv[i] = kernels::fp32_to_fp16(kvf[i]);
-            std::vector<float> s1(rows), s2(rows);
-            ks.dots_f16_ordered(n, x16.data(), kv.data(), stride, rows, s1.data());
-            ref.dots_f16_ordered(n, x16.data(), kv.data(), stride, rows, s2.data());
-            CHECK(s1 == s2);
+            for (int count : {5, 70, rows}) {
+                std::vector<float> s1(static_cast<size_t>(count)), s2(static_cast<size_t>(count));
+                ks.dots_f16_ordered(n, x16.data(), kv.data(), stride, count, s1.data());
+                ref.dots_f16_ordered(n, x16.data(), kv.data(), stride, count, s2.data());
+                CHECK(s1 == s2);
+                if (n % 16 != 0) continue;
+                ks.dots_f16_gemm(n, x16.data(), kv.data(), stride, count, s1.data());
+                ref.dots_f16_gemm(n, x16.data(), kv.data(), stride, count, s2.data());
+                CHECK(s1 == s2);
+                CHECK(s2[1] == ref.batch(TensorType::F16)(n, kv.data() + stride, x16.data()));
+            }
             std::vector<float> lanes1 = random_floats(size_t(64 * n), 17u), lanes2 = lanes1;
             std::vector<float> o1(static_cast<size_t>(n)), o2(static_cast<size_t>(n));
             ks.reduce_lanes64(lanes1.data(), n, o1.data());
             ref.reduce_lanes64(lanes2.data(), n, o2.data());
             CHECK(o1 == o2);
-            const auto probs = random_floats(size_t(rows), 15u);
-            for (int count : {0, 1, 2, 5}) {
-                std::vector<float> w1 = random_floats(size_t(n), 16u), w2 = w1;
-                ks.weighted_sum_f16(w1.data(), probs.data(), 3, 0.7f, kv.data(), 4 * stride, count, n);
-                ref.weighted_sum_f16(w2.data(), probs.data(), 3, 0.7f, kv.data(), 4 * stride, count, n);
-                CHECK(w1 == w2);
-            }
+            // Probabilities with a wide range, some of them F16 subnormal or zero once scaled.
+            auto probs = random_floats(size_t(rows), 15u);
+            for (size_t i = 0; i < probs.size(); i += 7) probs[i] *= 1e-6f;
+            probs[3] = 0.f;
+            for (int n_lanes : {16, 64})
+                for (int n_pos : {0, 1, 17, 64, 255, 256, rows}) {
+                    INFO("lanes " << n_lanes << " positions " << n_pos);
+                    std::vector<float> w1 = random_floats(size_t(n_lanes * n), 16u), w2 = w1;
+                    ks.weighted_lanes_f16(w1.data(), n_lanes, probs.data(), 0.7f, kv.data(), stride, n_pos, n);
+                    ref.weighted_lanes_f16(w2.data(), n_lanes, probs.data(), 0.7f, kv.data(), stride, n_pos, n);
+                    CHECK(w1 == w2);
+                }
         }
     }
 }

@@ -189,18 +189,24 @@ void axpy_f16_f64(double* acc, float p, const uint16_t* v, int n) {
 // x rounded to F16 (to nearest, ties to even) and back.
 inline float round_f16(float x) { return fp16_to_fp32(fp32_to_fp16(x)); }
 
-// One lane of the attention-weighted sum of V (WeightedSumF16Fn): multiply,
-// then add (the product of two F16 values is exact in float).
-void weighted_sum_f16(float* acc, const float* p, int p_stride, float scale, const uint16_t* v, size_t v_stride,
-                      int count, int n) {
-    for (int i = 0; i < count; ++i) {
-        const float w = round_f16(p[size_t(i) * size_t(p_stride)] * scale);
+// The lanes of the attention-weighted sum of V (WeightedLanesF16Fn), V rows in
+// position order; the product of two F16 values is exact, so FMA = multiply + add.
+void weighted_lanes_f16(float* lanes, int n_lanes, const float* p, float scale, const uint16_t* v, size_t v_stride,
+                        int n_pos, int n) {
+    for (int j = 0; j < n_pos; ++j) {
+        float* acc = lanes + size_t(j % n_lanes) * size_t(n);
+        const float w = round_f16(p[j] * scale);
         const float32x4_t wv = vdupq_n_f32(w);
-        const uint16_t* row = v + size_t(i) * v_stride;
+        const uint16_t* row = v + size_t(j) * v_stride;
         int d = 0;
-        for (; d + 4 <= n; d += 4) vst1q_f32(acc + d, vaddq_f32(vld1q_f32(acc + d), vmulq_f32(wv, half4(row + d))));
+        for (; d + 4 <= n; d += 4) vst1q_f32(acc + d, vfmaq_f32(vld1q_f32(acc + d), wv, half4(row + d)));
         for (; d < n; ++d) acc[d] += w * half(row[d]);
     }
+}
+
+// Attention scores in the prompt-GEMM order (DotsF16GemmFn).
+void dots_f16_gemm(int n, const uint16_t* q, const uint16_t* k, size_t k_stride, int count, float* out) {
+    for (int j = 0; j < count; ++j) out[j] = batch_dot_f16(n, k + size_t(j) * k_stride, q);
 }
 
 // ---- activation quantizers (bit-identical to the scalar reference) ------------------
@@ -276,7 +282,8 @@ void fill_common(KernelSet& ks) {
     ks.batch_dot[size_t(lumen::TensorType::F32)] = batch_dot_f32;
     ks.batch_dot[size_t(lumen::TensorType::F16)] = batch_dot_f16;
     ks.axpy_f16_f64 = axpy_f16_f64;
-    ks.weighted_sum_f16 = weighted_sum_f16;
+    ks.weighted_lanes_f16 = weighted_lanes_f16;
+    ks.dots_f16_gemm = dots_f16_gemm;
     ks.dots_f16_ordered = dots_f16_ordered;
     ks.packed_gemm[size_t(T::Q4_0)] = gemm_q4_0_x8;
     ks.packed_gemm[size_t(T::Q5_0)] = gemm_q5_0_x8;

@@ -1,5 +1,8 @@
 // Scalar element-wise float kernels: the twins of kernels/simd_elementwise.inl,
 // with the same arithmetic (elementwise_math.hpp), so the same bits.
+#include <algorithm>
+#include <cmath>
+
 #include "elementwise_math.hpp"
 #include "scalar/reference.hpp"
 
@@ -17,6 +20,15 @@ double exp_sum(float* y, const float* x, float shift, int n) {
 
 void silu_mul(float* gate, const float* up, int64_t n) {
     for (int64_t i = 0; i < n; ++i) gate[i] = gate[i] / (1.0f + exp_same_bits(-gate[i])) * up[i];
+}
+
+float scale_max(float* x, int n, float scale) {
+    float max = -INFINITY;
+    for (int i = 0; i < n; ++i) {
+        x[i] *= scale;
+        max = std::max(max, x[i]);
+    }
+    return max;
 }
 
 }  // namespace lumen::kernels::ref

@@ -108,10 +108,15 @@ void dots_f16_ordered(int n, const uint16_t* q, const uint16_t* k, size_t k_stri
     for (int j = 0; j < count; ++j) out[j] = dot_f16_ordered(n, q, k + size_t(j) * k_stride);
 }
 
-void weighted_sum_f16(float* acc, const float* p, int p_stride, float scale, const uint16_t* v, size_t v_stride,
-                      int count, int n) {
-    for (int i = 0; i < count; ++i)
-        axpy_f16(acc, fp16_to_fp32(fp32_to_fp16(p[size_t(i) * size_t(p_stride)] * scale)), v + size_t(i) * v_stride, n);
+void dots_f16_gemm(int n, const uint16_t* q, const uint16_t* k, size_t k_stride, int count, float* out) {
+    for (int j = 0; j < count; ++j) out[j] = dot_f16_lanes16(n, k + size_t(j) * k_stride, q);
+}
+
+void weighted_lanes_f16(float* lanes, int n_lanes, const float* p, float scale, const uint16_t* v, size_t v_stride,
+                        int n_pos, int n) {
+    for (int j = 0; j < n_pos; ++j)
+        axpy_f16(lanes + size_t(j % n_lanes) * size_t(n), fp16_to_fp32(fp32_to_fp16(p[j] * scale)),
+                 v + size_t(j) * v_stride, n);
 }
 
 }  // namespace lumen::kernels::ref

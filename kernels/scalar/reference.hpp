@@ -39,12 +39,14 @@ void reduce_lanes64(float* lanes, int n, float* out);
 float dot_f32_lanes16(int64_t n, const void* w, const void* a);
 float dot_f16_lanes16(int64_t n, const void* w, const void* a);
 void dots_f16_ordered(int n, const uint16_t* q, const uint16_t* k, size_t k_stride, int count, float* out);
-void weighted_sum_f16(float* acc, const float* p, int p_stride, float scale, const uint16_t* v, size_t v_stride,
-                      int count, int n);
+void dots_f16_gemm(int n, const uint16_t* q, const uint16_t* k, size_t k_stride, int count, float* out);
+void weighted_lanes_f16(float* lanes, int n_lanes, const float* p, float scale, const uint16_t* v, size_t v_stride,
+                        int n_pos, int n);
 
 // Element-wise float kernels (see dispatch.hpp): std::exp, element by element.
 double exp_sum(float* y, const float* x, float shift, int n);
 void silu_mul(float* gate, const float* up, int64_t n);
+float scale_max(float* x, int n, float scale);
 
 // Activation quantizers used at run time (the quantize_* above reproduce the
 // reference *file* quantizer; these follow the reference runtime, which scales

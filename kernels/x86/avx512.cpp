@@ -80,37 +80,7 @@ float dot_f16_512(int64_t n, const void* wv, const void* av) {
     return float(sum);
 }
 
-// acc[i] += p * v[i], 16 lanes at a time (each element on its own: the same
-// bits as any other width; a separate multiply and add, no FMA, as the scalar).
-void axpy_f16_512(float* acc, float p, const uint16_t* v, int n) {
-    const __m512 pv = _mm512_set1_ps(p);
-    int i = 0;
-    for (; i + 16 <= n; i += 16) {
-        const __m512 x = _mm512_cvtph_ps(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(v + i)));
-        _mm512_storeu_ps(acc + i, _mm512_add_ps(_mm512_loadu_ps(acc + i), _mm512_mul_ps(pv, x)));
-    }
-    for (; i < n; ++i) acc[i] += p * half(v[i]);
-}
-
-// Scores against many keys; for the common head size 64 the query stays in
-// registers (same products and reduction as dot_f16_512, so the same bits).
-void dots_f16_ordered_512(int n, const uint16_t* q, const uint16_t* k, size_t k_stride, int count, float* out) {
-    if (n != 64) {
-        for (int j = 0; j < count; ++j) out[j] = dot_f16_512(n, q, k + size_t(j) * k_stride);
-        return;
-    }
-    auto load = [](const uint16_t* p) {
-        return _mm512_cvtph_ps(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(p)));
-    };
-    const __m512 q0 = load(q), q1 = load(q + 16), q2 = load(q + 32), q3 = load(q + 48);
-    for (int j = 0; j < count; ++j) {
-        const uint16_t* kj = k + size_t(j) * k_stride;
-        const __m512 zero = _mm512_setzero_ps();
-        out[j] = float(double(reduce_4x16(_mm512_fmadd_ps(q0, load(kj), zero), _mm512_fmadd_ps(q1, load(kj + 16), zero),
-                                          _mm512_fmadd_ps(q2, load(kj + 32), zero),
-                                          _mm512_fmadd_ps(q3, load(kj + 48), zero))));
-    }
-}
+#include "x86/avx512_attention.inl"
 
 // The lane tree with 16-float rows at a time (element-wise adds: same bits).
 void reduce_lanes64_512(float* lanes, int n, float* out) {
@@ -123,36 +93,13 @@ void reduce_lanes64_512(float* lanes, int n, float* out) {
     std::memcpy(out, lanes, size_t(n) * sizeof(float));
 }
 
-// Head sizes 64 and 128 keep the lane's sums in registers across positions.
-template <int K>
-void weighted_sum_f16_regs(float* acc, const float* p, int p_stride, float scale, const uint16_t* v, size_t v_stride,
-                           int count) {
-    __m512 a[K];
-    for (int k = 0; k < K; ++k) a[k] = _mm512_loadu_ps(acc + 16 * k);
-    for (int i = 0; i < count; ++i) {
-        const __m512 pv = _mm512_set1_ps(round_f16(p[size_t(i) * size_t(p_stride)] * scale));
-        const uint16_t* vi = v + size_t(i) * v_stride;
-        for (int k = 0; k < K; ++k)
-            a[k] = _mm512_add_ps(
-                a[k], _mm512_mul_ps(pv, _mm512_cvtph_ps(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(vi + 16 * k)))));
-    }
-    for (int k = 0; k < K; ++k) _mm512_storeu_ps(acc + 16 * k, a[k]);
-}
-
-void weighted_sum_f16_512(float* acc, const float* p, int p_stride, float scale, const uint16_t* v, size_t v_stride,
-                          int count, int n) {
-    if (n == 64) return weighted_sum_f16_regs<4>(acc, p, p_stride, scale, v, v_stride, count);
-    if (n == 128) return weighted_sum_f16_regs<8>(acc, p, p_stride, scale, v, v_stride, count);
-    for (int i = 0; i < count; ++i)
-        axpy_f16_512(acc, round_f16(p[size_t(i) * size_t(p_stride)] * scale), v + size_t(i) * v_stride, n);
-}
-
 }  // namespace
 
 void fill_kernel_set(KernelSet& ks) {
     fill_common(ks);
     ks.dots_f16_ordered = dots_f16_ordered_512;
-    ks.weighted_sum_f16 = weighted_sum_f16_512;
+    ks.dots_f16_gemm = dots_f16_gemm_512;
+    ks.weighted_lanes_f16 = weighted_lanes_f16_512;
     ks.reduce_lanes64 = reduce_lanes64_512;
     ks.set(lumen::TensorType::F32, dot_f32_512);
     ks.set(lumen::TensorType::F16, dot_f16_512);

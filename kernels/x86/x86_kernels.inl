@@ -160,16 +160,6 @@ inline B exact_div(B a, B b) {  // vdivps: IEEE division
 #include "simd_elementwise.inl"
 
 // ---- attention helpers over the F16 KV cache -------------------------------------------
-void axpy_f16(float* acc, float p, const uint16_t* v, int n) {
-    const __m256 pv = _mm256_set1_ps(p);
-    int i = 0;
-    for (; i + 8 <= n; i += 8) {
-        const __m256 x = _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(v + i)));
-        _mm256_storeu_ps(acc + i, _mm256_add_ps(_mm256_loadu_ps(acc + i), _mm256_mul_ps(pv, x)));
-    }
-    for (; i < n; ++i) acc[i] += p * half(v[i]);
-}
-
 void axpy_f16_f64(double* acc, float p, const uint16_t* v, int n) {
     const __m256 pv = _mm256_set1_ps(p);
     int i = 0;
@@ -182,12 +172,27 @@ void axpy_f16_f64(double* acc, float p, const uint16_t* v, int n) {
     for (; i < n; ++i) acc[i] += double(p * half(v[i]));
 }
 
-// One lane of the attention-weighted sum of V (WeightedSumF16Fn).
-void weighted_sum_f16(float* acc, const float* p, int p_stride, float scale, const uint16_t* v, size_t v_stride,
-                      int count, int n) {
-    for (int i = 0; i < count; ++i) {
-        axpy_f16(acc, round_f16(p[size_t(i) * size_t(p_stride)] * scale), v + size_t(i) * v_stride, n);
+// The lanes of the attention-weighted sum of V (WeightedLanesF16Fn), V rows in
+// position order; the product of two F16 values is exact, so FMA = multiply + add.
+void weighted_lanes_f16(float* lanes, int n_lanes, const float* p, float scale, const uint16_t* v, size_t v_stride,
+                        int n_pos, int n) {
+    for (int j = 0; j < n_pos; ++j) {
+        float* acc = lanes + size_t(j % n_lanes) * size_t(n);
+        const float w = round_f16(p[j] * scale);
+        const __m256 wv = _mm256_set1_ps(w);
+        const uint16_t* row = v + size_t(j) * v_stride;
+        int d = 0;
+        for (; d + 8 <= n; d += 8) {
+            const __m256 x = _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(row + d)));
+            _mm256_storeu_ps(acc + d, _mm256_fmadd_ps(wv, x, _mm256_loadu_ps(acc + d)));
+        }
+        for (; d < n; ++d) acc[d] += w * half(row[d]);
     }
+}
+
+// Attention scores in the prompt-GEMM order (DotsF16GemmFn).
+void dots_f16_gemm(int n, const uint16_t* q, const uint16_t* k, size_t k_stride, int count, float* out) {
+    for (int j = 0; j < count; ++j) out[j] = batch_dot_f16(n, k + size_t(j) * k_stride, q);
 }
 
 // ---- activation quantizers (bit-identical to the scalar reference) ------------------
@@ -274,7 +279,7 @@ void fill_common(KernelSet& ks) {
     using T = lumen::TensorType;
     simd_elementwise::fill(ks);
     ks.axpy_f16_f64 = axpy_f16_f64;
-    ks.weighted_sum_f16 = weighted_sum_f16;
+    ks.weighted_lanes_f16 = weighted_lanes_f16;
     ks.packed_gemm[size_t(T::Q4_0)] = gemm_q4_0_x8;
     ks.packed_gemm[size_t(T::Q5_0)] = gemm_q5_0_x8;
     ks.packed_gemm[size_t(T::IQ4_NL)] = gemm_iq4_nl_x8;
@@ -284,6 +289,7 @@ void fill_common(KernelSet& ks) {
     ks.batch_dot[size_t(T::F32)] = batch_dot_f32;
     ks.batch_dot[size_t(T::F16)] = batch_dot_f16;
     ks.dots_f16_ordered = dots_f16_ordered;
+    ks.dots_f16_gemm = dots_f16_gemm;
     ks.set(T::BF16, dot_bf16);
 #define LUMEN_SET_DOTS(type, name)  \
     ks.set(T::type, dot_##name);    \

@@ -18,9 +18,7 @@ void weighted_v_lanes16(const kernels::KernelSet& ks, const float* p, float inv,
                         int n_pos, int head_dim, float* lanes, float* out) {
     const size_t hd = size_t(head_dim);
     std::fill(lanes, lanes + 16 * hd, 0.f);
-    for (int l = 0; l < std::min(16, n_pos); ++l)
-        ks.weighted_sum_f16(lanes + size_t(l) * hd, p + l, 16, inv, v0 + size_t(l) * v_stride, 16 * v_stride,
-                            (n_pos - l + 15) / 16, head_dim);
+    ks.weighted_lanes_f16(lanes, 16, p, inv, v0, v_stride, n_pos, head_dim);
     for (int w = 8; w >= 1; w /= 2)
         for (int l = 0; l < w; ++l)
             for (size_t d = 0; d < hd; ++d) lanes[size_t(l) * hd + d] = lanes[size_t(l + w) * hd + d] + lanes[size_t(l) * hd + d];
@@ -41,10 +39,8 @@ void attend(const kernels::KernelSet& ks, const KvCache& cache, int layer, int k
     // (the GEMM needs the dot length % 16 == 0 and the output rows % 4 == 0;
     // the reference's KV length is padded to 32)
     if (f16_k && span.batch && head_dim % 16 == 0) {
-        const VecDotFn batch_dot = ks.batch(TensorType::F16);
-        const auto* k0 = reinterpret_cast<const uint16_t*>(cache.k_row(layer, 0, kv_head));
-        const size_t k_stride = cache.k_pos_stride() / sizeof(uint16_t);
-        for (int j = 0; j < n_pos; ++j) s.scores[size_t(j)] = batch_dot(head_dim, k0 + size_t(j) * k_stride, q16);
+        ks.dots_f16_gemm(head_dim, q16, reinterpret_cast<const uint16_t*>(cache.k_row(layer, 0, kv_head)),
+                         cache.k_pos_stride() / sizeof(uint16_t), n_pos, s.scores.data());
     } else if (f16_k) {
         ks.dots_f16_ordered(head_dim, q16, reinterpret_cast<const uint16_t*>(cache.k_row(layer, 0, kv_head)),
                             cache.k_pos_stride() / sizeof(uint16_t), n_pos, s.scores.data());
@@ -52,11 +48,9 @@ void attend(const kernels::KernelSet& ks, const KvCache& cache, int layer, int k
         for (int j = 0; j < n_pos; ++j) s.scores[size_t(j)] = dot(head_dim, cache.k_row(layer, j, kv_head), s.q_cache.data());
     }
     if (span.softcap > 0.f) soft_cap(s.scores.data(), n_pos, span.softcap);
-    float max = -INFINITY;
-    for (int j = 0; j < n_pos; ++j) {
-        s.scores[size_t(j)] = j < span.first ? -INFINITY : s.scores[size_t(j)] * span.scale;
-        max = std::max(max, s.scores[size_t(j)]);
-    }
+    // Positions before `first` (outside a sliding window) are masked.
+    std::fill(s.scores.begin(), s.scores.begin() + span.first, -INFINITY);
+    const float max = ks.scale_max(s.scores.data() + span.first, n_pos - span.first, span.scale);
     // Softmax: exponentials in float, their sum in the reference's order (dispatch.hpp).
     const double sum = ks.exp_sum(s.scores.data(), s.scores.data(), max, n_pos);
     const float inv = float(1.0 / sum);
@@ -84,16 +78,12 @@ void attend(const kernels::KernelSet& ks, const KvCache& cache, int layer, int k
     const int n_lanes_part = n_kv & ~63;
     const size_t hd = size_t(head_dim);
     // Lane l holds positions l, l + 64, ... below min(n_pos, n_lanes_part),
-    // summed in that order; one kernel call per lane.
+    // summed in that order.
     const int lane_end = std::min(n_pos, n_lanes_part);
     std::fill(s.v_rest.begin(), s.v_rest.end(), 0.0);
-    for (int l = 0; lane_end > 0 && l < 64; ++l) {  // (no lanes at all below 64 kv positions)
-        float* row = &s.v_lanes[size_t(l) * hd];
-        std::fill(row, row + hd, 0.f);
-        const int count = l < lane_end ? (lane_end - l + 63) / 64 : 0;
-        if (count > 0)
-            ks.weighted_sum_f16(row, &s.scores[size_t(l)], 64, inv, v0 + size_t(l) * v_stride, 64 * v_stride, count,
-                                head_dim);
+    if (lane_end > 0) {  // (no lanes at all below 64 kv positions)
+        std::fill(s.v_lanes.begin(), s.v_lanes.begin() + long(64 * hd), 0.f);
+        ks.weighted_lanes_f16(s.v_lanes.data(), 64, s.scores.data(), inv, v0, v_stride, lane_end, head_dim);
     }
     for (int j = std::max(lane_end, 0); j < n_pos; ++j) {
         const float p = kernels::fp16_to_fp32(kernels::fp32_to_fp16(s.scores[size_t(j)] * inv));
