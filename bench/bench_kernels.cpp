@@ -11,8 +11,8 @@
 //   BM_ExpSum/<isa>, BM_SiluMul/<isa>  element-wise kernels: softmax numerators over
 //                                     4096 scores, SiLU x up over 5632 (llama 1B's FFN)
 //   BM_AttendF16/<isa>/<order>/N      one head of attention over N cached positions of an
-//                                     F16 KV cache (head size 64, 4 KV heads interleaved as in
-//                                     the cache): scores, softmax, weighted V sum, in the
+//                                     F16 KV cache (head size 64, the head's rows contiguous as
+//                                     in the cache): scores, softmax, weighted V sum, in the
 //                                     decode (vec-dot) or prompt (GEMM) order; GB/s of K and V
 // Run: build/bench/lumen_bench_kernels [--benchmark_filter=MatVec]
 #include <benchmark/benchmark.h>
@@ -149,7 +149,7 @@ void BM_SiluMul(benchmark::State& state, Isa isa) {
 void BM_AttendF16(benchmark::State& state, Isa isa, bool prompt_order) {
     const auto& ks = kernels::kernel_set(isa);
     const int n_pos = int(state.range(0)), hd = 64, lanes_n = prompt_order ? 16 : 64;
-    const size_t stride = size_t(4 * hd);
+    const size_t stride = size_t(hd);
     auto to_f16 = [](const std::vector<float>& x) {
         std::vector<uint16_t> h(x.size());
         for (size_t i = 0; i < x.size(); ++i) h[i] = kernels::fp32_to_fp16(x[i]);
@@ -161,8 +161,7 @@ void BM_AttendF16(benchmark::State& state, Isa isa, bool prompt_order) {
     for (auto _ : state) {
         if (prompt_order) ks.dots_f16_gemm(hd, q.data(), k.data(), stride, n_pos, scores.data());
         else ks.dots_f16_ordered(hd, q.data(), k.data(), stride, n_pos, scores.data());
-        float max = scores[0];
-        for (float s : scores) max = std::max(max, s);
+        const float max = ks.scale_max(scores.data(), n_pos, 1.0f);
         const float inv = float(1.0 / ks.exp_sum(scores.data(), scores.data(), max, n_pos));
         std::fill(lanes.begin(), lanes.end(), 0.f);
         ks.weighted_lanes_f16(lanes.data(), lanes_n, scores.data(), inv, v.data(), stride, n_pos, hd);
