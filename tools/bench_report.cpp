@@ -107,7 +107,8 @@ std::string human_params(uint64_t p) {
 
 }  // namespace
 
-BenchReport::BenchReport(std::string format) : format_(std::move(format)) {
+BenchReport::BenchReport(std::string format, bool show_cache_types)
+    : format_(std::move(format)), show_cache_types_(show_cache_types) {
     if (format_ != "md" && format_ != "csv" && format_ != "json" && format_ != "jsonl")
         throw Error("-o " + format_ + ": use md, csv, json or jsonl");
 }
@@ -118,18 +119,22 @@ void BenchReport::add(const BenchResult& r) {
         std::printf("%s\n", to_json(r).dump().c_str());
         std::fflush(stdout);
     } else if (format_ == "md") {
+        const char* types_head = show_cache_types_ ? " type_k | type_v |" : "";
+        const char* types_rule = show_cache_types_ ? " -----: | -----: |" : "";
         if (!header_done_) {
-            std::printf("| model                          |       size |     params | isa     | threads |          test |                  t/s | roofline |\n");
-            std::printf("| ------------------------------ | ---------: | ---------: | ------- | ------: | ------------: | -------------------: | -------: |\n");
+            std::printf("| model                          |       size |     params | isa     | threads |%s          test |                  t/s | roofline |\n", types_head);
+            std::printf("| ------------------------------ | ---------: | ---------: | ------- | ------: |%s ------------: | -------------------: | -------: |\n", types_rule);
             header_done_ = true;
         }
         const auto ts = r.samples_ts();
         char tps[64], roof[16] = "";
         std::snprintf(tps, sizeof tps, "%.2f ± %.2f", BenchResult::mean(ts), BenchResult::stddev(ts));
         if (r.roofline_pct() > 0) std::snprintf(roof, sizeof roof, "%.0f %%", r.roofline_pct());
-        std::printf("| %-30s | %10s | %10s | %-7s | %7d | %13s | %20s | %8s |\n", r.model_type.c_str(),
+        char types[48] = "";
+        if (show_cache_types_) std::snprintf(types, sizeof types, " %6s | %6s |", r.type_k.c_str(), r.type_v.c_str());
+        std::printf("| %-30s | %10s | %10s | %-7s | %7d |%s %13s | %20s | %8s |\n", r.model_type.c_str(),
                     human_size(r.model_size).c_str(), human_params(r.model_n_params).c_str(), r.isa.c_str(),
-                    r.n_threads, test_name(r).c_str(), tps, roof);
+                    r.n_threads, types, test_name(r).c_str(), tps, roof);
         std::fflush(stdout);
     }
 }

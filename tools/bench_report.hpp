@@ -28,7 +28,9 @@ struct BenchResult {
 
 class BenchReport {
 public:
-    explicit BenchReport(std::string format);
+    // show_cache_types: the md table gets type_k / type_v columns (as llama-bench
+    // shows them when the cache types are not the default f16).
+    explicit BenchReport(std::string format, bool show_cache_types = false);
     void add(const BenchResult& r);  // prints jsonl/md rows as they come
     void finish();                   // prints json/csv
 
@@ -36,6 +38,7 @@ private:
     std::string format_;
     std::vector<BenchResult> results_;
     bool header_done_ = false;
+    bool show_cache_types_ = false;
 };
 
 void print_machine(const MachineInfo& m, const std::vector<int>& thread_counts);

@@ -133,7 +133,8 @@ void run(const BenchCli& o) {
     if (o.reps < 1) throw Error("-r must be at least 1");
     for (int d : o.depth)
         if (d < 0) throw Error("-d takes depths of 0 or more tokens, got " + std::to_string(d));
-    BenchReport report(o.output);
+    auto non_default = [](const std::vector<std::string>& types) { return types.size() != 1 || types[0] != "f16"; };
+    BenchReport report(o.output, non_default(o.cache_k) || non_default(o.cache_v));
     // Bandwidth of this machine for each thread count, measured once.
     std::map<int, double> bandwidth;
     for (int t : thread_list) bandwidth[t] = measure_read_bandwidth(t);

@@ -15,6 +15,11 @@ expect_contains() {
   if grep -qF -- "$3" <<< "$2"; then PASSES=$((PASSES + 1));
   else echo "FAIL: $1: output does not contain '$3'"; echo "---- output ----"; printf '%s\n' "$2" | head -40; FAILS=$((FAILS + 1)); fi
 }
+# expect_not_contains NAME HAYSTACK NEEDLE
+expect_not_contains() {
+  if grep -qF -- "$3" <<< "$2"; then echo "FAIL: $1: output contains '$3'"; FAILS=$((FAILS + 1));
+  else PASSES=$((PASSES + 1)); fi
+}
 # expect_status NAME ACTUAL EXPECTED
 expect_status() {
   if [ "$2" -eq "$3" ]; then PASSES=$((PASSES + 1));

@@ -38,6 +38,10 @@ expect_contains "depth rows" "$check" "tests [(8, 0, 0), (8, 0, 16), (0, 2, 0), 
 md="$("$LUMEN" bench -m "$model" -p 8 -n 2 -d 16 -r 1 -t 1 -ctk f32 2>/dev/null)"; expect_status "depth md" $? 0
 expect_contains "md depth pp" "$md" "pp8 @ d16"
 expect_contains "md depth tg" "$md" "tg2 @ d16"
+expect_contains "md cache type columns" "$md" "| type_k | type_v |"
+expect_contains "md cache types" "$md" "|    f32 |    f16 |"
+md="$("$LUMEN" bench -m "$model" -p 8 -n 0 -r 1 -t 1 2>/dev/null)"
+expect_not_contains "md default cache types: no columns" "$md" "type_k"
 csv="$("$LUMEN" bench -m "$model" -p 8 -n 0 -d 16 -r 1 -t 1 -o csv 2>/dev/null)"
 expect_contains "csv depth column" "$csv" "n_gen,n_depth,"
 expect_contains "csv depth value" "$csv" ",8,0,16,"
