@@ -247,14 +247,16 @@ struct SessionImpl {
             }
             rows[size_t(t)].owner->cache.store(layer, rows[size_t(t)].pos, kt, vt);
         });
-        // Each (token, head) pair is independent; token t sees positions <= its own,
-        // so its cost grows with t: pairs are dealt out round-robin to balance threads.
+        // Each (token, head) pair is independent. In a batch, token t sees positions
+        // <= its own, so its cost grows with t: pairs are dealt out round-robin to
+        // balance threads. One token's heads cost the same: each thread takes a
+        // contiguous run of heads, so the query heads sharing a KV head (grouped-query
+        // attention) run on one core and its keys and values are read into one L2.
         const int group = c.n_head / c.n_head_kv;
         const float scale = c.q_prescale ? 1.0f : c.attn_scale;
         const bool windowed = c.swa == SlidingWindow::all_layers || (c.swa == SlidingWindow::even_layers && layer % 2 == 0);
         const int pairs = n * c.n_head;
-#pragma omp parallel for num_threads(opt.n_threads) schedule(static, 1) if (opt.n_threads > 1 && pairs > 1)
-        for (int i = 0; i < pairs; ++i) {
+        auto attend_pair = [&](int i) {
             const int t = i / c.n_head, hd = i % c.n_head;
             int thread = 0;
 #ifdef _OPENMP
@@ -265,6 +267,13 @@ struct SessionImpl {
             const ops::AttendSpan span{n_pos, windowed ? std::max(0, n_pos - c.n_swa) : 0, scale, c.attn_softcap, row.batch};
             ops::attend(ks, row.owner->cache, layer, hd / group, &q[size_t(t) * q_dim + size_t(hd) * HD], span, HD,
                         att_scratch[size_t(thread)], &att[size_t(t) * q_dim + size_t(hd) * HD]);
+        };
+        if (n == 1) {
+#pragma omp parallel for num_threads(opt.n_threads) schedule(static) if (opt.n_threads > 1)
+            for (int i = 0; i < pairs; ++i) attend_pair(i);
+        } else {
+#pragma omp parallel for num_threads(opt.n_threads) schedule(static, 1) if (opt.n_threads > 1)
+            for (int i = 0; i < pairs; ++i) attend_pair(i);
         }
         matmul(lw.wo, att.data(), n, h.data());
         add_residual(n, lw.post_attn_norm);
