@@ -34,6 +34,17 @@ using DotsF16GemmFn = DotsF16OrderedFn;
 // the V rows are read in position order.
 using WeightedLanesF16Fn = void (*)(float* lanes, int n_lanes, const float* p, float scale, const uint16_t* v,
                                     size_t v_stride, int n_pos, int n);
+// The same for n_q query heads sharing the keys / values (grouped-query
+// attention), each key and V row read once for all of them: query g is
+// q + g * n and its scores go to out + g * out_stride; V lanes g are
+// lanes + g * lanes_stride, weighted by p + g * p_stride times scale[g]. Every
+// head's results are the one-head kernel's bit for bit. nullptr: call the one-head
+// kernel per head.
+using DotsF16GroupFn = void (*)(int n, const uint16_t* q, int n_q, const uint16_t* k, size_t k_stride, int count,
+                                float* out, size_t out_stride);
+using WeightedLanesF16GroupFn = void (*)(float* lanes, size_t lanes_stride, int n_lanes, const float* p,
+                                         size_t p_stride, const float* scale, int n_q, const uint16_t* v,
+                                         size_t v_stride, int n_pos, int n);
 
 // The reference's tree (lane_tree.hpp) over 64 lane rows of n floats
 // (lanes[l * n + d]); out[d] = row 0 afterwards. Overwrites `lanes`.
@@ -57,6 +68,9 @@ struct KernelSet {
     DotsF16OrderedFn dots_f16_ordered = nullptr;
     DotsF16GemmFn dots_f16_gemm = nullptr;
     WeightedLanesF16Fn weighted_lanes_f16 = nullptr;
+    DotsF16GroupFn dots_f16_ordered_group = nullptr;  // optional (see above)
+    DotsF16GroupFn dots_f16_gemm_group = nullptr;
+    WeightedLanesF16GroupFn weighted_lanes_f16_group = nullptr;
     ReduceLanes64Fn reduce_lanes64 = nullptr;
     ExpSumFn exp_sum = nullptr;
     SiluMulFn silu_mul = nullptr;

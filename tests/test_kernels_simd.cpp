@@ -240,6 +240,25 @@ TEST_CASE("attention helpers over F16 (ordered and GEMM-order dots, weighted V l
                 CHECK(s1 == s2);
                 CHECK(s2[1] == ref.batch(TensorType::F16)(n, kv.data() + stride, x16.data()));
             }
+            // Grouped-query kernels (optional slots): each head equals the one-head scalar kernel.
+            const int n_q = 5;
+            std::vector<uint16_t> qs(size_t(n_q) * size_t(n));
+            const auto qf = random_floats(qs.size(), 18u + uint32_t(n));
+            for (size_t i = 0; i < qs.size(); ++i) qs[i] = kernels::fp32_to_fp16(qf[i]);
+            for (bool gemm : {false, true}) {
+                const auto group = gemm ? ks.dots_f16_gemm_group : ks.dots_f16_ordered_group;
+                if (group == nullptr || (gemm && n % 16 != 0)) continue;
+                const auto one = gemm ? ref.dots_f16_gemm : ref.dots_f16_ordered;
+                for (int count : {5, 70, rows}) {
+                    INFO("group scores, gemm order " << gemm << ", keys " << count);
+                    std::vector<float> got(size_t(n_q) * size_t(rows) + 3), want(static_cast<size_t>(count));
+                    group(n, qs.data(), n_q, kv.data(), stride, count, got.data(), size_t(rows) + 1);
+                    for (int g = 0; g < n_q; ++g) {
+                        one(n, qs.data() + size_t(g) * size_t(n), kv.data(), stride, count, want.data());
+                        CHECK(std::equal(want.begin(), want.end(), got.begin() + long(size_t(g) * (size_t(rows) + 1))));
+                    }
+                }
+            }
             std::vector<float> lanes1 = random_floats(size_t(64 * n), 17u), lanes2 = lanes1;
             std::vector<float> o1(static_cast<size_t>(n)), o2(static_cast<size_t>(n));
             ks.reduce_lanes64(lanes1.data(), n, o1.data());
@@ -256,6 +275,16 @@ TEST_CASE("attention helpers over F16 (ordered and GEMM-order dots, weighted V l
                     ks.weighted_lanes_f16(w1.data(), n_lanes, probs.data(), 0.7f, kv.data(), stride, n_pos, n);
                     ref.weighted_lanes_f16(w2.data(), n_lanes, probs.data(), 0.7f, kv.data(), stride, n_pos, n);
                     CHECK(w1 == w2);
+                    if (ks.weighted_lanes_f16_group == nullptr) continue;
+                    // n_q heads at once (probabilities of head g shifted by g, scales differ)
+                    const size_t ls = size_t(n_lanes * n) + 7;
+                    std::vector<float> g1 = random_floats(ls * 3, 19u), g2 = g1;
+                    const float scales[3] = {0.7f, 1.3f, 0.01f};
+                    ks.weighted_lanes_f16_group(g1.data(), ls, n_lanes, probs.data(), 1, scales, 3, kv.data(), stride, std::min(n_pos, rows - 2), n);
+                    for (int g = 0; g < 3; ++g)
+                        ref.weighted_lanes_f16(g2.data() + size_t(g) * ls, n_lanes, probs.data() + g, scales[g], kv.data(), stride,
+                                               std::min(n_pos, rows - 2), n);
+                    CHECK(g1 == g2);
                 }
         }
     }

@@ -3,6 +3,7 @@
 // which sums four u8 x s8 products straight into int32 (no int16 step).
 #include <immintrin.h>
 
+#include <algorithm>
 #include <cstring>
 #include <xsimd/xsimd.hpp>
 
@@ -100,6 +101,9 @@ void fill_kernel_set(KernelSet& ks) {
     ks.dots_f16_ordered = dots_f16_ordered_512;
     ks.dots_f16_gemm = dots_f16_gemm_512;
     ks.weighted_lanes_f16 = weighted_lanes_f16_512;
+    ks.dots_f16_ordered_group = dots_f16_ordered_group_512;
+    ks.dots_f16_gemm_group = dots_f16_gemm_group_512;
+    ks.weighted_lanes_f16_group = weighted_lanes_f16_group_512;
     ks.reduce_lanes64 = reduce_lanes64_512;
     ks.set(lumen::TensorType::F32, dot_f32_512);
     ks.set(lumen::TensorType::F16, dot_f16_512);

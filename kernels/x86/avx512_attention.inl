@@ -135,3 +135,140 @@ void weighted_lanes_f16_512(float* lanes, int n_lanes, const float* p, float sca
     }
     weighted_lanes_f16(lanes, n_lanes, p, scale, v, v_stride, n_pos, n);  // the 8-lane version
 }
+
+// ---- grouped-query attention: n_q query heads over the same keys and values ----------
+// Each key / V row is widened to float once into a small buffer and used by every
+// query head of the group (a KV head serves 4-8 query heads in most models); the
+// per-head arithmetic, and so every bit of the results, is the one-query kernels'.
+constexpr int kMaxGroup = 16;
+
+// Scores of query heads q + g * n (g < n_q) against keys j < count, head size
+// 64 * S, into out[g * out_stride + j]: the vec_dot order (kGemm false) or the
+// prompt GEMM's (kGemm true).
+template <int S, bool kGemm>
+void dots_group_regs(const uint16_t* q, int n_q, const uint16_t* k, size_t k_stride, int count, float* out,
+                     size_t out_stride) {
+    constexpr int W = 64 * S;
+    alignas(64) float qf[kMaxGroup * W];
+    alignas(64) float kb[16 * W];
+    for (int i = 0; i < n_q * W; i += 16) _mm512_store_ps(qf + i, load_f16x16(q + i));
+    auto key = [&](const float* qg, const float* kj) {
+        if constexpr (kGemm) {
+            __m512 a = _mm512_setzero_ps();
+            for (int s = 0; s < 4 * S; ++s) a = _mm512_fmadd_ps(_mm512_load_ps(kj + 16 * s), _mm512_load_ps(qg + 16 * s), a);
+            return a;
+        } else {
+            __m512 a[4];
+            for (int c = 0; c < 4; ++c)
+                a[c] = _mm512_fmadd_ps(_mm512_load_ps(qg + 16 * c), _mm512_load_ps(kj + 16 * c), _mm512_setzero_ps());
+            for (int s = 1; s < S; ++s)
+                for (int c = 0; c < 4; ++c)
+                    a[c] = _mm512_fmadd_ps(_mm512_load_ps(qg + 64 * s + 16 * c), _mm512_load_ps(kj + 64 * s + 16 * c), a[c]);
+            return _mm512_add_ps(_mm512_add_ps(a[0], a[2]), _mm512_add_ps(a[1], a[3]));
+        }
+    };
+    int j = 0;
+    for (; j + 16 <= count; j += 16) {
+        for (int t = 0; t < 16; ++t)
+            for (int i = 0; i < W; i += 16) _mm512_store_ps(kb + t * W + i, load_f16x16(k + size_t(j + t) * k_stride + i));
+        for (int g = 0; g < n_q; ++g) {
+            __m512 x[16];
+            for (int t = 0; t < 16; ++t) x[t] = key(qf + g * W, kb + t * W);
+            halving_sums16(x, out + size_t(g) * out_stride + j);
+        }
+    }
+    for (; j < count; ++j)
+        for (int g = 0; g < n_q; ++g)
+            out[size_t(g) * out_stride + j] = kGemm ? batch_dot_f16(W, k + size_t(j) * k_stride, q + g * W)
+                                                    : dot_f16_512(W, q + g * W, k + size_t(j) * k_stride);
+}
+
+template <bool kGemm>
+void dots_group_512(int n, const uint16_t* q, int n_q, const uint16_t* k, size_t k_stride, int count, float* out,
+                    size_t out_stride) {
+    for (int g0 = 0; g0 < n_q; g0 += kMaxGroup) {
+        const int m = std::min(kMaxGroup, n_q - g0);
+        const uint16_t* qg = q + size_t(g0) * size_t(n);
+        float* og = out + size_t(g0) * out_stride;
+        if (n == 64) dots_group_regs<1, kGemm>(qg, m, k, k_stride, count, og, out_stride);
+        else if (n == 128) dots_group_regs<2, kGemm>(qg, m, k, k_stride, count, og, out_stride);
+        else if (n == 256) dots_group_regs<4, kGemm>(qg, m, k, k_stride, count, og, out_stride);
+        else
+            for (int g = 0; g < m; ++g)
+                (kGemm ? dots_f16_gemm_512 : dots_f16_ordered_512)(n, qg + size_t(g) * size_t(n), k, k_stride, count,
+                                                                   og + size_t(g) * out_stride);
+    }
+}
+
+void dots_f16_ordered_group_512(int n, const uint16_t* q, int n_q, const uint16_t* k, size_t k_stride, int count,
+                                float* out, size_t out_stride) {
+    dots_group_512<false>(n, q, n_q, k, k_stride, count, out, out_stride);
+}
+
+void dots_f16_gemm_group_512(int n, const uint16_t* q, int n_q, const uint16_t* k, size_t k_stride, int count,
+                             float* out, size_t out_stride) {
+    dots_group_512<true>(n, q, n_q, k, k_stride, count, out, out_stride);
+}
+
+// Weighted V lanes of n_q heads (head size 16 * K): as weighted_lanes_regs, with
+// the four rows of a lane step widened once for all heads.
+template <int K>
+void weighted_lanes_group_regs(float* lanes, size_t lanes_stride, int n_lanes, const float* p, size_t p_stride,
+                               const float* scale, int n_q, const uint16_t* v, size_t v_stride, int n_pos) {
+    constexpr int kChunks = 4, W = 16 * K;
+    alignas(64) float wt[kMaxGroup * kChunks * 64];
+    alignas(64) float vb[kChunks * W];
+    auto widen = [&](float* dst, int j) {
+        for (int c = 0; c < K; ++c) _mm512_store_ps(dst + 16 * c, load_f16x16(v + size_t(j) * v_stride + 16 * c));
+    };
+    const int span = kChunks * n_lanes;
+    int base = 0;
+    for (; base + span <= n_pos; base += span) {
+        for (int g = 0; g < n_q; ++g) {
+            const __m512 sc = _mm512_set1_ps(scale[g]);
+            for (int i = 0; i < span; i += 16) {
+                const __m512 x = _mm512_mul_ps(_mm512_loadu_ps(p + size_t(g) * p_stride + size_t(base + i)), sc);
+                _mm512_store_ps(wt + g * span + i,
+                                _mm512_cvtph_ps(_mm512_cvtps_ph(x, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC)));
+            }
+        }
+        for (int l = 0; l < n_lanes; ++l) {
+            for (int ch = 0; ch < kChunks; ++ch) widen(vb + ch * W, base + ch * n_lanes + l);
+            for (int g = 0; g < n_q; ++g) {
+                float* row = lanes + size_t(g) * lanes_stride + size_t(l) * W;
+                __m512 a[K];
+                for (int c = 0; c < K; ++c) a[c] = _mm512_loadu_ps(row + 16 * c);
+                for (int ch = 0; ch < kChunks; ++ch) {
+                    const __m512 wv = _mm512_set1_ps(wt[g * span + ch * n_lanes + l]);
+                    for (int c = 0; c < K; ++c) a[c] = _mm512_fmadd_ps(wv, _mm512_load_ps(vb + ch * W + 16 * c), a[c]);
+                }
+                for (int c = 0; c < K; ++c) _mm512_storeu_ps(row + 16 * c, a[c]);
+            }
+        }
+    }
+    for (int j = base; j < n_pos; ++j) {
+        widen(vb, j);
+        for (int g = 0; g < n_q; ++g) {
+            float* row = lanes + size_t(g) * lanes_stride + size_t(j % n_lanes) * W;
+            const __m512 wv = _mm512_set1_ps(round_f16(p[size_t(g) * p_stride + size_t(j)] * scale[g]));
+            for (int c = 0; c < K; ++c)
+                _mm512_storeu_ps(row + 16 * c, _mm512_fmadd_ps(wv, _mm512_load_ps(vb + 16 * c), _mm512_loadu_ps(row + 16 * c)));
+        }
+    }
+}
+
+void weighted_lanes_f16_group_512(float* lanes, size_t lanes_stride, int n_lanes, const float* p, size_t p_stride,
+                                  const float* scale, int n_q, const uint16_t* v, size_t v_stride, int n_pos, int n) {
+    for (int g0 = 0; g0 < n_q; g0 += kMaxGroup) {
+        const int m = std::min(kMaxGroup, n_q - g0);
+        float* lg = lanes + size_t(g0) * lanes_stride;
+        const float* pg = p + size_t(g0) * p_stride;
+        if (n_lanes <= 64 && n == 64) weighted_lanes_group_regs<4>(lg, lanes_stride, n_lanes, pg, p_stride, scale + g0, m, v, v_stride, n_pos);
+        else if (n_lanes <= 64 && n == 128) weighted_lanes_group_regs<8>(lg, lanes_stride, n_lanes, pg, p_stride, scale + g0, m, v, v_stride, n_pos);
+        else if (n_lanes <= 64 && n == 256) weighted_lanes_group_regs<16>(lg, lanes_stride, n_lanes, pg, p_stride, scale + g0, m, v, v_stride, n_pos);
+        else
+            for (int g = 0; g < m; ++g)
+                weighted_lanes_f16_512(lg + size_t(g) * lanes_stride, n_lanes, pg + size_t(g) * p_stride, scale[g0 + g], v,
+                                       v_stride, n_pos, n);
+    }
+}

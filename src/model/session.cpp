@@ -86,11 +86,13 @@ struct SessionImpl {
         logits.resize(size_t(c.n_vocab));
         att_scratch.resize(size_t(opt.n_threads));
         const TensorType k_dot = type_traits(opt.cache_type_k).vec_dot_type;
+        const size_t group = size_t(c.n_head / c.n_head_kv);
         for (auto& s : att_scratch) {
-            s.scores.resize(size_t(opt.n_ctx));
-            s.q_cache.resize(row_bytes(k_dot, c.head_dim));
+            s.scores.resize(group * size_t(opt.n_ctx));
+            s.q_cache.resize(group * row_bytes(k_dot, c.head_dim));
+            s.inv.resize(group);
             s.v_row.resize(size_t(c.head_dim));
-            s.v_lanes.resize(size_t(c.head_dim) * 64);
+            s.v_lanes.resize(group * size_t(c.head_dim) * 64);
             s.v_rest.resize(size_t(c.head_dim));
             s.v_sum.resize(size_t(c.head_dim));
         }
@@ -178,6 +180,17 @@ struct SessionImpl {
             for (size_t i = 0; i < tokens.size() * size_t(c.n_embd); ++i) x[i] *= c.embd_scale;
     }
 
+    // Query heads per attention unit for one token: the largest divisor of the
+    // group that splits as evenly over the threads as single heads would.
+    int heads_per_unit(int group) const {
+        const int threads = opt.n_threads, even = (c.n_head + threads - 1) / threads;
+        for (int d = group; d > 1; --d) {
+            const int units = c.n_head_kv * (group / d);
+            if (group % d == 0 && (units + threads - 1) / threads * d <= even) return d;
+        }
+        return 1;
+    }
+
     // f(t) for every token of a batch, tokens split across threads: the
     // element-wise steps are per token, so any split gives the same bits.
     template <class F>
@@ -247,17 +260,20 @@ struct SessionImpl {
             }
             rows[size_t(t)].owner->cache.store(layer, rows[size_t(t)].pos, kt, vt);
         });
-        // Each (token, head) pair is independent. In a batch, token t sees positions
-        // <= its own, so its cost grows with t: pairs are dealt out round-robin to
-        // balance threads. One token's heads cost the same: each thread takes a
-        // contiguous run of heads, so the query heads sharing a KV head (grouped-query
-        // attention) run on one core and its keys and values are read into one L2.
+        // Work units: a token's query heads that share a KV head, attended together
+        // (each key and V row read once for them), or runs of them when that
+        // balances the threads better for one token. Units are independent. In a
+        // batch, token t sees positions <= its own, so its cost grows with t: units
+        // are dealt out round-robin. One token's units cost the same: each thread
+        // takes a contiguous run, so a KV head's keys and values go to one core's L2.
         const int group = c.n_head / c.n_head_kv;
+        const int per = n == 1 ? heads_per_unit(group) : group;
+        const int runs = group / per, units = n * c.n_head_kv * runs;
         const float scale = c.q_prescale ? 1.0f : c.attn_scale;
         const bool windowed = c.swa == SlidingWindow::all_layers || (c.swa == SlidingWindow::even_layers && layer % 2 == 0);
-        const int pairs = n * c.n_head;
-        auto attend_pair = [&](int i) {
-            const int t = i / c.n_head, hd = i % c.n_head;
+        auto attend_unit = [&](int i) {
+            const int t = i / (c.n_head_kv * runs), r = i % (c.n_head_kv * runs);
+            const int kv = r / runs, hd = kv * group + (r % runs) * per;
             int thread = 0;
 #ifdef _OPENMP
             thread = omp_get_thread_num();
@@ -265,15 +281,15 @@ struct SessionImpl {
             const Row& row = rows[size_t(t)];
             const int n_pos = row.pos + 1;
             const ops::AttendSpan span{n_pos, windowed ? std::max(0, n_pos - c.n_swa) : 0, scale, c.attn_softcap, row.batch};
-            ops::attend(ks, row.owner->cache, layer, hd / group, &q[size_t(t) * q_dim + size_t(hd) * HD], span, HD,
+            ops::attend(ks, row.owner->cache, layer, kv, &q[size_t(t) * q_dim + size_t(hd) * HD], per, span, HD,
                         att_scratch[size_t(thread)], &att[size_t(t) * q_dim + size_t(hd) * HD]);
         };
         if (n == 1) {
-#pragma omp parallel for num_threads(opt.n_threads) schedule(static) if (opt.n_threads > 1)
-            for (int i = 0; i < pairs; ++i) attend_pair(i);
+#pragma omp parallel for num_threads(opt.n_threads) schedule(static) if (opt.n_threads > 1 && units > 1)
+            for (int i = 0; i < units; ++i) attend_unit(i);
         } else {
 #pragma omp parallel for num_threads(opt.n_threads) schedule(static, 1) if (opt.n_threads > 1)
-            for (int i = 0; i < pairs; ++i) attend_pair(i);
+            for (int i = 0; i < units; ++i) attend_unit(i);
         }
         matmul(lw.wo, att.data(), n, h.data());
         add_residual(n, lw.post_attn_norm);
@@ -461,7 +477,8 @@ uint64_t Session::scratch_bytes() const {
     uint64_t b = 0;
     for (const auto* v : {&s.x, &s.h, &s.q, &s.k, &s.v, &s.att, &s.gate, &s.up, &s.logits}) b += v->size() * 4;
     b += s.act.size();
-    for (const auto& a : s.att_scratch) b += a.scores.size() * 4 + a.q_cache.size() + a.v_row.size() * 4;
+    for (const auto& a : s.att_scratch)
+        b += (a.scores.size() + a.v_row.size() + a.v_lanes.size()) * 4 + a.q_cache.size();
     return b;
 }
 
