@@ -33,8 +33,12 @@ void Rope::apply(float* x, int pos) const {
         float* a = style_ == RopeStyle::adjacent ? x + 2 * i : x + i;
         float* b = style_ == RopeStyle::adjacent ? x + 2 * i + 1 : x + i + half;
         const float x0 = *a, x1 = *b;
-        *a = x0 * c - x1 * s;
-        *b = x0 * s + x1 * c;
+        // The reference's compiler fuses the first product of each line into an
+        // FMA (GCC contracts by default; its build has FMA): one rounding less
+        // than two products and a sum. Spelled out, so lumen's own
+        // -ffp-contract=off build gives those bits on every ISA (docs/accuracy.md).
+        *a = std::fma(x0, c, -(x1 * s));
+        *b = std::fma(x0, s, x1 * c);
         theta *= theta_scale_;
     }
 }
@@ -45,14 +49,16 @@ namespace lumen::ops {
 
 namespace {
 
-// GELU of every F16 value, rounded to F16 (built once, read-only after).
+// GELU of every F16 value, rounded to F16 (built once, read-only after). The
+// reference's table has 1 + a*x*x contracted to fma(a*x, x, 1) by its
+// compiler, as here: one entry (x = -1.999) differs from the unfused form.
 const std::array<uint16_t, 65536>& gelu_table() {
     static const std::array<uint16_t, 65536> table = [] {
         std::array<uint16_t, 65536> t{};
         constexpr float sqrt_2_over_pi = 0.79788456080286535587989211986876f, coef_a = 0.044715f;
         for (uint32_t i = 0; i < t.size(); ++i) {
             const float x = kernels::fp16_to_fp32(uint16_t(i));
-            t[i] = kernels::fp32_to_fp16(0.5f * x * (1.0f + std::tanh(sqrt_2_over_pi * x * (1.0f + coef_a * x * x))));
+            t[i] = kernels::fp32_to_fp16(0.5f * x * (1.0f + std::tanh(sqrt_2_over_pi * x * std::fma(coef_a * x, x, 1.0f))));
         }
         return t;
     }();
