@@ -64,8 +64,26 @@ inline void reduce(const __m256 (&acc)[C], float* out) {
     for (int c = 0; c < C; ++c) out[c] = hsum(acc[c]);
 }
 
+// One Q2_K super-block's integer sums, 32 weights per step: isum[c] for
+// activation c, from the block's run scale table (run_scale_table of the low
+// scale nibbles). avx512.cpp has a twin that takes two runs per step (same lanes).
 template <int C>
-void dotc_q2_k(int64_t n, const void* wv, const void* const* av, float* out) {
+inline void q2_k_sums(const BlockQ2_K& x, __m256i table, const BlockQ8_K* const* y, int64_t i, __m256i* isum) {
+    const InPlaceScales scaled(table);
+    for (int h = 0; h < 2; ++h) {
+        const __m256i q = load32(x.qs + 32 * h);
+        for (int run = 0; run < 4; ++run) {
+            const __m256i v = crumbs_in_place(q, run);
+            const __m256i s = pick16(scaled.run[run], 4 * h + run);
+            for (int c = 0; c < C; ++c)
+                isum[c] = madd_acc(isum[c], _mm256_maddubs_epi16(v, load32(y[c][i].qs + 128 * h + 32 * run)), s);
+        }
+    }
+}
+
+// `sums(x[i], table, y, i, isum)` adds block i's integer sums into isum (zeroed).
+template <int C, class Sums>
+__attribute__((always_inline)) inline void dotc_q2_k_with(int64_t n, const void* wv, const void* const* av, float* out, Sums sums) {
     const auto* x = static_cast<const BlockQ2_K*>(wv);
     const BlockQ8_K* y[C];
     activation_blocks(av, y);
@@ -75,25 +93,22 @@ void dotc_q2_k(int64_t n, const void* wv, const void* const* av, float* out) {
     for (int64_t i = 0; i < n / QK_K; ++i) {
         prefetch_ahead(x, size_t(i) * sizeof(*x));
         const __m128i packed = _mm_loadu_si128(reinterpret_cast<const __m128i*>(x[i].scales));
-        const InPlaceScales scaled(run_scale_table<false>(_mm_and_si128(packed, low4)));
         const __m256i mins = _mm256_cvtepu8_epi16(_mm_and_si128(_mm_srli_epi16(packed, 4), low4));
         __m256i isum[C];
         zero(isum);
-        for (int h = 0; h < 2; ++h) {
-            const __m256i q = load32(x[i].qs + 32 * h);
-            for (int run = 0; run < 4; ++run) {
-                const __m256i v = crumbs_in_place(q, run);
-                const __m256i s = pick16(scaled.run[run], 4 * h + run);
-                for (int c = 0; c < C; ++c)
-                    isum[c] = madd_acc(isum[c], _mm256_maddubs_epi16(v, load32(y[c][i].qs + 128 * h + 32 * run)), s);
-            }
-        }
+        sums(x[i], run_scale_table<false>(_mm_and_si128(packed, low4)), y, i, isum);
         const __m128 dd = _mm_cvtph_ps(_mm_cvtsi32_si128(int(uint32_t(x[i].d) | uint32_t(x[i].dmin) << 16)));
         const float d = _mm_cvtss_f32(dd) * (1.f / 16), dmin = _mm_cvtss_f32(_mm_movehdup_ps(dd));
         for (int c = 0; c < C; ++c)
             acc[c] = accumulate_block(acc[c], d, dmin, y[c][i].d, isum[c], _mm256_madd_epi16(mins, load_bsums(y[c][i])));
     }
     reduce(acc, out);
+}
+
+template <int C>
+void dotc_q2_k(int64_t n, const void* wv, const void* const* av, float* out) {
+    dotc_q2_k_with<C>(n, wv, av, out, [](const BlockQ2_K& x, __m256i table, const BlockQ8_K* const* y, int64_t i,
+                                         __m256i* isum) { q2_k_sums<C>(x, table, y, i, isum); });
 }
 LUMEN_DOT_ENTRY_POINTS(q2_k)
 
@@ -154,11 +169,12 @@ void dotc_q3_k(int64_t n, const void* wv, const void* const* av, float* out) {
 LUMEN_DOT_ENTRY_POINTS(q3_k)
 
 // Q4_K and Q5_K: 8 groups of 32 with 6-bit scales and mins.
-// `Block` is BlockQ4_K or BlockQ5_K; `values(i, chunk, lo, hi)` decodes the
-// two 32-groups of 64-element chunk `chunk` of block i. The minimums' float
+// `Block` is BlockQ4_K or BlockQ5_K; `sums(i, scales, y, isum)` adds block
+// i's integer sums into isum (zeroed), from its 8 group scales as int16
+// (q45_k_sums, or avx512.cpp's twin with two groups per step). The minimums' float
 // sum follows the reference: 4 lanes for Q4_K (kLaneMins), one scalar for Q5_K.
-template <int C, bool kLaneMins, class Block, class Values>
-void dotc_q45_k(int64_t n, const Block* x, const void* const* av, float* out, Values values) {
+template <int C, bool kLaneMins, class Block, class Sums>
+__attribute__((always_inline)) inline void dotc_q45_k(int64_t n, const Block* x, const void* const* av, float* out, Sums sums) {
     const BlockQ8_K* y[C];
     activation_blocks(av, y);
     __m256 acc[C];
@@ -177,27 +193,17 @@ void dotc_q45_k(int64_t n, const Block* x, const void* const* av, float* out, Va
         const uint32_t sc47 = (s[2] & 0x0f0f0f0f) | ((s[0] >> 2) & 0x30303030);
         const uint32_t mn47 = ((s[2] >> 4) & 0x0f0f0f0f) | ((s[1] >> 2) & 0x30303030);
         const __m128i packed = _mm_set_epi32(int(mn47), int(mn03), int(sc47), int(sc03));
-        const __m256i scales = _mm256_broadcastsi128_si256(_mm_cvtepu8_epi16(packed));
         const __m128i mins = _mm_cvtepu8_epi16(_mm_srli_si128(packed, 8));
         __m256i isum[C];
         zero(isum);
-        for (int chunk = 0; chunk < 4; ++chunk) {
-            __m256i lo, hi;
-            values(i, chunk, lo, hi);
-            const __m256i s_lo = pick16(scales, 2 * chunk), s_hi = pick16(scales, 2 * chunk + 1);
-            for (int c = 0; c < C; ++c) {
-                const int8_t* a = y[c][i].qs + 64 * chunk;
-                isum[c] = madd_acc(isum[c], _mm256_maddubs_epi16(lo, load32(a)), s_lo);
-                isum[c] = madd_acc(isum[c], _mm256_maddubs_epi16(hi, load32(a + 32)), s_hi);
-            }
-        }
+        sums(i, _mm_cvtepu8_epi16(packed), y, isum);
         const float d = half(x[i].d), dmin = half(x[i].dmin);
         for (int c = 0; c < C; ++c) {
             // Each min covers two bsums: add them pairwise, then 4 lanes of min x sum.
             const __m128i* b = reinterpret_cast<const __m128i*>(y[c][i].bsums);
-            const __m128i sums = _mm_hadd_epi16(_mm_loadu_si128(b), _mm_loadu_si128(b + 1));
+            const __m128i pair_sums = _mm_hadd_epi16(_mm_loadu_si128(b), _mm_loadu_si128(b + 1));
             acc[c] = _mm256_fmadd_ps(_mm256_set1_ps(y[c][i].d * d), _mm256_cvtepi32_ps(isum[c]), acc[c]);
-            const __m128i m = _mm_madd_epi16(mins, sums);
+            const __m128i m = _mm_madd_epi16(mins, pair_sums);
             if constexpr (kLaneMins) {
                 acc_min[c] = _mm_fmadd_ps(_mm_set1_ps(-y[c][i].d * dmin), _mm_cvtepi32_ps(m), acc_min[c]);
             } else {
@@ -214,15 +220,34 @@ void dotc_q45_k(int64_t n, const Block* x, const void* const* av, float* out, Va
     }
 }
 
+// The 256-bit sums of Q4_K/Q5_K: `values(i, chunk, lo, hi)` decodes the two
+// 32-groups of 64-element chunk `chunk` of block i.
+template <int C, class Values>
+auto q45_k_sums(Values values) {
+    return [values](int64_t i, __m128i scales8, const BlockQ8_K* const* y, __m256i* isum) {
+        const __m256i scales = _mm256_broadcastsi128_si256(scales8);
+        for (int chunk = 0; chunk < 4; ++chunk) {
+            __m256i lo, hi;
+            values(i, chunk, lo, hi);
+            const __m256i s_lo = pick16(scales, 2 * chunk), s_hi = pick16(scales, 2 * chunk + 1);
+            for (int c = 0; c < C; ++c) {
+                const int8_t* a = y[c][i].qs + 64 * chunk;
+                isum[c] = madd_acc(isum[c], _mm256_maddubs_epi16(lo, load32(a)), s_lo);
+                isum[c] = madd_acc(isum[c], _mm256_maddubs_epi16(hi, load32(a + 32)), s_hi);
+            }
+        }
+    };
+}
+
 template <int C>
 void dotc_q4_k(int64_t n, const void* wv, const void* const* av, float* out) {
     const auto* x = static_cast<const BlockQ4_K*>(wv);
     const __m256i mask = _mm256_set1_epi8(0x0F);
-    dotc_q45_k<C, true>(n, x, av, out, [x, mask](int64_t i, int chunk, __m256i& lo, __m256i& hi) {
-                      const __m256i q = load32(x[i].qs + 32 * chunk);
-                      lo = _mm256_and_si256(q, mask);
-                      hi = _mm256_and_si256(_mm256_srli_epi16(q, 4), mask);
-                  });
+    dotc_q45_k<C, true>(n, x, av, out, q45_k_sums<C>([x, mask](int64_t i, int chunk, __m256i& lo, __m256i& hi) {
+                            const __m256i q = load32(x[i].qs + 32 * chunk);
+                            lo = _mm256_and_si256(q, mask);
+                            hi = _mm256_and_si256(_mm256_srli_epi16(q, 4), mask);
+                        }));
 }
 LUMEN_DOT_ENTRY_POINTS(q4_k)
 
@@ -230,7 +255,7 @@ template <int C>
 void dotc_q5_k(int64_t n, const void* wv, const void* const* av, float* out) {
     const auto* x = static_cast<const BlockQ5_K*>(wv);
     const __m256i mask = _mm256_set1_epi8(0x0F);
-    dotc_q45_k<C, false>(n, x, av, out, [x, mask](int64_t i, int chunk, __m256i& lo, __m256i& hi) {
+    dotc_q45_k<C, false>(n, x, av, out, q45_k_sums<C>([x, mask](int64_t i, int chunk, __m256i& lo, __m256i& hi) {
                       const __m256i q = load32(x[i].qs + 32 * chunk);
                       const __m256i qh = load32(x[i].qh);
                       const __m256i b0 = _mm256_set1_epi8(char(1 << (2 * chunk)));
@@ -240,47 +265,59 @@ void dotc_q5_k(int64_t n, const void* wv, const void* const* av, float* out) {
                       const __m256i h1 = _mm256_and_si256(_mm256_cmpeq_epi8(_mm256_and_si256(qh, b1), b1), sixteen);
                       lo = _mm256_or_si256(_mm256_and_si256(q, mask), h0);
                       hi = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(q, 4), mask), h1);
-                  });
+                  }));
 }
 LUMEN_DOT_ENTRY_POINTS(q5_k)
 
+// One Q6_K super-block's integer sums, 32 weights per step, from its run
+// scale table (avx512.cpp has a twin with two runs per step: same lanes).
 template <int C>
-void dotc_q6_k(int64_t n, const void* wv, const void* const* av, float* out) {
+inline void q6_k_sums(const BlockQ6_K& x, __m256i scales, const BlockQ8_K* const* y, int64_t i, __m256i* isum) {
+    const __m256i mask = _mm256_set1_epi8(0x0F);
+    const __m256i k32 = _mm256_set1_epi8(32);
+    for (int h = 0; h < 2; ++h) {
+        const __m256i l0 = load32(x.ql + 64 * h), l1 = load32(x.ql + 64 * h + 32);
+        const __m256i hb = load32(x.qh + 32 * h);
+        const __m256i low[4] = {_mm256_and_si256(l0, mask), _mm256_and_si256(l1, mask),
+                                _mm256_and_si256(_mm256_srli_epi16(l0, 4), mask),
+                                _mm256_and_si256(_mm256_srli_epi16(l1, 4), mask)};
+        for (int run = 0; run < 4; ++run) {
+            // Stored value 0..63 means value - 32: subtracted in the int16 pair sums.
+            const __m256i v = _mm256_or_si256(low[run], _mm256_slli_epi16(crumbs(hb, run), 4));
+            const __m256i s = pick16(scales, 4 * h + run);
+            for (int c = 0; c < C; ++c) {
+                const __m256i a = load32(y[c][i].qs + 128 * h + 32 * run);
+                const __m256i p = _mm256_sub_epi16(_mm256_maddubs_epi16(v, a), _mm256_maddubs_epi16(k32, a));
+                isum[c] = madd_acc(isum[c], p, s);
+            }
+        }
+    }
+}
+
+template <int C, class Sums>
+__attribute__((always_inline)) inline void dotc_q6_k_with(int64_t n, const void* wv, const void* const* av, float* out, Sums sums) {
     const auto* x = static_cast<const BlockQ6_K*>(wv);
     const BlockQ8_K* y[C];
     activation_blocks(av, y);
-    const __m256i mask = _mm256_set1_epi8(0x0F);
-    const __m256i k32 = _mm256_set1_epi8(32);
     __m256 acc[C];
     zero(acc);
     for (int64_t i = 0; i < n / QK_K; ++i) {
         prefetch_ahead(x, size_t(i) * sizeof(*x));
         const __m128i sc8 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(x[i].scales));
-        const __m256i scales = run_scale_table<true>(sc8);
         __m256i isum[C];
         zero(isum);
-        for (int h = 0; h < 2; ++h) {
-            const __m256i l0 = load32(x[i].ql + 64 * h), l1 = load32(x[i].ql + 64 * h + 32);
-            const __m256i hb = load32(x[i].qh + 32 * h);
-            const __m256i low[4] = {_mm256_and_si256(l0, mask), _mm256_and_si256(l1, mask),
-                                    _mm256_and_si256(_mm256_srli_epi16(l0, 4), mask),
-                                    _mm256_and_si256(_mm256_srli_epi16(l1, 4), mask)};
-            for (int run = 0; run < 4; ++run) {
-                // Stored value 0..63 means value - 32: subtracted in the int16 pair sums.
-                const __m256i v = _mm256_or_si256(low[run], _mm256_slli_epi16(crumbs(hb, run), 4));
-                const __m256i s = pick16(scales, 4 * h + run);
-                for (int c = 0; c < C; ++c) {
-                    const __m256i a = load32(y[c][i].qs + 128 * h + 32 * run);
-                    const __m256i p = _mm256_sub_epi16(_mm256_maddubs_epi16(v, a), _mm256_maddubs_epi16(k32, a));
-                    isum[c] = madd_acc(isum[c], p, s);
-                }
-            }
-        }
+        sums(x[i], run_scale_table<true>(sc8), y, i, isum);
         const float d = half(x[i].d);
         for (int c = 0; c < C; ++c)
             acc[c] = _mm256_fmadd_ps(_mm256_set1_ps(y[c][i].d * d), _mm256_cvtepi32_ps(isum[c]), acc[c]);
     }
     reduce(acc, out);
+}
+
+template <int C>
+void dotc_q6_k(int64_t n, const void* wv, const void* const* av, float* out) {
+    dotc_q6_k_with<C>(n, wv, av, out, [](const BlockQ6_K& x, __m256i scales, const BlockQ8_K* const* y, int64_t i,
+                                         __m256i* isum) { q6_k_sums<C>(x, scales, y, i, isum); });
 }
 LUMEN_DOT_ENTRY_POINTS(q6_k)
 
