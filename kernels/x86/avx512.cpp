@@ -27,6 +27,9 @@ constexpr bool kDotTakesFullBytes = true;
 
 inline __m256i dot_u8s8_acc(__m256i acc, __m256i w, __m256i a) { return _mm256_dpbusd_epi32(acc, w, a); }
 
+// Q4_K/Q5_K scale unpacking in vector registers (else scalar), per the model (x86_dot_kquants.inl).
+constexpr bool kVectorScaleUnpack = true;
+
 
 }  // namespace
 

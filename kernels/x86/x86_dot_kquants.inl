@@ -65,11 +65,12 @@ inline void reduce(const __m256 (&acc)[C], float* out) {
 }
 
 // One Q2_K super-block's integer sums, 32 weights per step: isum[c] for
-// activation c, from the block's run scale table (run_scale_table of the low
-// scale nibbles). avx512.cpp has a twin that takes two runs per step (same lanes).
+// activation c, from the block's 16 group scales (the low nibbles of
+// x.scales, as bytes). avx512.cpp has a twin that takes two runs per step
+// (same lanes).
 template <int C>
-inline void q2_k_sums(const BlockQ2_K& x, __m256i table, const BlockQ8_K* const* y, int64_t i, __m256i* isum) {
-    const InPlaceScales scaled(table);
+inline void q2_k_sums(const BlockQ2_K& x, __m128i scales, const BlockQ8_K* const* y, int64_t i, __m256i* isum) {
+    const InPlaceScales scaled(run_scale_table<false>(scales));
     for (int h = 0; h < 2; ++h) {
         const __m256i q = load32(x.qs + 32 * h);
         for (int run = 0; run < 4; ++run) {
@@ -81,7 +82,7 @@ inline void q2_k_sums(const BlockQ2_K& x, __m256i table, const BlockQ8_K* const*
     }
 }
 
-// `sums(x[i], table, y, i, isum)` adds block i's integer sums into isum (zeroed).
+// `sums(x[i], scales, y, i, isum)` adds block i's integer sums into isum (zeroed).
 template <int C, class Sums>
 __attribute__((always_inline)) inline void dotc_q2_k_with(int64_t n, const void* wv, const void* const* av, float* out, Sums sums) {
     const auto* x = static_cast<const BlockQ2_K*>(wv);
@@ -96,7 +97,7 @@ __attribute__((always_inline)) inline void dotc_q2_k_with(int64_t n, const void*
         const __m256i mins = _mm256_cvtepu8_epi16(_mm_and_si128(_mm_srli_epi16(packed, 4), low4));
         __m256i isum[C];
         zero(isum);
-        sums(x[i], run_scale_table<false>(_mm_and_si128(packed, low4)), y, i, isum);
+        sums(x[i], _mm_and_si128(packed, low4), y, i, isum);
         const __m128 dd = _mm_cvtph_ps(_mm_cvtsi32_si128(int(uint32_t(x[i].d) | uint32_t(x[i].dmin) << 16)));
         const float d = _mm_cvtss_f32(dd) * (1.f / 16), dmin = _mm_cvtss_f32(_mm_movehdup_ps(dd));
         for (int c = 0; c < C; ++c)
@@ -107,8 +108,8 @@ __attribute__((always_inline)) inline void dotc_q2_k_with(int64_t n, const void*
 
 template <int C>
 void dotc_q2_k(int64_t n, const void* wv, const void* const* av, float* out) {
-    dotc_q2_k_with<C>(n, wv, av, out, [](const BlockQ2_K& x, __m256i table, const BlockQ8_K* const* y, int64_t i,
-                                         __m256i* isum) { q2_k_sums<C>(x, table, y, i, isum); });
+    dotc_q2_k_with<C>(n, wv, av, out, [](const BlockQ2_K& x, __m128i scales, const BlockQ8_K* const* y, int64_t i,
+                                         __m256i* isum) { q2_k_sums<C>(x, scales, y, i, isum); });
 }
 LUMEN_DOT_ENTRY_POINTS(q2_k)
 
@@ -169,10 +170,38 @@ void dotc_q3_k(int64_t n, const void* wv, const void* const* av, float* out) {
 LUMEN_DOT_ENTRY_POINTS(q3_k)
 
 // Q4_K and Q5_K: 8 groups of 32 with 6-bit scales and mins.
-// `Block` is BlockQ4_K or BlockQ5_K; `sums(i, scales, y, isum)` adds block
-// i's integer sums into isum (zeroed), from its 8 group scales as int16
-// (q45_k_sums, or avx512.cpp's twin with two groups per step). The minimums' float
+// `Block` is BlockQ4_K or BlockQ5_K; `sums(i, packed, y, isum)` adds block
+// i's integer sums into isum (zeroed), from q45_k_scales_mins (scale bytes
+// 0..7; q45_k_sums, or avx512.cpp's twin with two groups per step). The minimums' float
 // sum follows the reference: 4 lanes for Q4_K (kLaneMins), one scalar for Q5_K.
+// The 12 scale bytes of a Q4_K/Q5_K block as three words s0, s1, s2: 6-bit
+// scales/mins of groups 0..3 sit in the low 6 bits of s0/s1; groups 4..7 take
+// 4 bits from s2 and their top 2 bits from the spare top bits of s0/s1.
+// Returns the scales of groups 0..7, then the mins, one byte each.
+// kVectorScaleUnpack (set by the ISA file) picks vector or scalar code: the
+// llvm-mca model (docs/kernels.md) prefers the vector one with the 512-bit
+// sums (Intel models 7-17 % faster, znver4 3 % slower) and the scalar one
+// with the 256-bit sums (znver4 14 % faster; the others equal), whose
+// vector pipes are the busier ones there. The vector code reads 16 bytes
+// (the block goes on after its scales).
+inline __m128i q45_k_scales_mins(const uint8_t* scales) {
+    if constexpr (kVectorScaleUnpack) {
+        // Lanes (s0 & 63, (s2 & 15) | (s0 >> 2 & 48), s1 & 63, (s2 >> 4 & 15) | (s1 >> 2 & 48)), bytewise.
+        const __m128i raw = _mm_loadu_si128(reinterpret_cast<const __m128i*>(scales));
+        const __m128i words = _mm_srlv_epi32(_mm_shuffle_epi32(raw, _MM_SHUFFLE(2, 1, 2, 0)), _mm_setr_epi32(0, 0, 0, 4));
+        const __m128i low = _mm_and_si128(words, _mm_setr_epi32(0x3f3f3f3f, 0x0f0f0f0f, 0x3f3f3f3f, 0x0f0f0f0f));
+        const __m128i top = _mm_srli_epi32(_mm_shuffle_epi32(raw, _MM_SHUFFLE(1, 0, 0, 0)), 2);
+        return _mm_or_si128(low, _mm_and_si128(top, _mm_setr_epi32(0, 0x30303030, 0, 0x30303030)));
+    } else {
+        uint32_t s[3];
+        std::memcpy(s, scales, 12);
+        const uint32_t sc03 = s[0] & 0x3f3f3f3f, mn03 = s[1] & 0x3f3f3f3f;
+        const uint32_t sc47 = (s[2] & 0x0f0f0f0f) | ((s[0] >> 2) & 0x30303030);
+        const uint32_t mn47 = ((s[2] >> 4) & 0x0f0f0f0f) | ((s[1] >> 2) & 0x30303030);
+        return _mm_set_epi32(int(mn47), int(mn03), int(sc47), int(sc03));
+    }
+}
+
 template <int C, bool kLaneMins, class Block, class Sums>
 __attribute__((always_inline)) inline void dotc_q45_k(int64_t n, const Block* x, const void* const* av, float* out, Sums sums) {
     const BlockQ8_K* y[C];
@@ -184,19 +213,11 @@ __attribute__((always_inline)) inline void dotc_q45_k(int64_t n, const Block* x,
     float min_sum[C] = {};
     for (int64_t i = 0; i < n / QK_K; ++i) {
         prefetch_ahead(x, size_t(i) * sizeof(*x));
-        // The 12 scale bytes as three words: 6-bit scales/mins of groups 0..3 sit
-        // in the low 6 bits of words 0/1; groups 4..7 take 4 bits from word 2 and
-        // their top 2 bits from the spare top bits of words 0/1.
-        uint32_t s[3];
-        std::memcpy(s, x[i].scales, 12);
-        const uint32_t sc03 = s[0] & 0x3f3f3f3f, mn03 = s[1] & 0x3f3f3f3f;
-        const uint32_t sc47 = (s[2] & 0x0f0f0f0f) | ((s[0] >> 2) & 0x30303030);
-        const uint32_t mn47 = ((s[2] >> 4) & 0x0f0f0f0f) | ((s[1] >> 2) & 0x30303030);
-        const __m128i packed = _mm_set_epi32(int(mn47), int(mn03), int(sc47), int(sc03));
+        const __m128i packed = q45_k_scales_mins(x[i].scales);
         const __m128i mins = _mm_cvtepu8_epi16(_mm_srli_si128(packed, 8));
         __m256i isum[C];
         zero(isum);
-        sums(i, _mm_cvtepu8_epi16(packed), y, isum);
+        sums(i, packed, y, isum);
         const float d = half(x[i].d), dmin = half(x[i].dmin);
         for (int c = 0; c < C; ++c) {
             // Each min covers two bsums: add them pairwise, then 4 lanes of min x sum.
@@ -224,8 +245,8 @@ __attribute__((always_inline)) inline void dotc_q45_k(int64_t n, const Block* x,
 // 32-groups of 64-element chunk `chunk` of block i.
 template <int C, class Values>
 auto q45_k_sums(Values values) {
-    return [values](int64_t i, __m128i scales8, const BlockQ8_K* const* y, __m256i* isum) {
-        const __m256i scales = _mm256_broadcastsi128_si256(scales8);
+    return [values](int64_t i, __m128i packed, const BlockQ8_K* const* y, __m256i* isum) {
+        const __m256i scales = _mm256_broadcastsi128_si256(_mm_cvtepu8_epi16(packed));
         for (int chunk = 0; chunk < 4; ++chunk) {
             __m256i lo, hi;
             values(i, chunk, lo, hi);
