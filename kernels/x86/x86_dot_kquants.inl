@@ -304,7 +304,9 @@ inline void q6_k_sums(const BlockQ6_K& x, __m256i scales, const BlockQ8_K* const
                                 _mm256_and_si256(_mm256_srli_epi16(l1, 4), mask)};
         for (int run = 0; run < 4; ++run) {
             // Stored value 0..63 means value - 32: subtracted in the int16 pair sums.
-            const __m256i v = _mm256_or_si256(low[run], _mm256_slli_epi16(crumbs(hb, run), 4));
+            // The high bits (2 run, 2 run + 1 of qh) go straight to bits 4, 5.
+            const __m256i moved = run < 2 ? _mm256_slli_epi16(hb, 4 - 2 * run) : _mm256_srli_epi16(hb, 2 * run - 4);
+            const __m256i v = _mm256_or_si256(low[run], _mm256_and_si256(moved, _mm256_set1_epi8(0x30)));
             const __m256i s = pick16(scales, 4 * h + run);
             for (int c = 0; c < C; ++c) {
                 const __m256i a = load32(y[c][i].qs + 128 * h + 32 * run);
