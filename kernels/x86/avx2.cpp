@@ -27,9 +27,6 @@ constexpr bool kDotTakesFullBytes = false;
 
 inline __m256i dot_u8s8_acc(__m256i acc, __m256i w, __m256i a) { return _mm256_add_epi32(acc, dot_u8s8(w, a)); }
 
-// Q4_K/Q5_K scale unpacking in vector registers (else scalar), per the model (x86_dot_kquants.inl).
-constexpr bool kVectorScaleUnpack = false;
-
 
 }  // namespace
 

@@ -27,9 +27,6 @@ constexpr bool kDotTakesFullBytes = true;
 
 inline __m256i dot_u8s8_acc(__m256i acc, __m256i w, __m256i a) { return _mm256_dpbusd_epi32(acc, w, a); }
 
-// Q4_K/Q5_K scale unpacking in vector registers (else scalar), per the model (x86_dot_kquants.inl).
-constexpr bool kVectorScaleUnpack = true;
-
 
 }  // namespace
 
@@ -160,10 +157,6 @@ void fill_kernel_set(KernelSet& ks) {
     ks.reduce_lanes64 = reduce_lanes64_512;
     ks.set(lumen::TensorType::F32, dot_f32_512);
     ks.set(lumen::TensorType::F16, dot_f16_512);
-    ks.set(lumen::TensorType::Q2_K, dot_q2_k_512);
-    ks.set4(lumen::TensorType::Q2_K, dot4_q2_k_512);
-    ks.set(lumen::TensorType::Q4_K, dot_q4_k_512);
-    ks.set4(lumen::TensorType::Q4_K, dot4_q4_k_512);
     ks.set(lumen::TensorType::Q6_K, dot_q6_k_512);
     ks.set4(lumen::TensorType::Q6_K, dot4_q6_k_512);
 }

@@ -1,7 +1,8 @@
-// The integer sums of the Q2_K, Q4_K and Q6_K super-blocks with 512-bit
-// registers (part of avx512.cpp, after x86_kernels.inl): two 32-weight runs
-// per instruction instead of one, so about half the vector instructions per
-// super-block of the 256-bit sums in x86_dot_kquants.inl.
+// The integer sums of the Q6_K super-block with 512-bit registers (part of
+// avx512.cpp, after x86_kernels.inl): two 32-weight runs per instruction
+// instead of one, 58 instead of 99 instructions per super-block. The same
+// scheme for Q4_K and Q2_K fit the llvm-mca models too but measured no faster
+// on a Sapphire Rapids VM (docs/kernels.md), so those stay 256 bits wide.
 //
 // Same bits: the 256-bit sums put the int32 pair sums of every run into the
 // same 8 lanes. Here the first run of each pair goes to lanes 0..7 and the
@@ -30,26 +31,9 @@ inline __m512i pick16_pair(__m512i table, int lo, int hi) {
     return _mm512_shuffle_epi8(table, _mm512_inserti64x4(_mm512_castsi256_si512(c_lo), c_hi, 1));
 }
 
-// The same from a table of unsigned bytes: byte `lo` (`hi`) of each 128-bit
-// lane, zero-extended to int16 (index 0x80 makes vpshufb write a zero byte).
-inline __m512i pick_u8_pair(__m512i table, int lo, int hi) {
-    const __m256i c_lo = _mm256_set1_epi16(short(0x8000 | lo)), c_hi = _mm256_set1_epi16(short(0x8000 | hi));
-    return _mm512_shuffle_epi8(table, _mm512_inserti64x4(_mm512_castsi256_si512(c_lo), c_hi, 1));
-}
-
-// Byte g + l of 128-bit lane l, zero-extended to int16, in every int16 of that lane.
-inline __m512i pick_u8_lanes(__m512i table, int g) {
-    const auto word = [g](int l) { return int(0x80008000u | uint32_t(g + l) << 16 | uint32_t(g + l)); };
-    return _mm512_shuffle_epi8(table, _mm512_set_epi32(word(3), word(3), word(3), word(3), word(2), word(2), word(2),
-                                                       word(2), word(1), word(1), word(1), word(1), word(0), word(0),
-                                                       word(0), word(0)));
-}
-
 inline __m512i madd_acc512(__m512i acc, __m512i p, __m512i s) {
     return _mm512_add_epi32(acc, _mm512_madd_epi16(p, s));
 }
-
-constexpr __mmask32 kHighWords = 0xFFFF0000;  // the int16 elements of the high 256 bits
 
 template <int C>
 inline void fold_into(const __m512i (&wide)[C], __m256i* isum) {
@@ -59,24 +43,6 @@ inline void fold_into(const __m512i (&wide)[C], __m256i* isum) {
 template <int C>
 inline void zero(__m512i (&v)[C]) {
     for (int c = 0; c < C; ++c) v[c] = _mm512_setzero_si512();
-}
-
-// Q4_K: chunk k's low nibbles (group 2k) in the low half, high nibbles
-// (group 2k + 1) in the high half; the activations of both are 64 bytes in a row.
-template <int C>
-inline void q4_k_sums512(const BlockQ4_K* x, int64_t i, __m128i packed, const BlockQ8_K* const* y, __m256i* isum) {
-    const __m512i mask = _mm512_set1_epi8(0x0F);
-    const __m512i scales = _mm512_broadcast_i32x4(packed);
-    __m512i wide[C];
-    zero(wide);
-    for (int chunk = 0; chunk < 4; ++chunk) {
-        const __m512i q = load32_twice(x[i].qs + 32 * chunk);
-        const __m512i v = _mm512_and_si512(_mm512_mask_srli_epi16(q, kHighWords, q, 4), mask);
-        const __m512i s = pick_u8_pair(scales, 2 * chunk, 2 * chunk + 1);
-        for (int c = 0; c < C; ++c)
-            wide[c] = madd_acc512(wide[c], _mm512_maddubs_epi16(v, load64(y[c][i].qs + 64 * chunk)), s);
-    }
-    fold_into(wide, isum);
 }
 
 // Q6_K: runs (0, 1) and (2, 3) of each half; the low 4 bits of a pair are 64
@@ -112,57 +78,11 @@ inline void q6_k_sums512(const BlockQ6_K& x, __m256i table, const BlockQ8_K* con
     fold_into(wide, isum);
 }
 
-// Q2_K: runs (0, 1) and (2, 3) of each 32 bytes of qs, in place as in the
-// 256-bit sums (crumbs_in_place, InPlaceScales): run 0 masked with 3, run 1
-// with 12, run 2 with 48, run 3 shifted right by 2 and masked with 48. The
-// scales (4 bits) times 16 and 4 for runs 0 and 1 still fit a byte, so the
-// scale tables stay bytes: group g at byte g of every 128-bit lane, and the
-// 128-bit lanes of a run pair (r, r + 1) cover groups 2r .. 2r + 3.
-template <int C>
-inline void q2_k_sums512(const BlockQ2_K& x, __m128i scales, const BlockQ8_K* const* y, int64_t i, __m256i* isum) {
-    const __m512i mask01 = _mm512_inserti64x4(_mm512_set1_epi8(3), _mm256_set1_epi8(12), 1);
-    const __m512i mask23 = _mm512_set1_epi8(0x30);
-    const __m512i bytes = _mm512_broadcast_i32x4(scales);
-    // Nibbles shifted within their bytes: no bits cross into the next byte.
-    const __m512i times16_4 = _mm512_inserti64x4(_mm512_set1_epi16(4), _mm256_set1_epi16(2), 1);
-    const __m512i table[2] = {_mm512_sllv_epi16(bytes, times16_4), bytes};
-    __m512i wide[C];
-    zero(wide);
-    for (int h = 0; h < 2; ++h) {
-        const __m512i q = load32_twice(x.qs + 32 * h);
-        const __m512i v[2] = {_mm512_and_si512(q, mask01),
-                              _mm512_and_si512(_mm512_mask_srli_epi16(q, kHighWords, q, 2), mask23)};
-        for (int pair = 0; pair < 2; ++pair) {
-            const int r = 4 * h + 2 * pair;
-            const __m512i s = pick_u8_lanes(table[pair], 2 * r);
-            for (int c = 0; c < C; ++c)
-                wide[c] = madd_acc512(wide[c], _mm512_maddubs_epi16(v[pair], load64(y[c][i].qs + 32 * r)), s);
-        }
-    }
-    fold_into(wide, isum);
-}
-
-template <int C>
-void dotc_q4_k_512(int64_t n, const void* wv, const void* const* av, float* out) {
-    const auto* x = static_cast<const BlockQ4_K*>(wv);
-    dotc_q45_k<C, true>(n, x, av, out, [x](int64_t i, __m128i packed, const BlockQ8_K* const* y, __m256i* isum) {
-        q4_k_sums512<C>(x, i, packed, y, isum);
-    });
-}
-LUMEN_DOT_ENTRY_POINTS(q4_k_512)
-
 template <int C>
 void dotc_q6_k_512(int64_t n, const void* wv, const void* const* av, float* out) {
     dotc_q6_k_with<C>(n, wv, av, out, [](const BlockQ6_K& x, __m256i table, const BlockQ8_K* const* y, int64_t i,
                                          __m256i* isum) { q6_k_sums512<C>(x, table, y, i, isum); });
 }
 LUMEN_DOT_ENTRY_POINTS(q6_k_512)
-
-template <int C>
-void dotc_q2_k_512(int64_t n, const void* wv, const void* const* av, float* out) {
-    dotc_q2_k_with<C>(n, wv, av, out, [](const BlockQ2_K& x, __m128i scales, const BlockQ8_K* const* y, int64_t i,
-                                         __m256i* isum) { q2_k_sums512<C>(x, scales, y, i, isum); });
-}
-LUMEN_DOT_ENTRY_POINTS(q2_k_512)
 
 }  // namespace

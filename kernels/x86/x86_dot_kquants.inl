@@ -66,8 +66,7 @@ inline void reduce(const __m256 (&acc)[C], float* out) {
 
 // One Q2_K super-block's integer sums, 32 weights per step: isum[c] for
 // activation c, from the block's 16 group scales (the low nibbles of
-// x.scales, as bytes). avx512.cpp has a twin that takes two runs per step
-// (same lanes).
+// x.scales, as bytes).
 template <int C>
 inline void q2_k_sums(const BlockQ2_K& x, __m128i scales, const BlockQ8_K* const* y, int64_t i, __m256i* isum) {
     const InPlaceScales scaled(run_scale_table<false>(scales));
@@ -172,34 +171,20 @@ LUMEN_DOT_ENTRY_POINTS(q3_k)
 // Q4_K and Q5_K: 8 groups of 32 with 6-bit scales and mins.
 // `Block` is BlockQ4_K or BlockQ5_K; `sums(i, packed, y, isum)` adds block
 // i's integer sums into isum (zeroed), from q45_k_scales_mins (scale bytes
-// 0..7; q45_k_sums, or avx512.cpp's twin with two groups per step). The minimums' float
+// 0..7 as the low 8 bytes of `packed`). The minimums' float
 // sum follows the reference: 4 lanes for Q4_K (kLaneMins), one scalar for Q5_K.
 // The 12 scale bytes of a Q4_K/Q5_K block as three words s0, s1, s2: 6-bit
 // scales/mins of groups 0..3 sit in the low 6 bits of s0/s1; groups 4..7 take
 // 4 bits from s2 and their top 2 bits from the spare top bits of s0/s1.
-// Returns the scales of groups 0..7, then the mins, one byte each.
-// kVectorScaleUnpack (set by the ISA file) picks vector or scalar code: the
-// llvm-mca model (docs/kernels.md) prefers the vector one with the 512-bit
-// sums (Intel models 7-17 % faster, znver4 3 % slower) and the scalar one
-// with the 256-bit sums (znver4 14 % faster; the others equal), whose
-// vector pipes are the busier ones there. The vector code reads 16 bytes
-// (the block goes on after its scales).
+// Returns the scales of groups 0..7, then the mins, one byte each. (Scalar:
+// in vector registers it models slower on Zen 4, docs/kernels.md.)
 inline __m128i q45_k_scales_mins(const uint8_t* scales) {
-    if constexpr (kVectorScaleUnpack) {
-        // Lanes (s0 & 63, (s2 & 15) | (s0 >> 2 & 48), s1 & 63, (s2 >> 4 & 15) | (s1 >> 2 & 48)), bytewise.
-        const __m128i raw = _mm_loadu_si128(reinterpret_cast<const __m128i*>(scales));
-        const __m128i words = _mm_srlv_epi32(_mm_shuffle_epi32(raw, _MM_SHUFFLE(2, 1, 2, 0)), _mm_setr_epi32(0, 0, 0, 4));
-        const __m128i low = _mm_and_si128(words, _mm_setr_epi32(0x3f3f3f3f, 0x0f0f0f0f, 0x3f3f3f3f, 0x0f0f0f0f));
-        const __m128i top = _mm_srli_epi32(_mm_shuffle_epi32(raw, _MM_SHUFFLE(1, 0, 0, 0)), 2);
-        return _mm_or_si128(low, _mm_and_si128(top, _mm_setr_epi32(0, 0x30303030, 0, 0x30303030)));
-    } else {
-        uint32_t s[3];
-        std::memcpy(s, scales, 12);
-        const uint32_t sc03 = s[0] & 0x3f3f3f3f, mn03 = s[1] & 0x3f3f3f3f;
-        const uint32_t sc47 = (s[2] & 0x0f0f0f0f) | ((s[0] >> 2) & 0x30303030);
-        const uint32_t mn47 = ((s[2] >> 4) & 0x0f0f0f0f) | ((s[1] >> 2) & 0x30303030);
-        return _mm_set_epi32(int(mn47), int(mn03), int(sc47), int(sc03));
-    }
+    uint32_t s[3];
+    std::memcpy(s, scales, 12);
+    const uint32_t sc03 = s[0] & 0x3f3f3f3f, mn03 = s[1] & 0x3f3f3f3f;
+    const uint32_t sc47 = (s[2] & 0x0f0f0f0f) | ((s[0] >> 2) & 0x30303030);
+    const uint32_t mn47 = ((s[2] >> 4) & 0x0f0f0f0f) | ((s[1] >> 2) & 0x30303030);
+    return _mm_set_epi32(int(mn47), int(mn03), int(sc47), int(sc03));
 }
 
 template <int C, bool kLaneMins, class Block, class Sums>
