@@ -64,26 +64,8 @@ inline void reduce(const __m256 (&acc)[C], float* out) {
     for (int c = 0; c < C; ++c) out[c] = hsum(acc[c]);
 }
 
-// One Q2_K super-block's integer sums, 32 weights per step: isum[c] for
-// activation c, from the block's 16 group scales (the low nibbles of
-// x.scales, as bytes).
 template <int C>
-inline void q2_k_sums(const BlockQ2_K& x, __m128i scales, const BlockQ8_K* const* y, int64_t i, __m256i* isum) {
-    const InPlaceScales scaled(run_scale_table<false>(scales));
-    for (int h = 0; h < 2; ++h) {
-        const __m256i q = load32(x.qs + 32 * h);
-        for (int run = 0; run < 4; ++run) {
-            const __m256i v = crumbs_in_place(q, run);
-            const __m256i s = pick16(scaled.run[run], 4 * h + run);
-            for (int c = 0; c < C; ++c)
-                isum[c] = madd_acc(isum[c], _mm256_maddubs_epi16(v, load32(y[c][i].qs + 128 * h + 32 * run)), s);
-        }
-    }
-}
-
-// `sums(x[i], scales, y, i, isum)` adds block i's integer sums into isum (zeroed).
-template <int C, class Sums>
-__attribute__((always_inline)) inline void dotc_q2_k_with(int64_t n, const void* wv, const void* const* av, float* out, Sums sums) {
+void dotc_q2_k(int64_t n, const void* wv, const void* const* av, float* out) {
     const auto* x = static_cast<const BlockQ2_K*>(wv);
     const BlockQ8_K* y[C];
     activation_blocks(av, y);
@@ -93,22 +75,25 @@ __attribute__((always_inline)) inline void dotc_q2_k_with(int64_t n, const void*
     for (int64_t i = 0; i < n / QK_K; ++i) {
         prefetch_ahead(x, size_t(i) * sizeof(*x));
         const __m128i packed = _mm_loadu_si128(reinterpret_cast<const __m128i*>(x[i].scales));
+        const InPlaceScales scaled(run_scale_table<false>(_mm_and_si128(packed, low4)));
         const __m256i mins = _mm256_cvtepu8_epi16(_mm_and_si128(_mm_srli_epi16(packed, 4), low4));
         __m256i isum[C];
         zero(isum);
-        sums(x[i], _mm_and_si128(packed, low4), y, i, isum);
+        for (int h = 0; h < 2; ++h) {
+            const __m256i q = load32(x[i].qs + 32 * h);
+            for (int run = 0; run < 4; ++run) {
+                const __m256i v = crumbs_in_place(q, run);
+                const __m256i s = pick16(scaled.run[run], 4 * h + run);
+                for (int c = 0; c < C; ++c)
+                    isum[c] = madd_acc(isum[c], _mm256_maddubs_epi16(v, load32(y[c][i].qs + 128 * h + 32 * run)), s);
+            }
+        }
         const __m128 dd = _mm_cvtph_ps(_mm_cvtsi32_si128(int(uint32_t(x[i].d) | uint32_t(x[i].dmin) << 16)));
         const float d = _mm_cvtss_f32(dd) * (1.f / 16), dmin = _mm_cvtss_f32(_mm_movehdup_ps(dd));
         for (int c = 0; c < C; ++c)
             acc[c] = accumulate_block(acc[c], d, dmin, y[c][i].d, isum[c], _mm256_madd_epi16(mins, load_bsums(y[c][i])));
     }
     reduce(acc, out);
-}
-
-template <int C>
-void dotc_q2_k(int64_t n, const void* wv, const void* const* av, float* out) {
-    dotc_q2_k_with<C>(n, wv, av, out, [](const BlockQ2_K& x, __m128i scales, const BlockQ8_K* const* y, int64_t i,
-                                         __m256i* isum) { q2_k_sums<C>(x, scales, y, i, isum); });
 }
 LUMEN_DOT_ENTRY_POINTS(q2_k)
 
@@ -169,26 +154,11 @@ void dotc_q3_k(int64_t n, const void* wv, const void* const* av, float* out) {
 LUMEN_DOT_ENTRY_POINTS(q3_k)
 
 // Q4_K and Q5_K: 8 groups of 32 with 6-bit scales and mins.
-// `Block` is BlockQ4_K or BlockQ5_K; `sums(i, packed, y, isum)` adds block
-// i's integer sums into isum (zeroed), from q45_k_scales_mins (scale bytes
-// 0..7 as the low 8 bytes of `packed`). The minimums' float
+// `Block` is BlockQ4_K or BlockQ5_K; `values(i, chunk, lo, hi)` decodes the
+// two 32-groups of 64-element chunk `chunk` of block i. The minimums' float
 // sum follows the reference: 4 lanes for Q4_K (kLaneMins), one scalar for Q5_K.
-// The 12 scale bytes of a Q4_K/Q5_K block as three words s0, s1, s2: 6-bit
-// scales/mins of groups 0..3 sit in the low 6 bits of s0/s1; groups 4..7 take
-// 4 bits from s2 and their top 2 bits from the spare top bits of s0/s1.
-// Returns the scales of groups 0..7, then the mins, one byte each. (Scalar:
-// in vector registers it models slower on Zen 4, docs/kernels.md.)
-inline __m128i q45_k_scales_mins(const uint8_t* scales) {
-    uint32_t s[3];
-    std::memcpy(s, scales, 12);
-    const uint32_t sc03 = s[0] & 0x3f3f3f3f, mn03 = s[1] & 0x3f3f3f3f;
-    const uint32_t sc47 = (s[2] & 0x0f0f0f0f) | ((s[0] >> 2) & 0x30303030);
-    const uint32_t mn47 = ((s[2] >> 4) & 0x0f0f0f0f) | ((s[1] >> 2) & 0x30303030);
-    return _mm_set_epi32(int(mn47), int(mn03), int(sc47), int(sc03));
-}
-
-template <int C, bool kLaneMins, class Block, class Sums>
-__attribute__((always_inline)) inline void dotc_q45_k(int64_t n, const Block* x, const void* const* av, float* out, Sums sums) {
+template <int C, bool kLaneMins, class Block, class Values>
+void dotc_q45_k(int64_t n, const Block* x, const void* const* av, float* out, Values values) {
     const BlockQ8_K* y[C];
     activation_blocks(av, y);
     __m256 acc[C];
@@ -198,18 +168,36 @@ __attribute__((always_inline)) inline void dotc_q45_k(int64_t n, const Block* x,
     float min_sum[C] = {};
     for (int64_t i = 0; i < n / QK_K; ++i) {
         prefetch_ahead(x, size_t(i) * sizeof(*x));
-        const __m128i packed = q45_k_scales_mins(x[i].scales);
+        // The 12 scale bytes as three words: 6-bit scales/mins of groups 0..3 sit
+        // in the low 6 bits of words 0/1; groups 4..7 take 4 bits from word 2 and
+        // their top 2 bits from the spare top bits of words 0/1.
+        uint32_t s[3];
+        std::memcpy(s, x[i].scales, 12);
+        const uint32_t sc03 = s[0] & 0x3f3f3f3f, mn03 = s[1] & 0x3f3f3f3f;
+        const uint32_t sc47 = (s[2] & 0x0f0f0f0f) | ((s[0] >> 2) & 0x30303030);
+        const uint32_t mn47 = ((s[2] >> 4) & 0x0f0f0f0f) | ((s[1] >> 2) & 0x30303030);
+        const __m128i packed = _mm_set_epi32(int(mn47), int(mn03), int(sc47), int(sc03));
+        const __m256i scales = _mm256_broadcastsi128_si256(_mm_cvtepu8_epi16(packed));
         const __m128i mins = _mm_cvtepu8_epi16(_mm_srli_si128(packed, 8));
         __m256i isum[C];
         zero(isum);
-        sums(i, packed, y, isum);
+        for (int chunk = 0; chunk < 4; ++chunk) {
+            __m256i lo, hi;
+            values(i, chunk, lo, hi);
+            const __m256i s_lo = pick16(scales, 2 * chunk), s_hi = pick16(scales, 2 * chunk + 1);
+            for (int c = 0; c < C; ++c) {
+                const int8_t* a = y[c][i].qs + 64 * chunk;
+                isum[c] = madd_acc(isum[c], _mm256_maddubs_epi16(lo, load32(a)), s_lo);
+                isum[c] = madd_acc(isum[c], _mm256_maddubs_epi16(hi, load32(a + 32)), s_hi);
+            }
+        }
         const float d = half(x[i].d), dmin = half(x[i].dmin);
         for (int c = 0; c < C; ++c) {
             // Each min covers two bsums: add them pairwise, then 4 lanes of min x sum.
             const __m128i* b = reinterpret_cast<const __m128i*>(y[c][i].bsums);
-            const __m128i pair_sums = _mm_hadd_epi16(_mm_loadu_si128(b), _mm_loadu_si128(b + 1));
+            const __m128i sums = _mm_hadd_epi16(_mm_loadu_si128(b), _mm_loadu_si128(b + 1));
             acc[c] = _mm256_fmadd_ps(_mm256_set1_ps(y[c][i].d * d), _mm256_cvtepi32_ps(isum[c]), acc[c]);
-            const __m128i m = _mm_madd_epi16(mins, pair_sums);
+            const __m128i m = _mm_madd_epi16(mins, sums);
             if constexpr (kLaneMins) {
                 acc_min[c] = _mm_fmadd_ps(_mm_set1_ps(-y[c][i].d * dmin), _mm_cvtepi32_ps(m), acc_min[c]);
             } else {
@@ -226,34 +214,15 @@ __attribute__((always_inline)) inline void dotc_q45_k(int64_t n, const Block* x,
     }
 }
 
-// The 256-bit sums of Q4_K/Q5_K: `values(i, chunk, lo, hi)` decodes the two
-// 32-groups of 64-element chunk `chunk` of block i.
-template <int C, class Values>
-auto q45_k_sums(Values values) {
-    return [values](int64_t i, __m128i packed, const BlockQ8_K* const* y, __m256i* isum) {
-        const __m256i scales = _mm256_broadcastsi128_si256(_mm_cvtepu8_epi16(packed));
-        for (int chunk = 0; chunk < 4; ++chunk) {
-            __m256i lo, hi;
-            values(i, chunk, lo, hi);
-            const __m256i s_lo = pick16(scales, 2 * chunk), s_hi = pick16(scales, 2 * chunk + 1);
-            for (int c = 0; c < C; ++c) {
-                const int8_t* a = y[c][i].qs + 64 * chunk;
-                isum[c] = madd_acc(isum[c], _mm256_maddubs_epi16(lo, load32(a)), s_lo);
-                isum[c] = madd_acc(isum[c], _mm256_maddubs_epi16(hi, load32(a + 32)), s_hi);
-            }
-        }
-    };
-}
-
 template <int C>
 void dotc_q4_k(int64_t n, const void* wv, const void* const* av, float* out) {
     const auto* x = static_cast<const BlockQ4_K*>(wv);
     const __m256i mask = _mm256_set1_epi8(0x0F);
-    dotc_q45_k<C, true>(n, x, av, out, q45_k_sums<C>([x, mask](int64_t i, int chunk, __m256i& lo, __m256i& hi) {
-                            const __m256i q = load32(x[i].qs + 32 * chunk);
-                            lo = _mm256_and_si256(q, mask);
-                            hi = _mm256_and_si256(_mm256_srli_epi16(q, 4), mask);
-                        }));
+    dotc_q45_k<C, true>(n, x, av, out, [x, mask](int64_t i, int chunk, __m256i& lo, __m256i& hi) {
+                      const __m256i q = load32(x[i].qs + 32 * chunk);
+                      lo = _mm256_and_si256(q, mask);
+                      hi = _mm256_and_si256(_mm256_srli_epi16(q, 4), mask);
+                  });
 }
 LUMEN_DOT_ENTRY_POINTS(q4_k)
 
@@ -261,7 +230,7 @@ template <int C>
 void dotc_q5_k(int64_t n, const void* wv, const void* const* av, float* out) {
     const auto* x = static_cast<const BlockQ5_K*>(wv);
     const __m256i mask = _mm256_set1_epi8(0x0F);
-    dotc_q45_k<C, false>(n, x, av, out, q45_k_sums<C>([x, mask](int64_t i, int chunk, __m256i& lo, __m256i& hi) {
+    dotc_q45_k<C, false>(n, x, av, out, [x, mask](int64_t i, int chunk, __m256i& lo, __m256i& hi) {
                       const __m256i q = load32(x[i].qs + 32 * chunk);
                       const __m256i qh = load32(x[i].qh);
                       const __m256i b0 = _mm256_set1_epi8(char(1 << (2 * chunk)));
@@ -271,7 +240,7 @@ void dotc_q5_k(int64_t n, const void* wv, const void* const* av, float* out) {
                       const __m256i h1 = _mm256_and_si256(_mm256_cmpeq_epi8(_mm256_and_si256(qh, b1), b1), sixteen);
                       lo = _mm256_or_si256(_mm256_and_si256(q, mask), h0);
                       hi = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(q, 4), mask), h1);
-                  }));
+                  });
 }
 LUMEN_DOT_ENTRY_POINTS(q5_k)
 
@@ -302,8 +271,12 @@ inline void q6_k_sums(const BlockQ6_K& x, __m256i scales, const BlockQ8_K* const
     }
 }
 
+// `sums(x[i], table, y, i, isum)` adds block i's integer sums into isum
+// (zeroed), from its run scale table. Always inlined: one function holds the
+// whole block loop (also what bench/mca/extract_loop.py looks for).
 template <int C, class Sums>
-__attribute__((always_inline)) inline void dotc_q6_k_with(int64_t n, const void* wv, const void* const* av, float* out, Sums sums) {
+__attribute__((always_inline)) inline void dotc_q6_k_with(int64_t n, const void* wv, const void* const* av, float* out,
+                                                          Sums sums) {
     const auto* x = static_cast<const BlockQ6_K*>(wv);
     const BlockQ8_K* y[C];
     activation_blocks(av, y);
