@@ -25,9 +25,14 @@ void mca_q8_0_x8(int64_t cols, const void* w, const void* const* a, const ActBlo
     isa::gemmc_q8_0_x8<1>(cols, w, a, info, out, 0);
 }
 
-// Per-row super-block kernels: one iteration is 256 weights of one row.
+// Per-row super-block kernels: one iteration is 256 weights of one row (the
+// AVX-512 build's Q6_K is its 512-bit twin, avx512_kquant_sums.inl).
 void mca_q4_k(int64_t n, const void* w, const void* const* a, float* out) { isa::dotc_q4_k<1>(n, w, a, out); }
+#ifdef MCA_AVX512
+void mca_q6_k(int64_t n, const void* w, const void* const* a, float* out) { isa::dotc_q6_k_512<1>(n, w, a, out); }
+#else
 void mca_q6_k(int64_t n, const void* w, const void* const* a, float* out) { isa::dotc_q6_k<1>(n, w, a, out); }
+#endif
 void mca_q2_k(int64_t n, const void* w, const void* const* a, float* out) { isa::dotc_q2_k<1>(n, w, a, out); }
 void mca_tq2_0(int64_t n, const void* w, const void* const* a, float* out) { isa::dotc_tq2_0<1>(n, w, a, out); }
 

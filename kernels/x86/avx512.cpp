@@ -35,6 +35,7 @@ using SimdArch = xsimd::fma3<xsimd::avx2>;  // the element-wise kernels (simd_el
 // has no fused fma for its AVX-512 batches (x * y + z), so these stay 8 lanes wide
 
 #include "x86/x86_kernels.inl"
+#include "x86/avx512_kquant_sums.inl"
 
 namespace {
 
@@ -107,6 +108,8 @@ void fill_kernel_set(KernelSet& ks) {
     ks.reduce_lanes64 = reduce_lanes64_512;
     ks.set(lumen::TensorType::F32, dot_f32_512);
     ks.set(lumen::TensorType::F16, dot_f16_512);
+    ks.set(lumen::TensorType::Q6_K, dot_q6_k_512);
+    ks.set4(lumen::TensorType::Q6_K, dot4_q6_k_512);
 }
 
 }  // namespace lumen::kernels::avx512

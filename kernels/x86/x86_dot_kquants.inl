@@ -244,43 +244,61 @@ void dotc_q5_k(int64_t n, const void* wv, const void* const* av, float* out) {
 }
 LUMEN_DOT_ENTRY_POINTS(q5_k)
 
+// One Q6_K super-block's integer sums, 32 weights per step, from its run
+// scale table (avx512.cpp has a twin with two runs per step: same lanes).
 template <int C>
-void dotc_q6_k(int64_t n, const void* wv, const void* const* av, float* out) {
+inline void q6_k_sums(const BlockQ6_K& x, __m256i scales, const BlockQ8_K* const* y, int64_t i, __m256i* isum) {
+    const __m256i mask = _mm256_set1_epi8(0x0F);
+    const __m256i k32 = _mm256_set1_epi8(32);
+    for (int h = 0; h < 2; ++h) {
+        const __m256i l0 = load32(x.ql + 64 * h), l1 = load32(x.ql + 64 * h + 32);
+        const __m256i hb = load32(x.qh + 32 * h);
+        const __m256i low[4] = {_mm256_and_si256(l0, mask), _mm256_and_si256(l1, mask),
+                                _mm256_and_si256(_mm256_srli_epi16(l0, 4), mask),
+                                _mm256_and_si256(_mm256_srli_epi16(l1, 4), mask)};
+        for (int run = 0; run < 4; ++run) {
+            // Stored value 0..63 means value - 32: subtracted in the int16 pair sums.
+            // The high bits (2 run, 2 run + 1 of qh) go straight to bits 4, 5.
+            const __m256i moved = run < 2 ? _mm256_slli_epi16(hb, 4 - 2 * run) : _mm256_srli_epi16(hb, 2 * run - 4);
+            const __m256i v = _mm256_or_si256(low[run], _mm256_and_si256(moved, _mm256_set1_epi8(0x30)));
+            const __m256i s = pick16(scales, 4 * h + run);
+            for (int c = 0; c < C; ++c) {
+                const __m256i a = load32(y[c][i].qs + 128 * h + 32 * run);
+                const __m256i p = _mm256_sub_epi16(_mm256_maddubs_epi16(v, a), _mm256_maddubs_epi16(k32, a));
+                isum[c] = madd_acc(isum[c], p, s);
+            }
+        }
+    }
+}
+
+// `sums(x[i], table, y, i, isum)` adds block i's integer sums into isum
+// (zeroed), from its run scale table. Always inlined: one function holds the
+// whole block loop (also what bench/mca/extract_loop.py looks for).
+template <int C, class Sums>
+__attribute__((always_inline)) inline void dotc_q6_k_with(int64_t n, const void* wv, const void* const* av, float* out,
+                                                          Sums sums) {
     const auto* x = static_cast<const BlockQ6_K*>(wv);
     const BlockQ8_K* y[C];
     activation_blocks(av, y);
-    const __m256i mask = _mm256_set1_epi8(0x0F);
-    const __m256i k32 = _mm256_set1_epi8(32);
     __m256 acc[C];
     zero(acc);
     for (int64_t i = 0; i < n / QK_K; ++i) {
         prefetch_ahead(x, size_t(i) * sizeof(*x));
         const __m128i sc8 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(x[i].scales));
-        const __m256i scales = run_scale_table<true>(sc8);
         __m256i isum[C];
         zero(isum);
-        for (int h = 0; h < 2; ++h) {
-            const __m256i l0 = load32(x[i].ql + 64 * h), l1 = load32(x[i].ql + 64 * h + 32);
-            const __m256i hb = load32(x[i].qh + 32 * h);
-            const __m256i low[4] = {_mm256_and_si256(l0, mask), _mm256_and_si256(l1, mask),
-                                    _mm256_and_si256(_mm256_srli_epi16(l0, 4), mask),
-                                    _mm256_and_si256(_mm256_srli_epi16(l1, 4), mask)};
-            for (int run = 0; run < 4; ++run) {
-                // Stored value 0..63 means value - 32: subtracted in the int16 pair sums.
-                const __m256i v = _mm256_or_si256(low[run], _mm256_slli_epi16(crumbs(hb, run), 4));
-                const __m256i s = pick16(scales, 4 * h + run);
-                for (int c = 0; c < C; ++c) {
-                    const __m256i a = load32(y[c][i].qs + 128 * h + 32 * run);
-                    const __m256i p = _mm256_sub_epi16(_mm256_maddubs_epi16(v, a), _mm256_maddubs_epi16(k32, a));
-                    isum[c] = madd_acc(isum[c], p, s);
-                }
-            }
-        }
+        sums(x[i], run_scale_table<true>(sc8), y, i, isum);
         const float d = half(x[i].d);
         for (int c = 0; c < C; ++c)
             acc[c] = _mm256_fmadd_ps(_mm256_set1_ps(y[c][i].d * d), _mm256_cvtepi32_ps(isum[c]), acc[c]);
     }
     reduce(acc, out);
+}
+
+template <int C>
+void dotc_q6_k(int64_t n, const void* wv, const void* const* av, float* out) {
+    dotc_q6_k_with<C>(n, wv, av, out, [](const BlockQ6_K& x, __m256i scales, const BlockQ8_K* const* y, int64_t i,
+                                         __m256i* isum) { q6_k_sums<C>(x, scales, y, i, isum); });
 }
 LUMEN_DOT_ENTRY_POINTS(q6_k)
 
