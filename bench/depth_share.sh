@@ -3,7 +3,7 @@
 # the depth costs (attention over the cache: scores, softmax, weighted V sums).
 #
 # usage: bench/depth_share.sh MODEL.gguf [THREADS] [DEPTHS] [extra lumen bench args, e.g. -ctk q8_0 -ctv q8_0]
-# env:   LUMEN (default build/lumen)
+# env:   LUMEN (default build/tools/lumen)
 #
 # Everything but attention does the same work at every depth, so with t(d)
 # the time per generated token at depth d, attention's share at depth d is
@@ -15,7 +15,7 @@ model=$1
 threads=${2:-1}
 depths=${3:-0,512,2048,4096}
 shift $(( $# < 3 ? $# : 3 ))
-lumen=${LUMEN:-build/lumen}
+lumen=${LUMEN:-build/tools/lumen}
 [[ $depths == 0,* ]] || depths="0,$depths"
 "$lumen" bench -m "$model" -t "$threads" -p 0 -n 32 -r 3 -d "$depths" -o json "$@" 2>/dev/null | python3 -c '
 import json, sys
