@@ -33,60 +33,63 @@ inline void halving_sums16(const __m512* x, float* out) {
     _mm512_storeu_ps(out, _mm512_permutexvar_ps(order, s));
 }
 
-// Scores for head size 64 * S in dot_f16_512's order (64 lanes as 4
-// accumulators, added 0+2, 1+3, 0+1, then the halving tree; no remainder).
-template <int S>
-void dots_ordered_regs(const uint16_t* q, const uint16_t* k, size_t k_stride, int count, float* out) {
+// The 16 lanes whose halving tree is one score, head size 64 * S; q(i) and
+// k(i) give query and key elements i .. i + 15 as floats. The vec_dot order
+// (kGemm false): 64 lanes as 4 accumulators, added 0+2, 1+3, 0+1 (no
+// remainder: n % 64 == 0). The prompt GEMM's (kGemm true, batch_dot_f16): one
+// 16-lane accumulator of fused multiply-adds from zero.
+template <int S, bool kGemm, class Q, class K>
+inline __m512 score_lanes(Q q, K k) {
+    if constexpr (kGemm) {
+        __m512 a = _mm512_setzero_ps();
+        for (int i = 0; i < 64 * S; i += 16) a = _mm512_fmadd_ps(k(i), q(i), a);
+        return a;
+    } else {
+        __m512 a[4];
+        for (int c = 0; c < 4; ++c) a[c] = _mm512_fmadd_ps(q(16 * c), k(16 * c), _mm512_setzero_ps());
+        for (int s = 1; s < S; ++s)
+            for (int c = 0; c < 4; ++c) a[c] = _mm512_fmadd_ps(q(64 * s + 16 * c), k(64 * s + 16 * c), a[c]);
+        return _mm512_add_ps(_mm512_add_ps(a[0], a[2]), _mm512_add_ps(a[1], a[3]));
+    }
+}
+
+// One key's score the one-at-a-time way (the tails past the last 16 keys).
+template <bool kGemm>
+inline float score_one(int n, const uint16_t* q, const uint16_t* kj) {
+    return kGemm ? batch_dot_f16(n, kj, q) : dot_f16_512(n, q, kj);
+}
+
+// Scores of one query, head size 64 * S, the query widened in registers.
+template <int S, bool kGemm>
+void dots_regs(const uint16_t* q, const uint16_t* k, size_t k_stride, int count, float* out) {
     __m512 qf[4 * S];
     for (int i = 0; i < 4 * S; ++i) qf[i] = load_f16x16(q + 16 * i);
-    auto key = [&](const uint16_t* kj) {
-        __m512 a[4];
-        for (int c = 0; c < 4; ++c) a[c] = _mm512_fmadd_ps(qf[c], load_f16x16(kj + 16 * c), _mm512_setzero_ps());
-        for (int s = 1; s < S; ++s)
-            for (int c = 0; c < 4; ++c) a[c] = _mm512_fmadd_ps(qf[4 * s + c], load_f16x16(kj + 64 * s + 16 * c), a[c]);
-        return _mm512_add_ps(_mm512_add_ps(a[0], a[2]), _mm512_add_ps(a[1], a[3]));
-    };
     int j = 0;
     for (; j + 16 <= count; j += 16) {
         __m512 x[16];
-        for (int t = 0; t < 16; ++t) x[t] = key(k + size_t(j + t) * k_stride);
+        for (int t = 0; t < 16; ++t) {
+            const uint16_t* kj = k + size_t(j + t) * k_stride;
+            x[t] = score_lanes<S, kGemm>([&](int i) { return qf[i / 16]; }, [kj](int i) { return load_f16x16(kj + i); });
+        }
         halving_sums16(x, out + j);
     }
-    for (; j < count; ++j) out[j] = dot_f16_512(64 * S, q, k + size_t(j) * k_stride);
+    for (; j < count; ++j) out[j] = score_one<kGemm>(64 * S, q, k + size_t(j) * k_stride);
+}
+
+template <bool kGemm>
+void dots_one_512(int n, const uint16_t* q, const uint16_t* k, size_t k_stride, int count, float* out) {
+    if (n == 64) return dots_regs<1, kGemm>(q, k, k_stride, count, out);
+    if (n == 128) return dots_regs<2, kGemm>(q, k, k_stride, count, out);
+    if (n == 256) return dots_regs<4, kGemm>(q, k, k_stride, count, out);
+    for (int j = 0; j < count; ++j) out[j] = score_one<kGemm>(n, q, k + size_t(j) * k_stride);
 }
 
 void dots_f16_ordered_512(int n, const uint16_t* q, const uint16_t* k, size_t k_stride, int count, float* out) {
-    if (n == 64) return dots_ordered_regs<1>(q, k, k_stride, count, out);
-    if (n == 128) return dots_ordered_regs<2>(q, k, k_stride, count, out);
-    if (n == 256) return dots_ordered_regs<4>(q, k, k_stride, count, out);
-    for (int j = 0; j < count; ++j) out[j] = dot_f16_512(n, q, k + size_t(j) * k_stride);
-}
-
-// Scores for head size 16 * S in the prompt GEMM's order (batch_dot_f16: one
-// 16-lane accumulator of fused multiply-adds from zero, then the halving tree).
-template <int S>
-void dots_gemm_regs(const uint16_t* q, const uint16_t* k, size_t k_stride, int count, float* out) {
-    __m512 qf[S];
-    for (int i = 0; i < S; ++i) qf[i] = load_f16x16(q + 16 * i);
-    auto key = [&](const uint16_t* kj) {
-        __m512 a = _mm512_setzero_ps();
-        for (int s = 0; s < S; ++s) a = _mm512_fmadd_ps(load_f16x16(kj + 16 * s), qf[s], a);
-        return a;
-    };
-    int j = 0;
-    for (; j + 16 <= count; j += 16) {
-        __m512 x[16];
-        for (int t = 0; t < 16; ++t) x[t] = key(k + size_t(j + t) * k_stride);
-        halving_sums16(x, out + j);
-    }
-    for (; j < count; ++j) out[j] = batch_dot_f16(16 * S, k + size_t(j) * k_stride, q);
+    dots_one_512<false>(n, q, k, k_stride, count, out);
 }
 
 void dots_f16_gemm_512(int n, const uint16_t* q, const uint16_t* k, size_t k_stride, int count, float* out) {
-    if (n == 64) return dots_gemm_regs<4>(q, k, k_stride, count, out);
-    if (n == 128) return dots_gemm_regs<8>(q, k, k_stride, count, out);
-    if (n == 256) return dots_gemm_regs<16>(q, k, k_stride, count, out);
-    for (int j = 0; j < count; ++j) out[j] = batch_dot_f16(n, k + size_t(j) * k_stride, q);
+    dots_one_512<true>(n, q, k, k_stride, count, out);
 }
 
 // Weighted V lanes for head sizes 16 * K: four chunks of n_lanes positions at a
@@ -152,35 +155,24 @@ void dots_group_regs(const uint16_t* q, int n_q, const uint16_t* k, size_t k_str
     alignas(64) float qf[kMaxGroup * W];
     alignas(64) float kb[16 * W];
     for (int i = 0; i < n_q * W; i += 16) _mm512_store_ps(qf + i, load_f16x16(q + i));
-    auto key = [&](const float* qg, const float* kj) {
-        if constexpr (kGemm) {
-            __m512 a = _mm512_setzero_ps();
-            for (int s = 0; s < 4 * S; ++s) a = _mm512_fmadd_ps(_mm512_load_ps(kj + 16 * s), _mm512_load_ps(qg + 16 * s), a);
-            return a;
-        } else {
-            __m512 a[4];
-            for (int c = 0; c < 4; ++c)
-                a[c] = _mm512_fmadd_ps(_mm512_load_ps(qg + 16 * c), _mm512_load_ps(kj + 16 * c), _mm512_setzero_ps());
-            for (int s = 1; s < S; ++s)
-                for (int c = 0; c < 4; ++c)
-                    a[c] = _mm512_fmadd_ps(_mm512_load_ps(qg + 64 * s + 16 * c), _mm512_load_ps(kj + 64 * s + 16 * c), a[c]);
-            return _mm512_add_ps(_mm512_add_ps(a[0], a[2]), _mm512_add_ps(a[1], a[3]));
-        }
-    };
     int j = 0;
     for (; j + 16 <= count; j += 16) {
         for (int t = 0; t < 16; ++t)
             for (int i = 0; i < W; i += 16) _mm512_store_ps(kb + t * W + i, load_f16x16(k + size_t(j + t) * k_stride + i));
         for (int g = 0; g < n_q; ++g) {
             __m512 x[16];
-            for (int t = 0; t < 16; ++t) x[t] = key(qf + g * W, kb + t * W);
+            const float* qg = qf + g * W;
+            for (int t = 0; t < 16; ++t) {
+                const float* kj = kb + t * W;
+                x[t] = score_lanes<S, kGemm>([qg](int i) { return _mm512_load_ps(qg + i); },
+                                             [kj](int i) { return _mm512_load_ps(kj + i); });
+            }
             halving_sums16(x, out + size_t(g) * out_stride + j);
         }
     }
     for (; j < count; ++j)
         for (int g = 0; g < n_q; ++g)
-            out[size_t(g) * out_stride + j] = kGemm ? batch_dot_f16(W, k + size_t(j) * k_stride, q + g * W)
-                                                    : dot_f16_512(W, q + g * W, k + size_t(j) * k_stride);
+            out[size_t(g) * out_stride + j] = score_one<kGemm>(W, q + g * W, k + size_t(j) * k_stride);
 }
 
 template <bool kGemm>
@@ -195,8 +187,7 @@ void dots_group_512(int n, const uint16_t* q, int n_q, const uint16_t* k, size_t
         else if (n == 256) dots_group_regs<4, kGemm>(qg, m, k, k_stride, count, og, out_stride);
         else
             for (int g = 0; g < m; ++g)
-                (kGemm ? dots_f16_gemm_512 : dots_f16_ordered_512)(n, qg + size_t(g) * size_t(n), k, k_stride, count,
-                                                                   og + size_t(g) * out_stride);
+                dots_one_512<kGemm>(n, qg + size_t(g) * size_t(n), k, k_stride, count, og + size_t(g) * out_stride);
     }
 }
 
