@@ -14,6 +14,9 @@
 //                                     F16 KV cache (head size 64, the head's rows contiguous as
 //                                     in the cache): scores, softmax, weighted V sum, in the
 //                                     decode (vec-dot) or prompt (GEMM) order; GB/s of K and V
+//   BM_Attend/<isa>/<cache>/<order>/N  ops::attend as a session calls it: the 8 query heads of one
+//                                     KV head (llama1b's group) over N positions of an F16 or
+//                                     Q8_0 cache, head size 64; GB/s of K and V
 // Run: build/bench/lumen_bench_kernels [--benchmark_filter=MatVec]
 #include <benchmark/benchmark.h>
 
@@ -26,6 +29,8 @@
 #include "lumen/machine.hpp"
 #include "lumen/session.hpp"
 #include "lumen/tensor_type.hpp"
+#include "model/kv_cache.hpp"
+#include "ops/attention.hpp"
 #include "ops/matmul.hpp"
 #include "packed.hpp"
 #include "random_blocks.hpp"
@@ -172,6 +177,39 @@ void BM_AttendF16(benchmark::State& state, Isa isa, bool prompt_order) {
     state.SetBytesProcessed(int64_t(state.iterations()) * int64_t(n_pos) * 2 * hd * 2);
 }
 
+void BM_Attend(benchmark::State& state, Isa isa, TensorType cache_type, bool batch) {
+    const auto& ks = kernels::kernel_set(isa);
+    const int n_pos = int(state.range(0)), hd = 64, group = 8;
+    ModelConfig c;
+    c.n_layer = 1;
+    c.n_head_kv = 1;
+    c.n_head = group;
+    c.head_dim = hd;
+    KvCache cache(c, n_pos, cache_type, cache_type);
+    const auto kv = random_floats(size_t(2 * hd));
+    for (int p = 0; p < n_pos; ++p) {
+        std::vector<float> k(kv.begin(), kv.begin() + hd), v(kv.begin() + hd, kv.end());
+        for (int i = 0; i < hd; ++i) k[size_t(i)] *= 1.f + 0.001f * float(p % 97), v[size_t(i)] *= 1.f - 0.001f * float(p % 89);
+        cache.store(0, p, k.data(), v.data());
+    }
+    ops::AttentionScratch s;
+    s.scores.resize(size_t(group * n_pos));
+    s.q_cache.resize(size_t(group) * row_bytes(type_traits(cache_type).vec_dot_type, hd));
+    s.inv.resize(size_t(group));
+    s.v_row.resize(size_t(hd));
+    s.v_lanes.resize(size_t(group * hd * 64));
+    s.v_rest.resize(size_t(hd));
+    s.v_sum.resize(size_t(hd));
+    const auto q = random_floats(size_t(group * hd));
+    std::vector<float> out(size_t(group * hd));
+    const ops::AttendSpan span{n_pos, 0, 0.125f, 0.f, batch};
+    for (auto _ : state) {
+        ops::attend(ks, cache, 0, 0, q.data(), group, span, hd, s, out.data());
+        benchmark::DoNotOptimize(out.data());
+    }
+    state.SetBytesProcessed(int64_t(state.iterations()) * int64_t(n_pos) * int64_t(cache.k_pos_stride() + cache.v_pos_stride()));
+}
+
 const int kRegistered = [] {
     const int cores = physical_cores();
     auto* bw = benchmark::RegisterBenchmark("BM_ReadBandwidth", BM_ReadBandwidth);
@@ -186,6 +224,12 @@ const int kRegistered = [] {
                                          BM_AttendF16, isa, prompt)
                 ->Arg(512)
                 ->Arg(4096);
+        for (TensorType t : {TensorType::F16, TensorType::Q8_0})
+            for (bool batch : {false, true})
+                benchmark::RegisterBenchmark(
+                    (std::string("BM_Attend/") + isa_name(isa) + "/" + type_name(t) + (batch ? "/batch" : "/one")).c_str(),
+                    BM_Attend, isa, t, batch)
+                    ->Arg(4096);
     }
     for (const TypeTraits& t : all_type_traits()) {
         if (t.dequantize == nullptr || t.vec_dot == nullptr) continue;

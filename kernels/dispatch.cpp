@@ -83,6 +83,8 @@ KernelSet scalar_set() {
     ks.dots_f16_gemm = ref::dots_f16_gemm;
     ks.weighted_lanes_f16 = ref::weighted_lanes_f16;
     ks.reduce_lanes64 = ref::reduce_lanes64;
+    ks.dots_q8_0 = ref::dots_q8_0;
+    ks.weighted_sum_q8_0 = ref::weighted_sum_q8_0;
     ks.exp_sum = ref::exp_sum;
     ks.silu_mul = ref::silu_mul;
     ks.scale_max = ref::scale_max;

@@ -46,6 +46,18 @@ using WeightedLanesF16GroupFn = void (*)(float* lanes, size_t lanes_stride, int 
                                          size_t p_stride, const float* scale, int n_q, const uint16_t* v,
                                          size_t v_stride, int n_pos, int n);
 
+// Attention over a Q8_0 KV cache (q8_cache_math.hpp says why these steps):
+// scores of n_q queries (Q8_0 rows of n / 32 blocks, row g at q + g * (n / 32)
+// blocks) against `count` Q8_0 key rows (k + j * k_stride bytes):
+// out[g * out_stride + j] = ref::dot_q8_0(n, key j, query g) bit for bit.
+using DotsQ8_0Fn = void (*)(int n, const void* q, int n_q, const void* k, size_t k_stride, int count, float* out,
+                            size_t out_stride);
+// For j < count, in order, every d < n and head g < n_q:
+// out[g * n + d] += w * q_j[d], w = round_to_16_bits((p[g * p_stride + j] * scale[g]) * d_j),
+// d_j the scale of V row j's block holding d (rows at v + j * v_stride bytes).
+using WeightedSumQ8_0Fn = void (*)(float* out, const float* p, size_t p_stride, const float* scale, int n_q,
+                                   const void* v, size_t v_stride, int count, int n);
+
 // The reference's tree (lane_tree.hpp) over 64 lane rows of n floats
 // (lanes[l * n + d]); out[d] = row 0 afterwards. Overwrites `lanes`.
 using ReduceLanes64Fn = void (*)(float* lanes, int n, float* out);
@@ -72,6 +84,8 @@ struct KernelSet {
     DotsF16GroupFn dots_f16_gemm_group = nullptr;
     WeightedLanesF16GroupFn weighted_lanes_f16_group = nullptr;
     ReduceLanes64Fn reduce_lanes64 = nullptr;
+    DotsQ8_0Fn dots_q8_0 = nullptr;
+    WeightedSumQ8_0Fn weighted_sum_q8_0 = nullptr;
     ExpSumFn exp_sum = nullptr;
     SiluMulFn silu_mul = nullptr;
     ScaleMaxFn scale_max = nullptr;

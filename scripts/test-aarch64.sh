@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh --cross aarch64
 dir=build-aarch64
 QEMU_CPU=max ctest --test-dir "$dir" --output-on-failure -j2
-subset='SIMD|packed|4-token|attention helpers|scaled attention|prompt-GEMM|matmul|golden|measured|machine|iq twins|softmax|SiLU'
+subset='SIMD|packed|4-token|attention helpers|scaled attention|prompt-GEMM|matmul|golden|measured|machine|iq twins|softmax|SiLU|Q8_0 cache'
 for cpu in cortex-a76 cortex-a53; do
   echo "== QEMU_CPU=$cpu"
   QEMU_CPU=$cpu ctest --test-dir "$dir" --output-on-failure -j2 -R "$subset"

@@ -325,3 +325,72 @@ TEST_CASE("prompt-GEMM-order float dots are bit-identical across ISAs and matmul
             }
     }
 }
+
+// Attention over a Q8_0 KV cache: the steps are defined so that every ISA gives
+// the scalar twins' bits (kernels/q8_cache_math.hpp); the twins themselves are
+// checked against sums in double.
+TEST_CASE("attention over a Q8_0 cache: every ISA equals the scalar twins bit for bit, the twins the exact sums closely") {
+    const kernels::KernelSet& ref = kernels::kernel_set(Isa::scalar);
+    const auto quant = type_traits(TensorType::Q8_0).quantize;
+    const auto dequant = type_traits(TensorType::Q8_0).dequantize;
+    for (int n : {32, 64, 128, 256, 544}) {  // 544: 17 blocks, past the SIMD kernels' limit
+        const int rows = 37, max_q = 33;
+        const size_t row = row_bytes(TensorType::Q8_0, n), stride = row + 6;  // rows at odd offsets
+        std::vector<std::byte> kv(size_t(rows) * stride), qs(size_t(max_q) * row);
+        for (int j = 0; j < rows; ++j) {  // magnitudes from 1e-3 to 1e2 across rows
+            const auto x = random_floats(size_t(n), 40u + uint32_t(j), std::pow(10.f, float(j % 6) - 3.f));
+            quant(x.data(), kv.data() + size_t(j) * stride, n);
+        }
+        const auto qf = random_floats(size_t(max_q) * size_t(n), 41u);
+        for (int g = 0; g < max_q; ++g) ref.activation_quantizer(TensorType::Q8_0)(qf.data() + size_t(g) * size_t(n), qs.data() + size_t(g) * row, n);
+        auto probs = random_floats(size_t(max_q) * size_t(rows), 42u);
+        for (size_t i = 0; i < probs.size(); ++i) probs[i] = std::fabs(probs[i]) * (i % 5 == 0 ? 1e-30f : 1.f);
+        probs[4] = 0.f;
+        std::vector<float> scales(static_cast<size_t>(max_q));
+        for (int g = 0; g < max_q; ++g) scales[size_t(g)] = 0.37f + 0.11f * float(g);
+        for (int n_q : {1, 3, max_q})
+            for (int count : {0, 1, 7, 8, 9, rows}) {
+                INFO("n=" << n << " heads " << n_q << " keys " << count);
+                const size_t ss = size_t(rows) + 3;
+                std::vector<float> want(size_t(n_q) * ss, -1.f), want_v = random_floats(size_t(n_q) * size_t(n), 43u);
+                ref.dots_q8_0(n, qs.data(), n_q, kv.data(), stride, count, want.data(), ss);
+                const std::vector<float> v_start = want_v;
+                ref.weighted_sum_q8_0(want_v.data(), probs.data(), size_t(rows), scales.data(), n_q, kv.data(), stride, count, n);
+                // The twins against double sums: scores within float rounding of the block sums,
+                // V within the 16-bit weights' rounding.
+                std::vector<float> kf(static_cast<size_t>(n)), qv(static_cast<size_t>(n));
+                for (int g = 0; g < n_q; ++g) {
+                    dequant(qs.data() + size_t(g) * row, qv.data(), n);
+                    std::vector<double> v_sum(static_cast<size_t>(n)), v_abs(static_cast<size_t>(n));
+                    for (int j = 0; j < count; ++j) {
+                        dequant(kv.data() + size_t(j) * stride, kf.data(), n);
+                        double dot = 0, mag = 0;
+                        for (int i = 0; i < n; ++i) {
+                            dot += double(kf[size_t(i)]) * qv[size_t(i)];
+                            mag += std::fabs(double(kf[size_t(i)]) * qv[size_t(i)]);
+                        }
+                        CHECK(std::fabs(want[size_t(g) * ss + size_t(j)] - dot) <= 1e-6 * mag + 1e-30);
+                        const double pj = double(probs[size_t(g) * size_t(rows) + size_t(j)]) * scales[size_t(g)];
+                        for (int i = 0; i < n; ++i) {
+                            v_sum[size_t(i)] += pj * kf[size_t(i)];
+                            v_abs[size_t(i)] += std::fabs(pj * kf[size_t(i)]);
+                        }
+                    }
+                    for (int i = 0; i < n; ++i) {
+                        const double got = double(want_v[size_t(g) * size_t(n) + size_t(i)]) - v_start[size_t(g) * size_t(n) + size_t(i)];
+                        CHECK(std::fabs(got - v_sum[size_t(i)]) <=
+                              4e-5 * v_abs[size_t(i)] + 1e-6 * std::fabs(v_start[size_t(g) * size_t(n) + size_t(i)]) + 1e-37);
+                    }
+                }
+                for (Isa isa : simd_isas()) {
+                    INFO(isa_name(isa));
+                    const kernels::KernelSet& ks = kernels::kernel_set(isa);
+                    std::vector<float> got(want.size(), -1.f), got_v = v_start;
+                    ks.dots_q8_0(n, qs.data(), n_q, kv.data(), stride, count, got.data(), ss);
+                    CHECK(got == want);
+                    ks.weighted_sum_q8_0(got_v.data(), probs.data(), size_t(rows), scales.data(), n_q, kv.data(), stride, count, n);
+                    CHECK(got_v == want_v);
+                }
+            }
+    }
+}

@@ -178,17 +178,36 @@ TEST_CASE("two sessions share one model concurrently") {
     CHECK(b == want);
 }
 
-TEST_CASE("KV cache types F32 and Q8_0 give the reference's prompt predictions") {
-    const auto g = load_golden("tiny-f32-p0.json");
-    const auto model = Model::load(g.model_file());
-    for (TensorType t : {TensorType::F32, TensorType::Q8_0}) {
-        Session s(model, {.n_ctx = 128, .n_threads = 1, .cache_type_k = t, .cache_type_v = t});
-        const auto logits = s.eval(g.tokens, true);
-        for (size_t p = 0; p < g.tokens.size(); ++p) {
-            INFO(type_name(t) << " position " << p);
-            CHECK(argmax(logits.subspan(p * size_t(g.n_vocab), size_t(g.n_vocab))) == g.positions[p][0].first);
+// The reference's goldens use an F16 cache; F32 and Q8_0 caches store other
+// values, so they are held to bounds measured on this golden (2026-11-29, AVX-512:
+// F32 2.4e-4 / 2.1e-4 on tiny, 8.8e-4 / 4.9e-4 on gemma; Q8_0 5.1e-3 / 5.7e-3
+// and 8.5e-3 / 5.7e-3 for the prompt / the greedy steps, relative to the largest
+// logit), about 1.2-2x above them. The Q8_0 cache's attention kernels give the
+// same bits on every ISA (test_kernels_simd.cpp), so what varies is the rest of
+// the forward pass.
+TEST_CASE("KV cache types F32 and Q8_0 follow the reference's logits within measured bounds, prompt and generation") {
+    for (const char* name : {"tiny-f32-p0.json", "gemma-f32-p0.json"}) {
+        const auto g = load_golden(name);
+        const auto model = Model::load(g.model_file());
+        for (TensorType t : {TensorType::F32, TensorType::Q8_0}) {
+            INFO(name << " cache " << type_name(t));
+            const float bound = t == TensorType::F32 ? 1.5e-3f : 1e-2f;
+            Session s(model, {.n_ctx = 128, .n_threads = 1, .cache_type_k = t, .cache_type_v = t});
+            const auto r = run_golden(s, g, g.greedy.size());
+            for (size_t p = 0; p < g.tokens.size(); ++p) {
+                INFO("position " << p);
+                CHECK(argmax(r.prompt_logits[p]) == g.positions[p][0].first);
+                CHECK(relative_error(r.prompt_logits[p], g.positions[p]) <= bound);
+            }
+            size_t agree = 0;
+            while (agree < r.greedy.size() && r.greedy[agree] == g.greedy[agree]) ++agree;
+            CHECK(agree >= 16);
+            for (size_t i = 0; i < agree && i < g.greedy_top5.size(); ++i) {
+                INFO("step " << i);
+                CHECK(relative_error(r.step_logits[i], g.greedy_top5[i]) <= bound);
+            }
+            CHECK(s.kv_cache_bytes() > 0);
         }
-        CHECK(s.kv_cache_bytes() > 0);
     }
     // stories260K's head size (8) cannot hold Q8_0 blocks: a clear error.
     CHECK_THROWS_WITH(Session(stories(), {.cache_type_k = TensorType::Q8_0}), Catch::Contains("head size"));

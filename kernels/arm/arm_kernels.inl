@@ -162,6 +162,7 @@ float dot_bf16(int64_t n, const void* wv, const void* av) {
 #include "arm/arm_dot_kquants.inl"
 #include "arm/arm_dot_iquants.inl"
 #include "arm/arm_packed.inl"
+#include "arm/arm_q8_cache.inl"
 
 using SimdArch = xsimd::neon64;  // the element-wise kernels
 // xsimd 8.1 divides float batches on AArch64 through a reciprocal estimate and
@@ -284,6 +285,8 @@ void fill_common(KernelSet& ks) {
     ks.axpy_f16_f64 = axpy_f16_f64;
     ks.weighted_lanes_f16 = weighted_lanes_f16;
     ks.dots_f16_gemm = dots_f16_gemm;
+    ks.dots_q8_0 = dots_q8_0;
+    ks.weighted_sum_q8_0 = weighted_sum_q8_0;
     ks.dots_f16_ordered = dots_f16_ordered;
     ks.packed_gemm[size_t(T::Q4_0)] = gemm_q4_0_x8;
     ks.packed_gemm[size_t(T::Q5_0)] = gemm_q5_0_x8;

@@ -3,6 +3,7 @@
 // kernel reports asimddp and asimdhp.
 #include <arm_neon.h>
 
+#include <algorithm>
 #include <cstring>
 #include <xsimd/xsimd.hpp>
 
@@ -12,7 +13,9 @@
 #include "fp16.hpp"
 #include "iq_blocks.hpp"
 #include "packed.hpp"
+#include "q8_cache_math.hpp"
 #include "scalar/iq_grids.hpp"
+#include "scalar/reference.hpp"
 
 namespace lumen::kernels::dotprod {
 

@@ -4,6 +4,7 @@
 // smmla (a 2x8 by 8x2 int8 product per instruction: twice sdot's work).
 #include <arm_neon.h>
 
+#include <algorithm>
 #include <cstring>
 #include <xsimd/xsimd.hpp>
 
@@ -13,7 +14,9 @@
 #include "fp16.hpp"
 #include "iq_blocks.hpp"
 #include "packed.hpp"
+#include "q8_cache_math.hpp"
 #include "scalar/iq_grids.hpp"
+#include "scalar/reference.hpp"
 
 namespace lumen::kernels::i8mm {
 

@@ -3,6 +3,7 @@
 // byte products are summed through widening multiplies and pairwise adds.
 #include <arm_neon.h>
 
+#include <algorithm>
 #include <cstring>
 #include <xsimd/xsimd.hpp>
 
@@ -12,7 +13,9 @@
 #include "fp16.hpp"
 #include "iq_blocks.hpp"
 #include "packed.hpp"
+#include "q8_cache_math.hpp"
 #include "scalar/iq_grids.hpp"
+#include "scalar/reference.hpp"
 
 namespace lumen::kernels::neon {
 

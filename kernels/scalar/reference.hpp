@@ -3,6 +3,7 @@
 // function-pointer types in lumen/tensor_type.hpp.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 
 namespace lumen::kernels::ref {
@@ -34,6 +35,10 @@ LUMEN_DECLARE_TYPE_KERNELS(tq2_0)
 // Attention helpers over the F16 KV cache (see dispatch.hpp).
 void axpy_f16_f64(double* acc, float p, const uint16_t* v, int n);
 void reduce_lanes64(float* lanes, int n, float* out);
+// Attention over a Q8_0 KV cache (see dispatch.hpp, q8_cache_math.hpp).
+void dots_q8_0(int n, const void* q, int n_q, const void* k, size_t k_stride, int count, float* out, size_t out_stride);
+void weighted_sum_q8_0(float* out, const float* p, size_t p_stride, const float* scale, int n_q, const void* v,
+                       size_t v_stride, int count, int n);
 // F32 and F16 dots in the order of the reference's prompt GEMM (KernelSet::batch_dot);
 // n must be a multiple of 16.
 float dot_f32_lanes16(int64_t n, const void* w, const void* a);

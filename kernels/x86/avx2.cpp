@@ -2,6 +2,7 @@
 // when CPUID reports those features.
 #include <immintrin.h>
 
+#include <algorithm>
 #include <cstring>
 #include <xsimd/xsimd.hpp>
 
@@ -10,7 +11,9 @@
 #include "elementwise_math.hpp"
 #include "iq_blocks.hpp"
 #include "packed.hpp"
+#include "q8_cache_math.hpp"
 #include "scalar/iq_grids.hpp"
+#include "scalar/reference.hpp"
 
 namespace lumen::kernels::avx2 {
 

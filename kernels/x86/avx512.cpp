@@ -13,7 +13,9 @@
 #include "iq_blocks.hpp"
 #include "lane_tree.hpp"
 #include "packed.hpp"
+#include "q8_cache_math.hpp"
 #include "scalar/iq_grids.hpp"
+#include "scalar/reference.hpp"
 
 namespace lumen::kernels::avx512 {
 
@@ -95,6 +97,24 @@ void reduce_lanes64_512(float* lanes, int n, float* out) {
     std::memcpy(out, lanes, size_t(n) * sizeof(float));
 }
 
+// 16-float vectors for the Q8_0 cache's weighted V sum (x86_q8_cache.inl):
+// 32 registers hold 4 heads x 4 accumulators, a row's 4 vectors and 4 weights.
+struct Float16 {
+    using V = __m512;
+    static constexpr int kW = 16, kHeads = 4, kDims = 64;
+    static V load(const float* p) { return _mm512_load_ps(p); }
+    static V loadu(const float* p) { return _mm512_loadu_ps(p); }
+    static void storeu(float* p, V v) { _mm512_storeu_ps(p, v); }
+    static V set1(float x) { return _mm512_set1_ps(x); }
+    static V fmadd(V a, V b, V c) { return _mm512_fmadd_ps(a, b, c); }
+    static void widen32(const int8_t* q, float* out) {  // 32 int8 -> float (exact)
+        for (int i = 0; i < QK; i += 16) {
+            const __m128i q8 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(q + i));
+            _mm512_store_ps(out + i, _mm512_cvtepi32_ps(_mm512_cvtepi8_epi32(q8)));
+        }
+    }
+};
+
 }  // namespace
 
 void fill_kernel_set(KernelSet& ks) {
@@ -106,6 +126,7 @@ void fill_kernel_set(KernelSet& ks) {
     ks.dots_f16_gemm_group = dots_f16_gemm_group_512;
     ks.weighted_lanes_f16_group = weighted_lanes_f16_group_512;
     ks.reduce_lanes64 = reduce_lanes64_512;
+    ks.weighted_sum_q8_0 = weighted_sum_q8_0<Float16>;
     ks.set(lumen::TensorType::F32, dot_f32_512);
     ks.set(lumen::TensorType::F16, dot_f16_512);
     ks.set(lumen::TensorType::Q6_K, dot_q6_k_512);

@@ -153,6 +153,7 @@ float dot_bf16(int64_t n, const void* wv, const void* av) {
 #include "x86/x86_dot_kquants.inl"
 #include "x86/x86_dot_iquants.inl"
 #include "x86/x86_packed.inl"
+#include "x86/x86_q8_cache.inl"
 template <class B>
 inline B exact_div(B a, B b) {  // vdivps: IEEE division
     return a / b;
@@ -290,6 +291,8 @@ void fill_common(KernelSet& ks) {
     ks.batch_dot[size_t(T::F16)] = batch_dot_f16;
     ks.dots_f16_ordered = dots_f16_ordered;
     ks.dots_f16_gemm = dots_f16_gemm;
+    ks.dots_q8_0 = dots_q8_0;
+    ks.weighted_sum_q8_0 = weighted_sum_q8_0<Float8>;
     ks.set(T::BF16, dot_bf16);
 #define LUMEN_SET_DOTS(type, name)  \
     ks.set(T::type, dot_##name);    \

@@ -50,6 +50,9 @@ void attend(const kernels::KernelSet& ks, const KvCache& cache, int layer, int k
         f16_scores(ks, span.batch && head_dim % 16 == 0, head_dim, reinterpret_cast<const uint16_t*>(s.q_cache.data()),
                    n_q, reinterpret_cast<const uint16_t*>(cache.k_row(layer, 0, kv_head)),
                    cache.k_pos_stride() / sizeof(uint16_t), n_pos, scores(0), ctx);
+    } else if (cache.k_type() == TensorType::Q8_0) {
+        ks.dots_q8_0(head_dim, s.q_cache.data(), n_q, cache.k_row(layer, 0, kv_head), cache.k_pos_stride(), n_pos,
+                     scores(0), ctx);
     } else {
         const VecDotFn dot = ks.dot(cache.k_type());
         for (int g = 0; g < n_q; ++g)
@@ -66,7 +69,13 @@ void attend(const kernels::KernelSet& ks, const KvCache& cache, int layer, int k
         const float max = ks.scale_max(sc + span.first, n_pos - span.first, span.scale);
         inv[g] = float(1.0 / ks.exp_sum(sc, sc, max, n_pos));
     }
-    if (cache.v_type() != TensorType::F16) {
+    if (cache.v_type() == TensorType::Q8_0) {
+        std::fill(out, out + size_t(n_q) * hd, 0.f);
+        ks.weighted_sum_q8_0(out, scores(0), ctx, inv, n_q, cache.v_row(layer, 0, kv_head), cache.v_pos_stride(), n_pos,
+                             head_dim);
+        return;
+    }
+    if (cache.v_type() != TensorType::F16) {  // F32
         const auto dequant_v = type_traits(cache.v_type()).dequantize;
         std::fill(out, out + size_t(n_q) * hd, 0.f);
         for (int j = 0; j < n_pos; ++j) {
