@@ -7,7 +7,7 @@
 //                                     (18 MB or less: stays in a large L3 cache)
 //   BM_MatVecStream/<isa>/<type>/N    the same shape, cycling through >= 1 GiB of
 //                                     such matrices so every byte comes from DRAM
-//   BM_MatVecStream/<isa>/<type>/packed/N   Q4_0, Q5_0, Q8_0 in the 8-row packed layout
+//   BM_MatVecStream/<isa>/<type>/packed/N   Q4_0, Q5_0, IQ4_NL, Q8_0, Q4_K in the 8-row packed layout
 //   BM_ExpSum/<isa>, BM_SiluMul/<isa>  element-wise kernels: softmax numerators over
 //                                     4096 scores, SiLU x up over 5632 (llama 1B's FFN)
 //   BM_AttendF16/<isa>/<order>/N      one head of attention over N cached positions of an
@@ -91,14 +91,20 @@ void BM_Dot(benchmark::State& state, Isa isa, TensorType type) {
     state.SetBytesProcessed(int64_t(state.iterations()) * int64_t(w.size()));
 }
 
-void BM_MatVec(benchmark::State& state, Isa isa, TensorType type) {
+void BM_MatVec(benchmark::State& state, Isa isa, TensorType type, bool pack) {
     const int threads = int(state.range(0));
     const int64_t rows = 2048, cols = 8192;
-    const auto w = quantized(type, rows, cols);
+    auto w = quantized(type, rows, cols);
+    if (pack) {  // the 8-row interleaved layout models use (kernels::packer)
+        std::vector<std::byte> p(kernels::packed_group_bytes(type, cols) * size_t(rows / 8));
+        kernels::packer(type)(w.data(), p.data(), rows, cols);
+        w = std::move(p);
+    }
     const auto x = random_floats(size_t(cols));
     std::vector<float> y(static_cast<size_t>(rows));
     std::vector<std::byte> scratch;
-    const ops::WeightView view{type, w.data(), rows, cols, row_bytes(type, cols)};
+    ops::WeightView view{type, w.data(), rows, cols, row_bytes(type, cols)};
+    if (pack) view.packed = w.data();
     const auto& ks = kernels::kernel_set(isa);
     for (auto _ : state) ops::matmul(ks, view, x.data(), 1, y.data(), rows, scratch, threads);
     state.SetBytesProcessed(int64_t(state.iterations()) * int64_t(w.size()));
@@ -109,7 +115,7 @@ void BM_MatVecStream(benchmark::State& state, Isa isa, TensorType type, bool pac
     const int64_t rows = 2048, cols = 8192;
     auto one = quantized(type, rows, cols);
     if (pack) {  // the 8-row interleaved layout models use (kernels::packer)
-        std::vector<std::byte> p(one.size());
+        std::vector<std::byte> p(kernels::packed_group_bytes(type, cols) * size_t(rows / 8));
         kernels::packer(type)(one.data(), p.data(), rows, cols);
         one = std::move(p);
     }
@@ -238,9 +244,13 @@ const int kRegistered = [] {
             if (!isa_supported(isa)) continue;
             const std::string suffix = std::string(isa_name(isa)) + "/" + t.name;
             benchmark::RegisterBenchmark(("BM_Dot/" + suffix).c_str(), BM_Dot, isa, t.type);
-            auto* mv = benchmark::RegisterBenchmark(("BM_MatVec/" + suffix).c_str(), BM_MatVec, isa, t.type);
-            mv->Arg(1)->UseRealTime()->Unit(benchmark::kMicrosecond);
-            if (cores > 1) mv->Arg(cores);
+            for (bool pack : {false, true}) {
+                if (pack && kernels::packer(t.type) == nullptr) continue;
+                auto* mv = benchmark::RegisterBenchmark(("BM_MatVec/" + suffix + (pack ? "/packed" : "")).c_str(),
+                                                        BM_MatVec, isa, t.type, pack);
+                mv->Arg(1)->UseRealTime()->Unit(benchmark::kMicrosecond);
+                if (cores > 1) mv->Arg(cores);
+            }
             if (isa != Isa::scalar) {
                 auto* st =
                     benchmark::RegisterBenchmark(("BM_MatVecStream/" + suffix).c_str(), BM_MatVecStream, isa, t.type, false);

@@ -38,11 +38,32 @@ struct BlockQ5_0x8 {
 };
 static_assert(sizeof(BlockQ5_0x8) == 176);
 
-// Pack `rows` (a multiple of 8) rows of `cols` weights (same bytes in total).
+// 8 rows x 256 weights of Q4_K (one super-block each). The 6-bit scales and
+// mins are stored one byte each, 16 bytes per row where the file has 12, so
+// the kernels do no bit unpacking: a packed Q4_K matrix is 148/144 of the
+// file's (2.8 % more memory and bytes streamed per token). qs is 32 chunks of
+// 32 bytes: chunk 8k + c holds bytes 4c..4c+3 of each row's qs[32k..32k+31],
+// row after row: their low nibbles are weights 4c..4c+3 of sub-block 2k, the
+// high nibbles those of sub-block 2k + 1 (as in BlockQ4_K).
+struct BlockQ4_Kx8 {
+    uint16_t d[8];
+    uint16_t dmin[8];
+    uint8_t scales[64];  // [sub-block s][row r]
+    uint8_t mins[64];    // [sub-block pair k][row r][s % 2]: pairs for 16-bit multiply-adds
+    uint8_t qs[1024];
+};
+static_assert(sizeof(BlockQ4_Kx8) == 1184);
+
+// Pack `rows` (a multiple of 8) rows of `cols` weights (same bytes in total,
+// except Q4_K: packed_group_bytes).
 void pack_q4_0_x8(const void* src, void* dst, int64_t rows, int64_t cols);
 void pack_q5_0_x8(const void* src, void* dst, int64_t rows, int64_t cols);
 void pack_iq4_nl_x8(const void* src, void* dst, int64_t rows, int64_t cols);  // into BlockQ4_0x8 (same bytes)
 void pack_q8_0_x8(const void* src, void* dst, int64_t rows, int64_t cols);
+void pack_q4_k_x8(const void* src, void* dst, int64_t rows, int64_t cols);
+
+// Bytes of one packed group of 8 rows of `cols` weights of a type with a packer.
+size_t packed_group_bytes(TensorType type, int64_t cols);
 
 // The packer of a type with a packed layout, nullptr for the others: the one
 // place that says which types models pack at load time.
@@ -57,7 +78,9 @@ struct ActBlockInfo {
 };
 
 // out[c * ldo + r] = dot(row r of the 8-row group, activation c) for c < n_act.
-// acts[c] are Q8_0 blocks, info[c][b] describes block b of activation c.
+// acts[c] are the type's activation rows (Q8_0 blocks, Q8_K for Q4_K); for
+// Q8_0, info[c][b] describes block b of activation c (Q8_K blocks carry
+// their own sums: info is not read).
 using PackedGemmFn = void (*)(int64_t cols, const void* packed_group, const void* const* acts,
                               const ActBlockInfo* const* info, int n_act, float* out, int64_t ldo);
 
@@ -69,6 +92,14 @@ void gemm_q5_0_x8(int64_t cols, const void* packed_group, const void* const* act
 void gemm_iq4_nl_x8(int64_t cols, const void* packed_group, const void* const* acts, const ActBlockInfo* const* info,
                     int n_act, float* out, int64_t ldo);
 void gemm_q8_0_x8(int64_t cols, const void* packed_group, const void* const* acts, const ActBlockInfo* const* info,
+                  int n_act, float* out, int64_t ldo);
+// The reference's x86 Q4_K dot, row by row: 8 int32 lanes per row, lane l
+// holding sum_s scale_s * (q . a over weights 4l..4l+3 of each sub-block s),
+// added in float across super-blocks as acc_l = fma(d_w * d_a, lane_l, acc_l),
+// the mins in 4 lanes (pairs of sub-blocks) with -(dmin_w * d_a), and both
+// reduced by the reference's halving trees. Every step is the per-row x86
+// kernel's, so a packed Q4_K matrix gives the reference's bits on every ISA.
+void gemm_q4_k_x8(int64_t cols, const void* packed_group, const void* const* acts, const ActBlockInfo* const* info,
                   int n_act, float* out, int64_t ldo);
 }  // namespace ref
 

@@ -144,25 +144,30 @@ TEST_CASE("4-token dot kernels equal four single-token dots exactly") {
     }
 }
 
-TEST_CASE("packed Q4_0/Q5_0/IQ4_NL/Q8_0 kernels equal their scalar twin exactly, and the unpacked dot closely") {
-  for (TensorType type : {TensorType::Q4_0, TensorType::Q5_0, TensorType::IQ4_NL, TensorType::Q8_0}) {
+TEST_CASE("packed Q4_0/Q5_0/IQ4_NL/Q8_0/Q4_K kernels equal their scalar twin exactly, and the unpacked dot closely") {
+  for (TensorType type : {TensorType::Q4_0, TensorType::Q5_0, TensorType::IQ4_NL, TensorType::Q8_0, TensorType::Q4_K}) {
     INFO(type_name(type));
     const int64_t rows = 16, cols = 1024, nb = cols / 32;
     const auto wf = random_floats(size_t(rows * cols), 21);
     std::vector<std::byte> w(row_bytes(type, cols) * rows);
     for (int64_t r = 0; r < rows; ++r)
         type_traits(type).quantize(wf.data() + r * cols, w.data() + r * row_bytes(type, cols), cols);
-    std::vector<std::byte> packed(w.size());
+    const size_t group_bytes = kernels::packed_group_bytes(type, cols);
+    std::vector<std::byte> packed(group_bytes * size_t(rows / 8));
     kernels::packer(type)(w.data(), packed.data(), rows, cols);
     const auto& ref = kernels::kernel_set(Isa::scalar);
+    const TensorType act_type = type_traits(type).vec_dot_type;  // Q8_0, or Q8_K for Q4_K (no block info)
     for (int n_act : {1, 3, 4, 9}) {
         std::vector<std::vector<std::byte>> acts;
         std::vector<std::vector<kernels::ActBlockInfo>> infos;
         std::vector<const void*> ap;
         std::vector<const kernels::ActBlockInfo*> sp;
         for (int c = 0; c < n_act; ++c) {
-            acts.push_back(quantize(ref.activation_quantizer(TensorType::Q8_0), TensorType::Q8_0,
-                                    random_floats(size_t(cols), 70 + uint32_t(c))));
+            acts.push_back(quantize(ref.activation_quantizer(act_type), act_type, random_floats(size_t(cols), 70 + uint32_t(c))));
+            if (act_type != TensorType::Q8_0) {
+                infos.emplace_back();
+                continue;
+            }
             const auto* blocks = reinterpret_cast<const kernels::BlockQ8_0*>(acts.back().data());
             std::vector<kernels::ActBlockInfo> info(static_cast<size_t>(nb));
             for (int64_t b = 0; b < nb; ++b) {
@@ -173,9 +178,8 @@ TEST_CASE("packed Q4_0/Q5_0/IQ4_NL/Q8_0 kernels equal their scalar twin exactly,
         }
         for (int c = 0; c < n_act; ++c) {
             ap.push_back(acts[size_t(c)].data());
-            sp.push_back(infos[size_t(c)].data());
+            sp.push_back(infos[size_t(c)].empty() ? nullptr : infos[size_t(c)].data());
         }
-        const size_t group_bytes = 8 * row_bytes(type, cols);
         for (int64_t g = 0; g < rows / 8; ++g) {
             std::vector<float> want(size_t(8 * n_act));
             // Written with a row stride wider than 8, as into a matrix.
@@ -188,8 +192,12 @@ TEST_CASE("packed Q4_0/Q5_0/IQ4_NL/Q8_0 kernels equal their scalar twin exactly,
             }
             for (int c = 0; c < n_act; ++c)
                 for (int r = 0; r < 8; ++r) {
-                    const float dot = ref.dot(type)(cols, w.data() + (g * 8 + r) * row_bytes(type, cols), ap[size_t(c)]);
+                    const void* row = w.data() + (g * 8 + r) * row_bytes(type, cols);
+                    const float dot = ref.dot(type)(cols, row, ap[size_t(c)]);
                     CHECK(want[size_t(c * 8 + r)] == Approx(dot).epsilon(1e-5).margin(1e-4));
+                    // Packed Q4_K follows the reference's x86 per-row kernel step for step: its bits.
+                    if (type == TensorType::Q4_K && isa_supported(Isa::avx2))
+                        CHECK(want[size_t(c * 8 + r)] == kernels::kernel_set(Isa::avx2).dot(type)(cols, row, ap[size_t(c)]));
                 }
             for (Isa isa : simd_isas()) {
                 std::vector<float> got(want.size());

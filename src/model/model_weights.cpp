@@ -120,7 +120,7 @@ void pack_weights(ModelWeights& w) {
         const kernels::PackFn pack = kernels::packer(v->type);
         if (v->data == nullptr || pack == nullptr || v->rows % 8 != 0 || v->packed != nullptr) continue;
         const size_t bytes = v->row_bytes * size_t(v->rows);
-        auto buf = std::make_unique<std::byte[]>(bytes);
+        auto buf = std::make_unique<std::byte[]>(kernels::packed_group_bytes(v->type, v->cols) * size_t(v->rows / 8));
         pack(v->data, buf.get(), v->rows, v->cols);
         v->packed = buf.get();
         w.packed_storage.push_back(std::move(buf));

@@ -50,8 +50,9 @@ auto layer_matrices(Layer& l) -> std::array<decltype(&l.wq), 8> {
     return {&l.wqkv, &l.wq, &l.wk, &l.wv, &l.wo, &l.ffn_gate, &l.ffn_up, &l.ffn_down};
 }
 
-// Makes packed copies of the matrices that have a packed layout (Q4_0, Q8_0 with
-// a multiple of 8 rows) and releases the file pages they were read from.
+// Makes packed copies of the matrices that have a packed layout (kernels::packer:
+// Q4_0, Q5_0, IQ4_NL, Q8_0, Q4_K with a multiple of 8 rows) and releases the
+// file pages they were read from.
 void pack_weights(ModelWeights& w);
 
 }  // namespace lumen

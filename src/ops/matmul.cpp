@@ -16,7 +16,7 @@ void matmul_packed(const kernels::KernelSet& ks, const WeightView& w, const std:
                    const kernels::ActBlockInfo* info, int64_t n_tokens, float* y, int64_t ldy, int n_threads) {
     const kernels::PackedGemmFn gemm = ks.packed(w.type);
     const int64_t nb = w.cols / 32, groups = w.rows / 8;
-    const size_t group_bytes = size_t(nb) * 8 * row_bytes(w.type, 32);  // 8 rows of nb blocks
+    const size_t group_bytes = kernels::packed_group_bytes(w.type, w.cols);
     constexpr int64_t kChunk = 64;  // tokens per call (bounded stack arrays)
 #pragma omp parallel for num_threads(n_threads) schedule(static) if (n_threads > 1 && groups > 1)
     for (int64_t g = 0; g < groups; ++g) {
@@ -27,7 +27,7 @@ void matmul_packed(const kernels::KernelSet& ks, const WeightView& w, const std:
             const int n = int(std::min(kChunk, n_tokens - t0));
             for (int c = 0; c < n; ++c) {
                 acts[c] = xq + size_t(t0 + c) * act_row;
-                act_info[c] = info + (t0 + c) * nb;
+                act_info[c] = info != nullptr ? info + (t0 + c) * nb : nullptr;
             }
             gemm(w.cols, group, acts, act_info, n, y + t0 * ldy + g * 8, ldy);
         }
@@ -51,17 +51,21 @@ void matmul(const kernels::KernelSet& ks, const WeightView& w, const float* x, i
         throw Error(std::string("matrix multiplication with ") + wt.name + " weights is not supported");
     const size_t act_row = row_bytes(wt.vec_dot_type, w.cols);
     const bool packed = w.packed != nullptr && ks.packed(w.type) != nullptr;
-    const size_t info_bytes = packed ? size_t(n_tokens) * size_t(w.cols / 32) * sizeof(kernels::ActBlockInfo) : 0;
+    // Q8_0 activations of packed matrices come with each block's scale and sum
+    // (Q8_K blocks carry their own).
+    const bool block_info = packed && wt.vec_dot_type == TensorType::Q8_0;
+    const size_t info_bytes = block_info ? size_t(n_tokens) * size_t(w.cols / 32) * sizeof(kernels::ActBlockInfo) : 0;
     const size_t acts_bytes = (act_row * size_t(n_tokens) + 15) & ~size_t(15);
     if (scratch.size() < acts_bytes + info_bytes) scratch.resize(acts_bytes + info_bytes);
     std::byte* xq = scratch.data();
     const int64_t cols = w.cols;
     if (packed) {
-        auto* info = reinterpret_cast<kernels::ActBlockInfo*>(xq + acts_bytes);
+        auto* info = block_info ? reinterpret_cast<kernels::ActBlockInfo*>(xq + acts_bytes) : nullptr;
         const int64_t nb = cols / 32;
 #pragma omp parallel for num_threads(n_threads) schedule(static) if (n_threads > 1 && n_tokens > 1)
         for (int64_t t = 0; t < n_tokens; ++t) {
             quantize(x + t * cols, xq + size_t(t) * act_row, cols);
+            if (info == nullptr) continue;
             const auto* blocks = reinterpret_cast<const kernels::BlockQ8_0*>(xq + size_t(t) * act_row);
             for (int64_t b = 0; b < nb; ++b) {
                 int32_t s = 0;
