@@ -54,6 +54,25 @@ struct BlockQ4_Kx8 {
 };
 static_assert(sizeof(BlockQ4_Kx8) == 1184);
 
+// 8 rows x 256 weights of Q2_K (one super-block each), the file's 84 bytes per
+// row. Group g (16 weights) is 8h + 2run + (j >= 16) for weights
+// 128h + 32run + j: its 2-bit fields are bits 2run of row qs[32h + j % 32].
+// qs is 16 chunks of 32 bytes: chunk 8h + l holds row r's qs[32h + 4l..+3]
+// in bytes 4r..4r+3, i.e. weights 4l..4l+3 of all 4 runs of half h (groups of
+// parity l >= 4). Scales and mins stay 4-bit, regrouped so a shuffle and a
+// mask give each group's scale premultiplied by the x86 kernel's 16/4/1/1:
+// scales[8q + r] = s_a << 4 | s_(a+4) of row r, a = 8(q / 4) + q % 4 (runs 0
+// and 1 high, runs 2 and 3 low); mins[16p + 2r + e] = m_(2p+e) | m_(2p+8+e) << 4
+// (min pairs p and p + 4 of the bsums products).
+struct BlockQ2_Kx8 {
+    uint16_t d[8];
+    uint16_t dmin[8];
+    uint8_t scales[64];
+    uint8_t mins[64];
+    uint8_t qs[512];
+};
+static_assert(sizeof(BlockQ2_Kx8) == 8 * sizeof(BlockQ2_K));
+
 // Pack `rows` (a multiple of 8) rows of `cols` weights (same bytes in total,
 // except Q4_K: packed_group_bytes).
 void pack_q4_0_x8(const void* src, void* dst, int64_t rows, int64_t cols);
@@ -61,6 +80,7 @@ void pack_q5_0_x8(const void* src, void* dst, int64_t rows, int64_t cols);
 void pack_iq4_nl_x8(const void* src, void* dst, int64_t rows, int64_t cols);  // into BlockQ4_0x8 (same bytes)
 void pack_q8_0_x8(const void* src, void* dst, int64_t rows, int64_t cols);
 void pack_q4_k_x8(const void* src, void* dst, int64_t rows, int64_t cols);
+void pack_q2_k_x8(const void* src, void* dst, int64_t rows, int64_t cols);
 
 // Bytes of one packed group of 8 rows of `cols` weights of a type with a packer.
 size_t packed_group_bytes(TensorType type, int64_t cols);
@@ -100,6 +120,13 @@ void gemm_q8_0_x8(int64_t cols, const void* packed_group, const void* const* act
 // reduced by the reference's halving trees. Every step is the per-row x86
 // kernel's, so a packed Q4_K matrix gives the reference's bits on every ISA.
 void gemm_q4_k_x8(int64_t cols, const void* packed_group, const void* const* acts, const ActBlockInfo* const* info,
+                  int n_act, float* out, int64_t ldo);
+// The reference's x86 Q2_K dot, row by row: 8 int32 lanes per row, lane l
+// holding 16 x sum_g scale_g * (q . a over weights 4l..4l+3 of each 32-weight
+// run: the "in place" 2-bit fields), acc_l = fma(d_a * (d_w / 16), lane_l,
+// acc_l) then acc_l -= d_a * dmin_w * (m_2l * bsum_2l + m_2l+1 * bsum_2l+1)
+// per super-block, and the halving tree at the end.
+void gemm_q2_k_x8(int64_t cols, const void* packed_group, const void* const* acts, const ActBlockInfo* const* info,
                   int n_act, float* out, int64_t ldo);
 }  // namespace ref
 

@@ -71,6 +71,30 @@ void pack_q4_k_x8(const void* src, void* dst, int64_t rows, int64_t cols) {
         }
 }
 
+void pack_q2_k_x8(const void* src, void* dst, int64_t rows, int64_t cols) {
+    const auto* in = static_cast<const BlockQ2_K*>(src);
+    auto* out = static_cast<BlockQ2_Kx8*>(dst);
+    const int64_t nb = cols / QK_K;
+    for (int64_t g = 0; g < rows / 8; ++g)
+        for (int64_t b = 0; b < nb; ++b) {
+            BlockQ2_Kx8& p = out[g * nb + b];
+            for (int r = 0; r < 8; ++r) {
+                const BlockQ2_K& blk = in[(g * 8 + r) * nb + b];
+                p.d[r] = blk.d;
+                p.dmin[r] = blk.dmin;
+                for (int q = 0; q < 8; ++q) {
+                    const int a = 8 * (q / 4) + q % 4;
+                    p.scales[8 * q + r] = uint8_t((blk.scales[a] & 0xF) << 4 | (blk.scales[a + 4] & 0xF));
+                }
+                for (int p4 = 0; p4 < 4; ++p4)
+                    for (int e = 0; e < 2; ++e)
+                        p.mins[16 * p4 + 2 * r + e] = uint8_t((blk.scales[2 * p4 + e] >> 4) | (blk.scales[2 * p4 + 8 + e] & 0xF0));
+                for (int h = 0; h < 2; ++h)
+                    for (int l = 0; l < 8; ++l) std::memcpy(&p.qs[32 * (8 * h + l) + 4 * r], &blk.qs[32 * h + 4 * l], 4);
+            }
+        }
+}
+
 size_t packed_group_bytes(TensorType type, int64_t cols) {
     if (type == TensorType::Q4_K) return size_t(cols / QK_K) * sizeof(BlockQ4_Kx8);
     return 8 * row_bytes(type, cols);
@@ -80,6 +104,7 @@ PackFn packer(TensorType type) {
     switch (type) {
         case TensorType::Q4_0: return pack_q4_0_x8;
         case TensorType::Q4_K: return pack_q4_k_x8;
+        case TensorType::Q2_K: return pack_q2_k_x8;
         case TensorType::IQ4_NL: return pack_iq4_nl_x8;
         case TensorType::Q5_0: return pack_q5_0_x8;
         case TensorType::Q8_0: return pack_q8_0_x8;
@@ -180,6 +205,47 @@ void gemm_q4_k_x8(int64_t cols, const void* packed_group, const void* const* act
             // then + 1), 4 mins lanes halved (+ 2, then + 1).
             const float sum = ((acc[0] + acc[4]) + (acc[2] + acc[6])) + ((acc[1] + acc[5]) + (acc[3] + acc[7]));
             out[c * ldo + r] = sum + ((acc_min[0] + acc_min[2]) + (acc_min[1] + acc_min[3]));
+        }
+    }
+}
+
+void gemm_q2_k_x8(int64_t cols, const void* packed_group, const void* const* acts, const ActBlockInfo* const*,
+                  int n_act, float* out, int64_t ldo) {
+    const auto* w = static_cast<const BlockQ2_Kx8*>(packed_group);
+    const int64_t nb = cols / QK_K;
+    constexpr int kRunFactor[4] = {16, 4, 1, 1};  // the x86 kernel's scale factors (its fields stay in place)
+    for (int c = 0; c < n_act; ++c) {
+        const auto* y = static_cast<const BlockQ8_K*>(acts[c]);
+        for (int r = 0; r < 8; ++r) {
+            float acc[8] = {};
+            for (int64_t b = 0; b < nb; ++b) {
+                const BlockQ2_Kx8& blk = w[b];
+                for (int l = 0; l < 8; ++l) {
+                    int32_t lane = 0;
+                    for (int h = 0; h < 2; ++h)
+                        for (int run = 0; run < 4; ++run) {
+                            const int g = 8 * h + 2 * run + l / 4;  // a = 8(q / 4) + q % 4 holds g or g - 4
+                            const uint8_t sb = blk.scales[8 * (4 * h + (g % 8) % 4) + r];
+                            const int scale = (run < 2 ? sb >> 4 : sb & 0xF) * kRunFactor[run];
+                            int32_t sum4 = 0;
+                            for (int j = 0; j < 4; ++j) {
+                                const int q = blk.qs[32 * (8 * h + l) + 4 * r + j] >> (2 * run) & 3;
+                                sum4 += q * 16 / kRunFactor[run] * y[b].qs[128 * h + 32 * run + 4 * l + j];
+                            }
+                            lane += scale * sum4;
+                        }
+                    int32_t mins = 0;
+                    for (int e = 0; e < 2; ++e) {
+                        const uint8_t mb = blk.mins[16 * (l % 4) + 2 * r + e];
+                        mins += (l < 4 ? mb & 0xF : mb >> 4) * y[b].bsums[2 * l + e];
+                    }
+                    const float d = fp16_to_fp32(blk.d[r]) * (1.f / 16), dmin = fp16_to_fp32(blk.dmin[r]);
+                    acc[l] = std::fma(y[b].d * d, float(lane), acc[l]);
+                    acc[l] = std::fma(-(y[b].d * dmin), float(mins), acc[l]);
+                }
+            }
+            // The reference's horizontal sum: lanes halved (l + 4, then + 2, then + 1).
+            out[c * ldo + r] = ((acc[0] + acc[4]) + (acc[2] + acc[6])) + ((acc[1] + acc[5]) + (acc[3] + acc[7]));
         }
     }
 }

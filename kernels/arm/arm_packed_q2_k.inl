@@ -1,0 +1,101 @@
+// Packed Q2_K (BlockQ2_Kx8, part of the ARM kernel body): int32 lanes hold
+// rows (rows 0-3 and 4-7 in two vectors). Chunk 8h + l holds 4 quant bytes of
+// each row; each of its 4 runs of 2-bit fields, masked in place as the x86
+// kernel does (values times 1, 4, 16, 16), gives with one sdot against
+// activation bytes 128h + 32run + 4l.. (broadcast) the rows' sums for lane l
+// of the reference's per-row x86 kernel, multiplied by the rows' scales of
+// that group (times 16, 4, 1, 1) into lane l's accumulator: the same integers,
+// float steps and final tree as ref::gemm_q2_k_x8, so the same bits.
+
+// The rows' scales of the 16 groups (8h + 2run + parity), premultiplied for the
+// in-place fields, as int32 (rows 0-3, 4-7).
+struct Q2KScalesArm {
+    int32x4_t group[16][2];
+    explicit Q2KScalesArm(const uint8_t* scales) {
+        for (int q = 0; q < 8; ++q) {  // byte s_a << 4 | s_a+4, a = 8(q / 4) + q % 4
+            const uint16x8_t both = vmovl_u8(vld1_u8(scales + 8 * q));
+            const int a = 8 * (q / 4) + q % 4;
+            const uint16x8_t hi = q % 4 < 2 ? vandq_u16(both, vdupq_n_u16(0xF0))                     // run 0: x16
+                                            : vandq_u16(vshrq_n_u16(both, 2), vdupq_n_u16(0x3C));  // run 1: x4
+            const uint16x8_t lo = vandq_u16(both, vdupq_n_u16(0x0F));                               // runs 2, 3: x1
+            widen(hi, group[a]);
+            widen(lo, group[a + 4]);
+        }
+    }
+    static void widen(uint16x8_t v, int32x4_t (&out)[2]) {
+        out[0] = vreinterpretq_s32_u32(vmovl_u16(vget_low_u16(v)));
+        out[1] = vreinterpretq_s32_u32(vmovl_high_u16(v));
+    }
+};
+
+// Run `run` of a chunk's 16 bytes, in place (crumbs_in_place of the x86 kernel).
+inline int8x16_t q2_k_crumbs(uint8x16_t q, int run) {
+    if (run < 3) return vreinterpretq_s8_u8(vandq_u8(q, vdupq_n_u8(uint8_t(3 << (2 * run)))));
+    return vreinterpretq_s8_u8(vandq_u8(vshrq_n_u8(q, 2), vdupq_n_u8(0x30)));
+}
+
+template <int C>
+void gemmc_q2_k_x8(int64_t cols, const void* packed, const void* const* acts, float* out, int64_t ldo) {
+    const auto* w = static_cast<const BlockQ2_Kx8*>(packed);
+    const BlockQ8_K* y[C];
+    activation_blocks(acts, y);
+    float32x4_t acc[C][8][2];
+    for (int t = 0; t < C; ++t)
+        for (auto& a : acc[t]) a[0] = a[1] = vdupq_n_f32(0.f);
+    for (int64_t b = 0; b < cols / QK_K; ++b) {
+        const BlockQ2_Kx8& blk = w[b];
+        for (int l = 0; l < int(sizeof(BlockQ2_Kx8)); l += 64) __builtin_prefetch(reinterpret_cast<const char*>(&blk) + 2048 + l);
+        const Q2KScalesArm scale(blk.scales);
+        const float32x4_t dw[2] = {vmulq_n_f32(half4(blk.d), 1.f / 16), vmulq_n_f32(half4(blk.d + 4), 1.f / 16)};
+        const float32x4_t dm[2] = {half4(blk.dmin), half4(blk.dmin + 4)};
+        int16x8_t min_pairs[8][2];  // pair l: (m_2l, m_2l+1) of rows 0-3 / 4-7
+        for (int p = 0; p < 4; ++p)
+            for (int h = 0; h < 2; ++h) {
+                const uint16x8_t m = vmovl_u8(vld1_u8(blk.mins + 16 * p + 8 * h));
+                min_pairs[p][h] = vreinterpretq_s16_u16(vandq_u16(m, vdupq_n_u16(0x0F)));
+                min_pairs[p + 4][h] = vreinterpretq_s16_u16(vshrq_n_u16(m, 4));
+            }
+        for (int l = 0; l < 8; ++l) {
+            int32x4_t lane[C][2];
+            for (int t = 0; t < C; ++t) lane[t][0] = lane[t][1] = vdupq_n_s32(0);
+            for (int half = 0; half < 2; ++half) {
+                const uint8x16_t q[2] = {load16(blk.qs + 32 * (8 * half + l)), load16(blk.qs + 32 * (8 * half + l) + 16)};
+                for (int run = 0; run < 4; ++run) {
+                    const int8x16_t v[2] = {q2_k_crumbs(q[0], run), q2_k_crumbs(q[1], run)};
+                    const auto& s = scale.group[8 * half + 2 * run + l / 4];
+                    for (int t = 0; t < C; ++t) {
+                        const int8_t* a = y[t][b].qs + 128 * half + 32 * run + 4 * l;
+                        const int8x16_t a4 = vreinterpretq_s8_s32(vld1q_dup_s32(reinterpret_cast<const int32_t*>(a)));
+                        for (int h = 0; h < 2; ++h)
+                            lane[t][h] = vmlaq_s32(lane[t][h], dot_s8(vdupq_n_s32(0), v[h], a4), s[h]);
+                    }
+                }
+            }
+            for (int t = 0; t < C; ++t) {
+                int32_t bsum_pair;
+                std::memcpy(&bsum_pair, y[t][b].bsums + 2 * l, 4);
+                const int16x8_t pair = vreinterpretq_s16_s32(vdupq_n_s32(bsum_pair));
+                for (int h = 0; h < 2; ++h) {
+                    const int16x8_t m = min_pairs[l][h];
+                    const int32x4_t mins = vpaddq_s32(vmull_s16(vget_low_s16(m), vget_low_s16(pair)), vmull_high_s16(m, pair));
+                    acc[t][l][h] = vfmaq_f32(acc[t][l][h], vmulq_n_f32(dw[h], y[t][b].d), vcvtq_f32_s32(lane[t][h]));
+                    acc[t][l][h] = vfmsq_f32(acc[t][l][h], vmulq_n_f32(dm[h], y[t][b].d), vcvtq_f32_s32(mins));
+                }
+            }
+        }
+    }
+    for (int t = 0; t < C; ++t)
+        for (int h = 0; h < 2; ++h) {
+            const auto& a = acc[t];
+            const float32x4_t sum = vaddq_f32(vaddq_f32(vaddq_f32(a[0][h], a[4][h]), vaddq_f32(a[2][h], a[6][h])),
+                                              vaddq_f32(vaddq_f32(a[1][h], a[5][h]), vaddq_f32(a[3][h], a[7][h])));
+            vst1q_f32(out + t * ldo + 4 * h, sum);
+        }
+}
+
+void gemm_q2_k_x8(int64_t cols, const void* packed, const void* const* acts, const ActBlockInfo* const*, int n_act,
+                  float* out, int64_t ldo) {
+    int c = 0;
+    for (; c + 4 <= n_act; c += 4) gemmc_q2_k_x8<4>(cols, packed, acts + c, out + c * ldo, ldo);
+    for (; c < n_act; ++c) gemmc_q2_k_x8<1>(cols, packed, acts + c, out + c * ldo, ldo);
+}
