@@ -9,19 +9,23 @@
 // the end (ref::gemm_q2_k_x8): the per-row kernel's bits, 8 rows per
 // instruction.
 
-// The 16 groups' scales of 8 rows as int16 pairs (scale_r, scale_r) in lane r,
-// premultiplied for the in-place fields: scale[g] for group g (8h + 2run +
-// parity).
+// The scales of the 8 groups of one parity (groups 8h + 2run + parity: lanes
+// 0-3 of the reference take the even groups, lanes 4-7 the odd ones) of 8
+// rows as int16 pairs (scale_r, scale_r) in lane r, premultiplied for the
+// in-place fields: run[4h + run]. One parity at a time keeps 8 vectors live.
 struct Q2KScales {
-    __m256i group[16];
-    explicit Q2KScales(const uint8_t* scales) {
+    __m256i run[8];
+    Q2KScales(const uint8_t* scales, int parity) {
         const __m256i high = _mm256_set1_epi16(0xF0), low = _mm256_set1_epi16(0x0F);
-        for (int q = 0; q < 8; ++q) {  // byte s_a << 4 | s_a+4, a = 8(q / 4) + q % 4
-            const __m256i both = q4_k_scale_pairs(scales + 8 * q);
-            const int a = 8 * (q / 4) + q % 4;
-            group[a] = q % 4 < 2 ? _mm256_and_si256(both, high)                              // run 0: x16
-                                 : _mm256_and_si256(_mm256_srli_epi16(both, 2), _mm256_set1_epi16(0x3C));  // run 1: x4
-            group[a + 4] = _mm256_and_si256(both, low);                                      // runs 2, 3: x1
+#pragma GCC unroll 2
+        for (int h = 0; h < 2; ++h) {
+            // Byte q = 4h + 2run + parity holds s_a << 4 | s_a+4 of a = 8h + 2run + parity (run 0, 1).
+            const __m256i r0 = q4_k_scale_pairs(scales + 8 * (4 * h + parity));
+            const __m256i r1 = q4_k_scale_pairs(scales + 8 * (4 * h + 2 + parity));
+            run[4 * h] = _mm256_and_si256(r0, high);                                              // run 0: x16
+            run[4 * h + 1] = _mm256_and_si256(_mm256_srli_epi16(r1, 2), _mm256_set1_epi16(0x3C));  // run 1: x4
+            run[4 * h + 2] = _mm256_and_si256(r0, low);                                           // runs 2, 3: x1
+            run[4 * h + 3] = _mm256_and_si256(r1, low);
         }
     }
 };
@@ -40,40 +44,38 @@ void gemmc_q2_k_x8(int64_t cols, const void* packed, const void* const* acts, fl
         const char* ahead = reinterpret_cast<const char*>(&blk) + kPrefetchBytes;
 #pragma GCC unroll 11
         for (int l = 0; l < int(sizeof(BlockQ2_Kx8)); l += 64) _mm_prefetch(ahead + l, _MM_HINT_T0);
-        const Q2KScales scale(blk.scales);
         const __m256 dw = _mm256_mul_ps(_mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(blk.d))),
                                         _mm256_set1_ps(1.f / 16));
         const __m256 dm = _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(blk.dmin)));
-        // Mins: int16 pairs (m_2p+e) in the low nibbles, (m_2p+8+e) in the high ones.
-        __m256i min_pairs[8];
-#pragma GCC unroll 4
-        for (int p = 0; p < 4; ++p) {
-            const __m256i m = _mm256_cvtepu8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(blk.mins + 16 * p)));
-            min_pairs[p] = _mm256_and_si256(m, _mm256_set1_epi16(0x0F));
-            min_pairs[p + 4] = _mm256_srli_epi16(m, 4);
-        }
-#pragma GCC unroll 8
-        for (int l = 0; l < 8; ++l) {  // lane l of the reference: weights 4l..4l+3 of every run
-            __m256i lane[C];
-            for (int t = 0; t < C; ++t) lane[t] = _mm256_setzero_si256();
 #pragma GCC unroll 2
-            for (int h = 0; h < 2; ++h) {
-                const __m256i q = load32(blk.qs + 32 * (8 * h + l));
+        for (int parity = 0; parity < 2; ++parity) {
+            const Q2KScales scale(blk.scales, parity);
 #pragma GCC unroll 4
-                for (int run = 0; run < 4; ++run) {
-                    const __m256i v = crumbs_in_place(q, run);
-                    const __m256i s = scale.group[8 * h + 2 * run + l / 4];
-                    for (int t = 0; t < C; ++t)
-                        lane[t] = madd_acc(lane[t], _mm256_maddubs_epi16(v, bcast4(y[t][b].qs + 128 * h + 32 * run + 4 * l)), s);
+            for (int l = 4 * parity; l < 4 * parity + 4; ++l) {  // lane l of the reference: weights 4l..4l+3 of every run
+                __m256i lane[C];
+                for (int t = 0; t < C; ++t) lane[t] = _mm256_setzero_si256();
+#pragma GCC unroll 2
+                for (int h = 0; h < 2; ++h) {
+                    const __m256i q = load32(blk.qs + 32 * (8 * h + l));
+#pragma GCC unroll 4
+                    for (int run = 0; run < 4; ++run) {
+                        const __m256i v = crumbs_in_place(q, run);
+                        const __m256i s = scale.run[4 * h + run];
+                        for (int t = 0; t < C; ++t)
+                            lane[t] = madd_acc(lane[t], _mm256_maddubs_epi16(v, bcast4(y[t][b].qs + 128 * h + 32 * run + 4 * l)), s);
+                    }
                 }
-            }
-            for (int t = 0; t < C; ++t) {
-                int32_t bsum_pair;
-                std::memcpy(&bsum_pair, y[t][b].bsums + 2 * l, 4);
-                const __m256i mins = _mm256_madd_epi16(min_pairs[l], _mm256_set1_epi32(bsum_pair));
-                const __m256 da = _mm256_broadcast_ss(&y[t][b].d);
-                acc[t][l] = _mm256_fmadd_ps(_mm256_mul_ps(da, dw), _mm256_cvtepi32_ps(lane[t]), acc[t][l]);
-                acc[t][l] = _mm256_fnmadd_ps(_mm256_mul_ps(da, dm), _mm256_cvtepi32_ps(mins), acc[t][l]);
+                // Mins: int16 pairs (m_2l, m_2l+1), in the low nibbles for l < 4, else the high ones.
+                const __m256i m = _mm256_cvtepu8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(blk.mins + 16 * (l % 4))));
+                const __m256i min_pair = parity == 0 ? _mm256_and_si256(m, _mm256_set1_epi16(0x0F)) : _mm256_srli_epi16(m, 4);
+                for (int t = 0; t < C; ++t) {
+                    int32_t bsum_pair;
+                    std::memcpy(&bsum_pair, y[t][b].bsums + 2 * l, 4);
+                    const __m256i mins = _mm256_madd_epi16(min_pair, _mm256_set1_epi32(bsum_pair));
+                    const __m256 da = _mm256_broadcast_ss(&y[t][b].d);
+                    acc[t][l] = _mm256_fmadd_ps(_mm256_mul_ps(da, dw), _mm256_cvtepi32_ps(lane[t]), acc[t][l]);
+                    acc[t][l] = _mm256_fnmadd_ps(_mm256_mul_ps(da, dm), _mm256_cvtepi32_ps(mins), acc[t][l]);
+                }
             }
         }
     }
