@@ -52,47 +52,47 @@ void pack_iq4_nl_x8(const void* src, void* dst, int64_t rows, int64_t cols) {
     pack_x8<BlockIQ4_NL, BlockQ4_0x8, 4>(src, dst, rows, cols);
 }
 
-void pack_q4_k_x8(const void* src, void* dst, int64_t rows, int64_t cols) {
-    const auto* in = static_cast<const BlockQ4_K*>(src);
-    auto* out = static_cast<BlockQ4_Kx8*>(dst);
+namespace {
+
+// The super-block packers' loop: per group of 8 rows and super-block b,
+// fill(p, r, blk) moves row r's block into the packed block.
+template <class Block, class Packed, class Fill>
+void pack_super_x8(const void* src, void* dst, int64_t rows, int64_t cols, Fill fill) {
+    const auto* in = static_cast<const Block*>(src);
+    auto* out = static_cast<Packed*>(dst);
     const int64_t nb = cols / QK_K;
     for (int64_t g = 0; g < rows / 8; ++g)
-        for (int64_t b = 0; b < nb; ++b) {
-            BlockQ4_Kx8& p = out[g * nb + b];
-            for (int r = 0; r < 8; ++r) {
-                const BlockQ4_K& blk = in[(g * 8 + r) * nb + b];
-                p.d[r] = blk.d;
-                p.dmin[r] = blk.dmin;
-                for (int s = 0; s < 8; ++s)
-                    unpack_scale_min_k4(s, blk.scales, p.scales[8 * s + r], p.mins[16 * (s / 2) + 2 * r + s % 2]);
-                for (int k = 0; k < 4; ++k)
-                    for (int c = 0; c < 8; ++c) std::memcpy(&p.qs[32 * (8 * k + c) + 4 * r], &blk.qs[32 * k + 4 * c], 4);
-            }
-        }
+        for (int64_t b = 0; b < nb; ++b)
+            for (int r = 0; r < 8; ++r) fill(out[g * nb + b], r, in[(g * 8 + r) * nb + b]);
+}
+
+}  // namespace
+
+void pack_q4_k_x8(const void* src, void* dst, int64_t rows, int64_t cols) {
+    pack_super_x8<BlockQ4_K, BlockQ4_Kx8>(src, dst, rows, cols, [](BlockQ4_Kx8& p, int r, const BlockQ4_K& blk) {
+        p.d[r] = blk.d;
+        p.dmin[r] = blk.dmin;
+        for (int s = 0; s < 8; ++s)
+            unpack_scale_min_k4(s, blk.scales, p.scales[8 * s + r], p.mins[16 * (s / 2) + 2 * r + s % 2]);
+        for (int k = 0; k < 4; ++k)
+            for (int c = 0; c < 8; ++c) std::memcpy(&p.qs[32 * (8 * k + c) + 4 * r], &blk.qs[32 * k + 4 * c], 4);
+    });
 }
 
 void pack_q2_k_x8(const void* src, void* dst, int64_t rows, int64_t cols) {
-    const auto* in = static_cast<const BlockQ2_K*>(src);
-    auto* out = static_cast<BlockQ2_Kx8*>(dst);
-    const int64_t nb = cols / QK_K;
-    for (int64_t g = 0; g < rows / 8; ++g)
-        for (int64_t b = 0; b < nb; ++b) {
-            BlockQ2_Kx8& p = out[g * nb + b];
-            for (int r = 0; r < 8; ++r) {
-                const BlockQ2_K& blk = in[(g * 8 + r) * nb + b];
-                p.d[r] = blk.d;
-                p.dmin[r] = blk.dmin;
-                for (int q = 0; q < 8; ++q) {
-                    const int a = 8 * (q / 4) + q % 4;
-                    p.scales[8 * q + r] = uint8_t((blk.scales[a] & 0xF) << 4 | (blk.scales[a + 4] & 0xF));
-                }
-                for (int p4 = 0; p4 < 4; ++p4)
-                    for (int e = 0; e < 2; ++e)
-                        p.mins[16 * p4 + 2 * r + e] = uint8_t((blk.scales[2 * p4 + e] >> 4) | (blk.scales[2 * p4 + 8 + e] & 0xF0));
-                for (int h = 0; h < 2; ++h)
-                    for (int l = 0; l < 8; ++l) std::memcpy(&p.qs[32 * (8 * h + l) + 4 * r], &blk.qs[32 * h + 4 * l], 4);
-            }
+    pack_super_x8<BlockQ2_K, BlockQ2_Kx8>(src, dst, rows, cols, [](BlockQ2_Kx8& p, int r, const BlockQ2_K& blk) {
+        p.d[r] = blk.d;
+        p.dmin[r] = blk.dmin;
+        for (int q = 0; q < 8; ++q) {  // s_a << 4 | s_a+4, a = 8(q / 4) + q % 4
+            const int a = 8 * (q / 4) + q % 4;
+            p.scales[8 * q + r] = uint8_t((blk.scales[a] & 0xF) << 4 | (blk.scales[a + 4] & 0xF));
         }
+        for (int k = 0; k < 4; ++k)  // m_2k+e | m_2k+8+e << 4
+            for (int e = 0; e < 2; ++e)
+                p.mins[16 * k + 2 * r + e] = uint8_t((blk.scales[2 * k + e] >> 4) | (blk.scales[2 * k + 8 + e] & 0xF0));
+        for (int h = 0; h < 2; ++h)
+            for (int l = 0; l < 8; ++l) std::memcpy(&p.qs[32 * (8 * h + l) + 4 * r], &blk.qs[32 * h + 4 * l], 4);
+    });
 }
 
 size_t packed_group_bytes(TensorType type, int64_t cols) {
