@@ -54,6 +54,21 @@ struct BlockQ4_Kx8 {
 };
 static_assert(sizeof(BlockQ4_Kx8) == 1184);
 
+// 8 rows x 256 weights of Q5_K: BlockQ4_Kx8's fields for the low 4 bits, and
+// the fifth bits as the file has them (bit s of qh byte i: weight i of
+// sub-block s), 4 bytes of each row per chunk column: qh[32 l + 4 r + j] is row
+// r's qh[4 l + j], the bits of the weights of chunks 8k + l. 180 bytes per row
+// and super-block where the file has 176 (2.3 % more).
+struct BlockQ5_Kx8 {
+    uint16_t d[8];
+    uint16_t dmin[8];
+    uint8_t scales[64];
+    uint8_t mins[64];
+    uint8_t qh[256];
+    uint8_t qs[1024];
+};
+static_assert(sizeof(BlockQ5_Kx8) == 1440);
+
 // Pack `rows` (a multiple of 8) rows of `cols` weights (same bytes in total,
 // except Q4_K: packed_group_bytes).
 void pack_q4_0_x8(const void* src, void* dst, int64_t rows, int64_t cols);
@@ -61,6 +76,7 @@ void pack_q5_0_x8(const void* src, void* dst, int64_t rows, int64_t cols);
 void pack_iq4_nl_x8(const void* src, void* dst, int64_t rows, int64_t cols);  // into BlockQ4_0x8 (same bytes)
 void pack_q8_0_x8(const void* src, void* dst, int64_t rows, int64_t cols);
 void pack_q4_k_x8(const void* src, void* dst, int64_t rows, int64_t cols);
+void pack_q5_k_x8(const void* src, void* dst, int64_t rows, int64_t cols);
 
 // Bytes of one packed group of 8 rows of `cols` weights of a type with a packer.
 size_t packed_group_bytes(TensorType type, int64_t cols);
@@ -100,6 +116,11 @@ void gemm_q8_0_x8(int64_t cols, const void* packed_group, const void* const* act
 // reduced by the reference's halving trees. Every step is the per-row x86
 // kernel's, so a packed Q4_K matrix gives the reference's bits on every ISA.
 void gemm_q4_k_x8(int64_t cols, const void* packed_group, const void* const* acts, const ActBlockInfo* const* info,
+                  int n_act, float* out, int64_t ldo);
+// Q5_K the same with the fifth bits, except the mins: the reference sums a
+// super-block's 4 mins lanes in integers and adds -(d_a * dmin_w) * that to one
+// float per row.
+void gemm_q5_k_x8(int64_t cols, const void* packed_group, const void* const* acts, const ActBlockInfo* const* info,
                   int n_act, float* out, int64_t ldo);
 }  // namespace ref
 
