@@ -3,11 +3,11 @@
 //   BM_ReadBandwidth/threads:N        streaming read of 1 GiB
 //   BM_Dequantize/<type>              scalar reference, 4 MiB of weights (cache-resident)
 //   BM_Dot/<isa>/<type>               one 16k-element row, cache-resident
-//   BM_MatVec/<isa>/<type>/threads:N  2048 x 8192 matrix (ne = [8192, 2048]) x vector
+//   BM_MatVec/<isa>/<type>[/packed]/N  2048 x 8192 matrix (ne = [8192, 2048]) x vector
 //                                     (18 MB or less: stays in a large L3 cache)
 //   BM_MatVecStream/<isa>/<type>/N    the same shape, cycling through >= 1 GiB of
 //                                     such matrices so every byte comes from DRAM
-//   BM_MatVecStream/<isa>/<type>/packed/N   Q4_0, Q5_0, IQ4_NL, Q8_0, Q4_K, Q2_K in the 8-row packed layout
+//   BM_MatVecStream/<isa>/<type>/packed/N   the types kernels::packer packs, in the 8-row packed layout
 //   BM_ExpSum/<isa>, BM_SiluMul/<isa>  element-wise kernels: softmax numerators over
 //                                     4096 scores, SiLU x up over 5632 (llama 1B's FFN)
 //   BM_AttendF16/<isa>/<order>/N      one head of attention over N cached positions of an

@@ -54,6 +54,21 @@ struct BlockQ4_Kx8 {
 };
 static_assert(sizeof(BlockQ4_Kx8) == 1184);
 
+// 8 rows x 256 weights of Q5_K: BlockQ4_Kx8's fields for the low 4 bits, and
+// the fifth bits as the file has them (bit s of qh byte i: weight i of
+// sub-block s), 4 bytes of each row per chunk column: qh[32 l + 4 r + j] is row
+// r's qh[4 l + j], the bits of the weights of chunks 8k + l. 180 bytes per row
+// and super-block where the file has 176 (2.3 % more).
+struct BlockQ5_Kx8 {
+    uint16_t d[8];
+    uint16_t dmin[8];
+    uint8_t scales[64];
+    uint8_t mins[64];
+    uint8_t qh[256];
+    uint8_t qs[1024];
+};
+static_assert(sizeof(BlockQ5_Kx8) == 1440);
+
 // 8 rows x 256 weights of Q2_K (one super-block each), the file's 84 bytes per
 // row. Group g (16 weights) is 8h + 2run + (j >= 16) for weights
 // 128h + 32run + j: its 2-bit fields are bits 2run of row qs[32h + j % 32].
@@ -80,6 +95,7 @@ void pack_q5_0_x8(const void* src, void* dst, int64_t rows, int64_t cols);
 void pack_iq4_nl_x8(const void* src, void* dst, int64_t rows, int64_t cols);  // into BlockQ4_0x8 (same bytes)
 void pack_q8_0_x8(const void* src, void* dst, int64_t rows, int64_t cols);
 void pack_q4_k_x8(const void* src, void* dst, int64_t rows, int64_t cols);
+void pack_q5_k_x8(const void* src, void* dst, int64_t rows, int64_t cols);
 void pack_q2_k_x8(const void* src, void* dst, int64_t rows, int64_t cols);
 
 // Bytes of one packed group of 8 rows of `cols` weights of a type with a packer.
@@ -120,6 +136,11 @@ void gemm_q8_0_x8(int64_t cols, const void* packed_group, const void* const* act
 // reduced by the reference's halving trees. Every step is the per-row x86
 // kernel's, so a packed Q4_K matrix gives the reference's bits on every ISA.
 void gemm_q4_k_x8(int64_t cols, const void* packed_group, const void* const* acts, const ActBlockInfo* const* info,
+                  int n_act, float* out, int64_t ldo);
+// Q5_K the same with the fifth bits, except the mins: the reference sums a
+// super-block's 4 mins lanes in integers and adds -(d_a * dmin_w) * that to one
+// float per row.
+void gemm_q5_k_x8(int64_t cols, const void* packed_group, const void* const* acts, const ActBlockInfo* const* info,
                   int n_act, float* out, int64_t ldo);
 // The reference's x86 Q2_K dot, row by row: 8 int32 lanes per row, lane l
 // holding 16 x sum_g scale_g * (q . a over weights 4l..4l+3 of each 32-weight

@@ -25,8 +25,13 @@ void mca_q8_0_x8(int64_t cols, const void* w, const void* const* a, const ActBlo
     isa::gemmc_q8_0_x8<1>(cols, w, a, info, out, 0);
 }
 
-// Packed Q4_K: one iteration is one super-block of 8 rows (2048 weights).
-void mca_q4_k_x8(int64_t cols, const void* w, const void* const* a, float* out) { isa::gemmc_q4_k_x8<1>(cols, w, a, out, 0); }
+// Packed Q4_K and Q5_K: one iteration is one super-block of 8 rows (2048 weights).
+void mca_q4_k_x8(int64_t cols, const void* w, const void* const* a, float* out) {
+    isa::gemmc_k4_x8<1, lumen::kernels::BlockQ4_Kx8, true>(cols, w, a, out, 0);
+}
+void mca_q5_k_x8(int64_t cols, const void* w, const void* const* a, float* out) {
+    isa::gemmc_k4_x8<1, lumen::kernels::BlockQ5_Kx8, false>(cols, w, a, out, 0);
+}
 // Packed Q2_K: one iteration is one super-block of 8 rows (2048 weights).
 void mca_q2_k_x8(int64_t cols, const void* w, const void* const* a, float* out) { isa::gemmc_q2_k_x8<1>(cols, w, a, out, 0); }
 

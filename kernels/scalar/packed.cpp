@@ -3,6 +3,7 @@
 // acc = fma(float(isum), d_w * d_a, acc) — the order the SIMD kernels use.
 #include <cmath>
 #include <cstring>
+#include <type_traits>
 
 #include "fp16.hpp"
 #include "packed.hpp"
@@ -54,49 +55,65 @@ void pack_iq4_nl_x8(const void* src, void* dst, int64_t rows, int64_t cols) {
 
 namespace {
 
-// The super-block packers' loop: per group of 8 rows and super-block b,
-// fill(p, r, blk) moves row r's block into the packed block.
-template <class Block, class Packed, class Fill>
-void pack_super_x8(const void* src, void* dst, int64_t rows, int64_t cols, Fill fill) {
+// The fields BlockQ4_Kx8 and BlockQ5_Kx8 share.
+template <class Packed, class Block>
+void pack_k4_fields(const Block& blk, int r, Packed& p) {
+    p.d[r] = blk.d;
+    p.dmin[r] = blk.dmin;
+    for (int s = 0; s < 8; ++s) unpack_scale_min_k4(s, blk.scales, p.scales[8 * s + r], p.mins[16 * (s / 2) + 2 * r + s % 2]);
+    for (int k = 0; k < 4; ++k)
+        for (int c = 0; c < 8; ++c) std::memcpy(&p.qs[32 * (8 * k + c) + 4 * r], &blk.qs[32 * k + 4 * c], 4);
+}
+
+template <class Packed, class Block>
+void pack_k_x8(const void* src, void* dst, int64_t rows, int64_t cols) {
     const auto* in = static_cast<const Block*>(src);
     auto* out = static_cast<Packed*>(dst);
     const int64_t nb = cols / QK_K;
     for (int64_t g = 0; g < rows / 8; ++g)
         for (int64_t b = 0; b < nb; ++b)
-            for (int r = 0; r < 8; ++r) fill(out[g * nb + b], r, in[(g * 8 + r) * nb + b]);
+            for (int r = 0; r < 8; ++r) {
+                const Block& blk = in[(g * 8 + r) * nb + b];
+                pack_k4_fields(blk, r, out[g * nb + b]);
+                if constexpr (std::is_same_v<Block, BlockQ5_K>)
+                    for (int l = 0; l < 8; ++l) std::memcpy(&out[g * nb + b].qh[32 * l + 4 * r], &blk.qh[4 * l], 4);
+            }
 }
 
 }  // namespace
 
 void pack_q4_k_x8(const void* src, void* dst, int64_t rows, int64_t cols) {
-    pack_super_x8<BlockQ4_K, BlockQ4_Kx8>(src, dst, rows, cols, [](BlockQ4_Kx8& p, int r, const BlockQ4_K& blk) {
-        p.d[r] = blk.d;
-        p.dmin[r] = blk.dmin;
-        for (int s = 0; s < 8; ++s)
-            unpack_scale_min_k4(s, blk.scales, p.scales[8 * s + r], p.mins[16 * (s / 2) + 2 * r + s % 2]);
-        for (int k = 0; k < 4; ++k)
-            for (int c = 0; c < 8; ++c) std::memcpy(&p.qs[32 * (8 * k + c) + 4 * r], &blk.qs[32 * k + 4 * c], 4);
-    });
+    pack_k_x8<BlockQ4_Kx8, BlockQ4_K>(src, dst, rows, cols);
+}
+void pack_q5_k_x8(const void* src, void* dst, int64_t rows, int64_t cols) {
+    pack_k_x8<BlockQ5_Kx8, BlockQ5_K>(src, dst, rows, cols);
 }
 
 void pack_q2_k_x8(const void* src, void* dst, int64_t rows, int64_t cols) {
-    pack_super_x8<BlockQ2_K, BlockQ2_Kx8>(src, dst, rows, cols, [](BlockQ2_Kx8& p, int r, const BlockQ2_K& blk) {
-        p.d[r] = blk.d;
-        p.dmin[r] = blk.dmin;
-        for (int q = 0; q < 8; ++q) {  // s_a << 4 | s_a+4, a = 8(q / 4) + q % 4
-            const int a = 8 * (q / 4) + q % 4;
-            p.scales[8 * q + r] = uint8_t((blk.scales[a] & 0xF) << 4 | (blk.scales[a + 4] & 0xF));
+    const auto* in = static_cast<const BlockQ2_K*>(src);
+    auto* out = static_cast<BlockQ2_Kx8*>(dst);
+    const int64_t nb = cols / QK_K;
+    for (int64_t i = 0; i < rows / 8 * nb; ++i)  // packed block i: rows 8(i / nb).., super-block i % nb
+        for (int r = 0; r < 8; ++r) {
+            const BlockQ2_K& blk = in[(i / nb * 8 + r) * nb + i % nb];
+            BlockQ2_Kx8& p = out[i];
+            p.d[r] = blk.d;
+            p.dmin[r] = blk.dmin;
+            for (int q = 0; q < 8; ++q) {  // s_a << 4 | s_a+4, a = 8(q / 4) + q % 4
+                const int a = 8 * (q / 4) + q % 4;
+                p.scales[8 * q + r] = uint8_t((blk.scales[a] & 0xF) << 4 | (blk.scales[a + 4] & 0xF));
+            }
+            for (int k = 0; k < 4; ++k)  // m_2k+e | m_2k+8+e << 4
+                for (int e = 0; e < 2; ++e)
+                    p.mins[16 * k + 2 * r + e] = uint8_t((blk.scales[2 * k + e] >> 4) | (blk.scales[2 * k + 8 + e] & 0xF0));
+            for (int h = 0; h < 2; ++h)
+                for (int l = 0; l < 8; ++l) std::memcpy(&p.qs[32 * (8 * h + l) + 4 * r], &blk.qs[32 * h + 4 * l], 4);
         }
-        for (int k = 0; k < 4; ++k)  // m_2k+e | m_2k+8+e << 4
-            for (int e = 0; e < 2; ++e)
-                p.mins[16 * k + 2 * r + e] = uint8_t((blk.scales[2 * k + e] >> 4) | (blk.scales[2 * k + 8 + e] & 0xF0));
-        for (int h = 0; h < 2; ++h)
-            for (int l = 0; l < 8; ++l) std::memcpy(&p.qs[32 * (8 * h + l) + 4 * r], &blk.qs[32 * h + 4 * l], 4);
-    });
 }
 
 size_t packed_group_bytes(TensorType type, int64_t cols) {
     if (type == TensorType::Q4_K) return size_t(cols / QK_K) * sizeof(BlockQ4_Kx8);
+    if (type == TensorType::Q5_K) return size_t(cols / QK_K) * sizeof(BlockQ5_Kx8);
     return 8 * row_bytes(type, cols);
 }
 
@@ -104,6 +121,7 @@ PackFn packer(TensorType type) {
     switch (type) {
         case TensorType::Q4_0: return pack_q4_0_x8;
         case TensorType::Q4_K: return pack_q4_k_x8;
+        case TensorType::Q5_K: return pack_q5_k_x8;
         case TensorType::Q2_K: return pack_q2_k_x8;
         case TensorType::IQ4_NL: return pack_iq4_nl_x8;
         case TensorType::Q5_0: return pack_q5_0_x8;
@@ -173,40 +191,65 @@ void gemm_q8_0_x8(int64_t cols, const void* packed_group, const void* const* act
                          [](const BlockQ8_0x8& w, int r, int j) { return int(w.qs[32 * (j / 4) + 4 * r + j % 4]); });
 }
 
-void gemm_q4_k_x8(int64_t cols, const void* packed_group, const void* const* acts, const ActBlockInfo* const*,
-                  int n_act, float* out, int64_t ldo) {
-    const auto* w = static_cast<const BlockQ4_Kx8*>(packed_group);
+namespace {
+
+// Row r's value of weight 4l + j of sub-block s (chunk 8 (s / 2) + l).
+inline int k4_value(const BlockQ4_Kx8& w, int r, int s, int l, int j) {
+    const uint8_t byte = w.qs[32 * (8 * (s / 2) + l) + 4 * r + j];
+    return s % 2 == 0 ? byte & 0xF : byte >> 4;
+}
+inline int k4_value(const BlockQ5_Kx8& w, int r, int s, int l, int j) {
+    const uint8_t byte = w.qs[32 * (8 * (s / 2) + l) + 4 * r + j];
+    const int high = (w.qh[32 * l + 4 * r + j] >> s) & 1;
+    return (s % 2 == 0 ? byte & 0xF : byte >> 4) | high << 4;
+}
+
+// Q4_K (kLaneMins: the mins in 4 float lanes) and Q5_K (one float per row).
+template <class Packed, bool kLaneMins>
+void gemm_k4_x8(int64_t cols, const void* packed_group, const void* const* acts, int n_act, float* out, int64_t ldo) {
+    const auto* w = static_cast<const Packed*>(packed_group);
     const int64_t nb = cols / QK_K;
     for (int c = 0; c < n_act; ++c) {
         const auto* y = static_cast<const BlockQ8_K*>(acts[c]);
         for (int r = 0; r < 8; ++r) {
-            float acc[8] = {}, acc_min[4] = {};
+            float acc[8] = {}, acc_min[4] = {}, min_sum = 0.f;
             for (int64_t b = 0; b < nb; ++b) {
                 int32_t lanes[8] = {};
                 for (int s = 0; s < 8; ++s)
                     for (int l = 0; l < 8; ++l) {
                         int32_t sum4 = 0;
-                        for (int j = 0; j < 4; ++j) {
-                            const uint8_t byte = w[b].qs[32 * (8 * (s / 2) + l) + 4 * r + j];
-                            sum4 += (s % 2 == 0 ? byte & 0xF : byte >> 4) * y[b].qs[32 * s + 4 * l + j];
-                        }
+                        for (int j = 0; j < 4; ++j) sum4 += k4_value(w[b], r, s, l, j) * y[b].qs[32 * s + 4 * l + j];
                         lanes[l] += w[b].scales[8 * s + r] * sum4;
                     }
                 const float dd = y[b].d * fp16_to_fp32(w[b].d[r]), dm = -y[b].d * fp16_to_fp32(w[b].dmin[r]);
                 for (int l = 0; l < 8; ++l) acc[l] = std::fma(dd, float(lanes[l]), acc[l]);
+                int32_t m_total = 0;
                 for (int k = 0; k < 4; ++k) {
                     const uint8_t* m = &w[b].mins[16 * k + 2 * r];
                     const int32_t ml = m[0] * (y[b].bsums[4 * k] + y[b].bsums[4 * k + 1]) +
                                        m[1] * (y[b].bsums[4 * k + 2] + y[b].bsums[4 * k + 3]);
-                    acc_min[k] = std::fma(dm, float(ml), acc_min[k]);
+                    if constexpr (kLaneMins) acc_min[k] = std::fma(dm, float(ml), acc_min[k]);
+                    m_total += ml;
                 }
+                if constexpr (!kLaneMins) min_sum += dm * float(m_total);
             }
             // The reference's horizontal sums: 8 lanes halved (l + 4, then + 2,
             // then + 1), 4 mins lanes halved (+ 2, then + 1).
             const float sum = ((acc[0] + acc[4]) + (acc[2] + acc[6])) + ((acc[1] + acc[5]) + (acc[3] + acc[7]));
-            out[c * ldo + r] = sum + ((acc_min[0] + acc_min[2]) + (acc_min[1] + acc_min[3]));
+            out[c * ldo + r] = sum + (kLaneMins ? (acc_min[0] + acc_min[2]) + (acc_min[1] + acc_min[3]) : min_sum);
         }
     }
+}
+
+}  // namespace
+
+void gemm_q4_k_x8(int64_t cols, const void* packed_group, const void* const* acts, const ActBlockInfo* const*,
+                  int n_act, float* out, int64_t ldo) {
+    gemm_k4_x8<BlockQ4_Kx8, true>(cols, packed_group, acts, n_act, out, ldo);
+}
+void gemm_q5_k_x8(int64_t cols, const void* packed_group, const void* const* acts, const ActBlockInfo* const*,
+                  int n_act, float* out, int64_t ldo) {
+    gemm_k4_x8<BlockQ5_Kx8, false>(cols, packed_group, acts, n_act, out, ldo);
 }
 
 void gemm_q2_k_x8(int64_t cols, const void* packed_group, const void* const* acts, const ActBlockInfo* const*,

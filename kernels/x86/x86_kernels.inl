@@ -288,6 +288,7 @@ void fill_common(KernelSet& ks) {
     ks.packed_gemm[size_t(T::IQ4_NL)] = gemm_iq4_nl_x8;
     ks.packed_gemm[size_t(T::Q8_0)] = gemm_q8_0_x8;
     ks.packed_gemm[size_t(T::Q4_K)] = gemm_q4_k_x8;
+    ks.packed_gemm[size_t(T::Q5_K)] = gemm_q5_k_x8;
     ks.packed_gemm[size_t(T::Q2_K)] = gemm_q2_k_x8;
     ks.set(T::F32, dot_f32);
     ks.set(T::F16, dot_f16);

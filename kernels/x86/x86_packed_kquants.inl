@@ -1,11 +1,13 @@
-// Packed Q4_K (BlockQ4_Kx8, part of the x86 kernel body): the 8 int32 lanes
+// Packed Q4_K and Q5_K (BlockQ4_Kx8, BlockQ5_Kx8; part of the x86 kernel body): the 8 int32 lanes
 // hold the 8 rows. Chunk 8k + c of a super-block holds 4 quant bytes of each
 // row: its low nibbles meet activation bytes 64k + 4c.. (broadcast) and its
 // high nibbles bytes 64k + 32 + 4c.., each as 16-bit pair sums multiplied by
 // the rows' scale of that sub-block: that is what lane c of the reference's
 // per-row kernel adds, so the packed kernel keeps one int32 and one float
 // accumulator per lane and reduces them with the reference's tree at the end
-// (ref::gemm_q4_k_x8): the per-row kernel's bits, 8 rows per instruction.
+// (ref::gemm_q4_k_x8, gemm_q5_k_x8): the per-row kernel's bits, 8 rows per
+// instruction. Q5_K's fifth bits come from 4 qh bytes per row and chunk
+// column (bit s: sub-block s), moved to bit 4 with one shift each.
 
 // Scale bytes of one sub-block (8 rows) -> int16 pairs (scale_r, scale_r) in
 // lane r, the multiplier of the pair sums of row r.
@@ -17,23 +19,31 @@ inline __m256i q4_k_scale_pairs(const uint8_t* scales8) {
     return _mm256_shuffle_epi8(_mm256_set1_epi64x(bytes), dup);
 }
 
-template <int C>
-void gemmc_q4_k_x8(int64_t cols, const void* packed, const void* const* acts, float* out, int64_t ldo) {
-    const auto* w = static_cast<const BlockQ4_Kx8*>(packed);
+// Bit s of every byte of v at bit 4 (other bits zero).
+inline __m256i fifth_bit(__m256i v, int s) {
+    const __m256i moved = s <= 4 ? _mm256_slli_epi16(v, 4 - s) : _mm256_srli_epi16(v, s - 4);
+    return _mm256_and_si256(moved, _mm256_set1_epi8(0x10));
+}
+
+template <int C, class Packed, bool kLaneMins>
+void gemmc_k4_x8(int64_t cols, const void* packed, const void* const* acts, float* out, int64_t ldo) {
+    constexpr bool kFifthBits = std::is_same_v<Packed, BlockQ5_Kx8>;
+    const auto* w = static_cast<const Packed*>(packed);
     const BlockQ8_K* y[C];
     activation_blocks(acts, y);
     const __m256i mask = _mm256_set1_epi8(0x0F);
-    __m256 acc[C][8], acc_min[C][4];
+    __m256 acc[C][8], acc_min[C][4], min_sum[C];
     for (int t = 0; t < C; ++t) {
         for (int l = 0; l < 8; ++l) acc[t][l] = _mm256_setzero_ps();
         for (int k = 0; k < 4; ++k) acc_min[t][k] = _mm256_setzero_ps();
+        min_sum[t] = _mm256_setzero_ps();
     }
     const int64_t nb = cols / QK_K;
     for (int64_t b = 0; b < nb; ++b) {
-        const BlockQ4_Kx8& blk = w[b];
+        const Packed& blk = w[b];
         const char* ahead = reinterpret_cast<const char*>(&blk) + kPrefetchBytes;
-#pragma GCC unroll 19
-        for (int l = 0; l < int(sizeof(BlockQ4_Kx8)); l += 64) _mm_prefetch(ahead + l, _MM_HINT_T0);
+#pragma GCC unroll 23
+        for (int l = 0; l < int(sizeof(Packed)); l += 64) _mm_prefetch(ahead + l, _MM_HINT_T0);
         __m256i scale[8];
         for (int s = 0; s < 8; ++s) scale[s] = q4_k_scale_pairs(blk.scales + 8 * s);
         const __m256 dw = _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(blk.d)));
@@ -44,9 +54,15 @@ void gemmc_q4_k_x8(int64_t cols, const void* packed, const void* const* acts, fl
         for (int l = 0; l < 8; ++l) {  // lane l of the reference: weights 4l..4l+3 of every sub-block
             __m256i lane[C];
             for (int t = 0; t < C; ++t) lane[t] = _mm256_setzero_si256();
+            __m256i qh = _mm256_setzero_si256();
+            if constexpr (kFifthBits) qh = load32(blk.qh + 32 * l);
             for (int k = 0; k < 4; ++k) {
                 const __m256i q = load32(blk.qs + 32 * (8 * k + l));
-                const __m256i lo = _mm256_and_si256(q, mask), hi = _mm256_and_si256(_mm256_srli_epi16(q, 4), mask);
+                __m256i lo = _mm256_and_si256(q, mask), hi = _mm256_and_si256(_mm256_srli_epi16(q, 4), mask);
+                if constexpr (kFifthBits) {
+                    lo = _mm256_or_si256(lo, fifth_bit(qh, 2 * k));
+                    hi = _mm256_or_si256(hi, fifth_bit(qh, 2 * k + 1));
+                }
                 for (int t = 0; t < C; ++t) {
                     const int8_t* a = y[t][b].qs + 64 * k + 4 * l;
                     lane[t] = madd_acc(lane[t], _mm256_maddubs_epi16(lo, bcast4(a)), scale[2 * k]);
@@ -64,17 +80,22 @@ void gemmc_q4_k_x8(int64_t cols, const void* packed, const void* const* acts, fl
             const __m256i pair[4] = {_mm256_shuffle_epi32(both, 0x00), _mm256_shuffle_epi32(both, 0x55),
                                      _mm256_shuffle_epi32(both, 0xAA), _mm256_shuffle_epi32(both, 0xFF)};
             const __m256 neg_dm = _mm256_xor_ps(_mm256_mul_ps(_mm256_broadcast_ss(&y[t][b].d), dm), _mm256_set1_ps(-0.f));
+            __m256i m_total = _mm256_setzero_si256();
             for (int k = 0; k < 4; ++k) {
                 const __m256i mins = _mm256_cvtepu8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(blk.mins + 16 * k)));
-                acc_min[t][k] = _mm256_fmadd_ps(neg_dm, _mm256_cvtepi32_ps(_mm256_madd_epi16(mins, pair[k])), acc_min[t][k]);
+                const __m256i ml = _mm256_madd_epi16(mins, pair[k]);
+                if constexpr (kLaneMins) acc_min[t][k] = _mm256_fmadd_ps(neg_dm, _mm256_cvtepi32_ps(ml), acc_min[t][k]);
+                else m_total = _mm256_add_epi32(m_total, ml);
             }
+            // Q5_K: min_sum += (-d_a * dmin) * total, two roundings as the reference's scalar steps.
+            if constexpr (!kLaneMins) min_sum[t] = _mm256_add_ps(min_sum[t], _mm256_mul_ps(neg_dm, _mm256_cvtepi32_ps(m_total)));
         }
     }
     for (int t = 0; t < C; ++t) {
         const auto add = [](__m256 x, __m256 y) { return _mm256_add_ps(x, y); };
         const __m256 sum = add(add(add(acc[t][0], acc[t][4]), add(acc[t][2], acc[t][6])),
                                add(add(acc[t][1], acc[t][5]), add(acc[t][3], acc[t][7])));
-        const __m256 mins = add(add(acc_min[t][0], acc_min[t][2]), add(acc_min[t][1], acc_min[t][3]));
+        const __m256 mins = kLaneMins ? add(add(acc_min[t][0], acc_min[t][2]), add(acc_min[t][1], acc_min[t][3])) : min_sum[t];
         _mm256_storeu_ps(out + t * ldo, add(sum, mins));
     }
 }
@@ -82,6 +103,13 @@ void gemmc_q4_k_x8(int64_t cols, const void* packed, const void* const* acts, fl
 void gemm_q4_k_x8(int64_t cols, const void* packed, const void* const* acts, const ActBlockInfo* const*, int n_act,
                   float* out, int64_t ldo) {
     int c = 0;
-    for (; c + 4 <= n_act; c += 4) gemmc_q4_k_x8<4>(cols, packed, acts + c, out + c * ldo, ldo);
-    for (; c < n_act; ++c) gemmc_q4_k_x8<1>(cols, packed, acts + c, out + c * ldo, ldo);
+    for (; c + 4 <= n_act; c += 4) gemmc_k4_x8<4, BlockQ4_Kx8, true>(cols, packed, acts + c, out + c * ldo, ldo);
+    for (; c < n_act; ++c) gemmc_k4_x8<1, BlockQ4_Kx8, true>(cols, packed, acts + c, out + c * ldo, ldo);
+}
+
+void gemm_q5_k_x8(int64_t cols, const void* packed, const void* const* acts, const ActBlockInfo* const*, int n_act,
+                  float* out, int64_t ldo) {
+    int c = 0;
+    for (; c + 4 <= n_act; c += 4) gemmc_k4_x8<4, BlockQ5_Kx8, false>(cols, packed, acts + c, out + c * ldo, ldo);
+    for (; c < n_act; ++c) gemmc_k4_x8<1, BlockQ5_Kx8, false>(cols, packed, acts + c, out + c * ldo, ldo);
 }
