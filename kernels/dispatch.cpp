@@ -95,6 +95,7 @@ KernelSet scalar_set() {
     ks.packed_gemm[size_t(TensorType::IQ4_NL)] = ref::gemm_iq4_nl_x8;
     ks.packed_gemm[size_t(TensorType::Q8_0)] = ref::gemm_q8_0_x8;
     ks.packed_gemm[size_t(TensorType::Q4_K)] = ref::gemm_q4_k_x8;
+    ks.packed_gemm[size_t(TensorType::Q6_K)] = ref::gemm_q6_k_x8;
     return ks;
 }
 
