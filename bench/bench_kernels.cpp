@@ -7,7 +7,7 @@
 //                                     (18 MB or less: stays in a large L3 cache)
 //   BM_MatVecStream/<isa>/<type>/N    the same shape, cycling through >= 1 GiB of
 //                                     such matrices so every byte comes from DRAM
-//   BM_MatVecStream/<isa>/<type>/packed/N   Q4_0, Q5_0, IQ4_NL, Q8_0, Q4_K in the 8-row packed layout
+//   BM_MatVecStream/<isa>/<type>/packed/N   Q4_0, Q5_0, IQ4_NL, Q8_0, Q4_K, Q6_K in the 8-row packed layout
 //   BM_ExpSum/<isa>, BM_SiluMul/<isa>  element-wise kernels: softmax numerators over
 //                                     4096 scores, SiLU x up over 5632 (llama 1B's FFN)
 //   BM_AttendF16/<isa>/<order>/N      one head of attention over N cached positions of an
