@@ -97,6 +97,7 @@ KernelSet scalar_set() {
     ks.packed_gemm[size_t(TensorType::Q4_K)] = ref::gemm_q4_k_x8;
     ks.packed_gemm[size_t(TensorType::Q5_K)] = ref::gemm_q5_k_x8;
     ks.packed_gemm[size_t(TensorType::Q2_K)] = ref::gemm_q2_k_x8;
+    ks.packed_gemm[size_t(TensorType::Q6_K)] = ref::gemm_q6_k_x8;
     return ks;
 }
 

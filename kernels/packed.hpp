@@ -88,8 +88,23 @@ struct BlockQ2_Kx8 {
 };
 static_assert(sizeof(BlockQ2_Kx8) == 8 * sizeof(BlockQ2_K));
 
+// 8 rows x 256 weights of Q6_K (one super-block each), the file's 210 bytes
+// per row. Weight w of run j (weights 32j..32j+31; j = 4h + c) has the 6-bit
+// value q = stored + 32. qs is 16 triples of 32-byte chunks: triple 2l + h
+// holds weights 4l..4l+3 of runs 4h..4h+3, 4 bytes of each row (bytes
+// 4r..4r+3 of each chunk): chunk c (0..2) holds run 4h + c's values in bits
+// 0-5 and 2 bits of run 4h + 3's value in bits 6-7 (chunk c: its bits 2c,
+// 2c + 1), so a 32-byte chunk is 4 weights of each row in one AND (runs
+// 4h..4h+2) or three shifts and masks per triple (run 4h + 3).
+struct BlockQ6_Kx8 {
+    uint16_t d[8];
+    int8_t scales[128];  // [group g of 16 weights][row r]
+    uint8_t qs[1536];
+};
+static_assert(sizeof(BlockQ6_Kx8) == 8 * sizeof(BlockQ6_K));
+
 // Pack `rows` (a multiple of 8) rows of `cols` weights (same bytes in total,
-// except Q4_K: packed_group_bytes).
+// except Q4_K and Q5_K: packed_group_bytes).
 void pack_q4_0_x8(const void* src, void* dst, int64_t rows, int64_t cols);
 void pack_q5_0_x8(const void* src, void* dst, int64_t rows, int64_t cols);
 void pack_iq4_nl_x8(const void* src, void* dst, int64_t rows, int64_t cols);  // into BlockQ4_0x8 (same bytes)
@@ -97,6 +112,7 @@ void pack_q8_0_x8(const void* src, void* dst, int64_t rows, int64_t cols);
 void pack_q4_k_x8(const void* src, void* dst, int64_t rows, int64_t cols);
 void pack_q5_k_x8(const void* src, void* dst, int64_t rows, int64_t cols);
 void pack_q2_k_x8(const void* src, void* dst, int64_t rows, int64_t cols);
+void pack_q6_k_x8(const void* src, void* dst, int64_t rows, int64_t cols);
 
 // Bytes of one packed group of 8 rows of `cols` weights of a type with a packer.
 size_t packed_group_bytes(TensorType type, int64_t cols);
@@ -148,6 +164,13 @@ void gemm_q5_k_x8(int64_t cols, const void* packed_group, const void* const* act
 // acc_l) then acc_l -= d_a * dmin_w * (m_2l * bsum_2l + m_2l+1 * bsum_2l+1)
 // per super-block, and the halving tree at the end.
 void gemm_q2_k_x8(int64_t cols, const void* packed_group, const void* const* acts, const ActBlockInfo* const* info,
+                  int n_act, float* out, int64_t ldo);
+// The reference's x86 Q6_K dot, row by row: 8 int32 lanes per row, lane l
+// holding sum_j scale * ((q - 32) . a over weights 4l..4l+3 of each 32-weight
+// run j), the scale that of group 2j + l / 4; added in float across
+// super-blocks as acc_l = fma(d_w * d_a, lane_l, acc_l) and reduced by the
+// reference's halving tree: the per-row x86 kernel's bits on every ISA.
+void gemm_q6_k_x8(int64_t cols, const void* packed_group, const void* const* acts, const ActBlockInfo* const* info,
                   int n_act, float* out, int64_t ldo);
 }  // namespace ref
 

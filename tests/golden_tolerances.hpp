@@ -59,7 +59,7 @@ constexpr FileBounds kMeasured[] = {
     {"tiny-q3_k_m-p0.json", {{"scalar", 1.0e-5f, 1.0e-5f, -1}, {"avx2", 1.0e-5f, 1.0e-5f, -1}, {"avx512", 1.0e-5f, 1.0e-5f, -1}, {"neon", 1.0e-5f, 1.0e-5f, -1}, {"dotprod", 1.0e-5f, 1.0e-5f, -1}, {"i8mm", 1.0e-5f, 1.0e-5f, -1}}},
     {"tiny-q4_k_m-p0.json", {{"scalar", 1.0e-5f, 1.0e-5f, -1}, {"avx2", 1.0e-5f, 1.0e-5f, -1}, {"avx512", 1.0e-5f, 1.0e-5f, -1}, {"neon", 1.0e-5f, 1.0e-5f, -1}, {"dotprod", 1.0e-5f, 1.0e-5f, -1}, {"i8mm", 1.0e-5f, 1.0e-5f, -1}}},
     {"tiny-q5_k_m-p0.json", {{"scalar", 1.0e-5f, 1.0e-5f, -1}, {"avx2", 1.0e-5f, 1.0e-5f, -1}, {"avx512", 1.0e-5f, 1.0e-5f, -1}, {"neon", 1.0e-5f, 1.0e-5f, -1}, {"dotprod", 1.0e-5f, 1.0e-5f, -1}, {"i8mm", 1.0e-5f, 1.0e-5f, -1}}},
-    {"tiny-q6_k-p0.json", {{"scalar", 1.0e-5f, 1.6e-5f, -1}, {"avx2", 1.0e-5f, 1.0e-5f, -1}, {"avx512", 1.0e-5f, 1.0e-5f, -1}, {"neon", 1.0e-5f, 1.6e-5f, -1}, {"dotprod", 1.0e-5f, 1.6e-5f, -1}, {"i8mm", 1.0e-5f, 1.6e-5f, -1}}},
+    {"tiny-q6_k-p0.json", {{"scalar", 1.0e-5f, 1.0e-5f, -1}, {"avx2", 1.0e-5f, 1.0e-5f, -1}, {"avx512", 1.0e-5f, 1.0e-5f, -1}, {"neon", 1.0e-5f, 1.0e-5f, -1}, {"dotprod", 1.0e-5f, 1.0e-5f, -1}, {"i8mm", 1.0e-5f, 1.0e-5f, -1}}},
     {"tiny-tq2_0-p0.json", {{"scalar", 1.0e-5f, 9.7e-2f, -1}, {"avx2", 1.0e-5f, 1.0e-5f, -1}, {"avx512", 1.0e-5f, 1.0e-5f, -1}, {"neon", 1.0e-5f, 9.7e-2f, -1}, {"dotprod", 1.0e-5f, 9.7e-2f, -1}, {"i8mm", 1.0e-5f, 9.7e-2f, -1}}},
     {"tiny-qwen2-f32-p0.json", {{"scalar", 1.0e-5f, 4.2e-4f, -1}, {"avx2", 1.0e-5f, 1.0e-5f, -1}, {"avx512", 1.0e-5f, 1.0e-5f, -1}, {"neon", 1.0e-5f, 1.0e-5f, -1}, {"dotprod", 1.0e-5f, 1.0e-5f, -1}, {"i8mm", 1.0e-5f, 1.0e-5f, -1}}},
     {"tiny-qwen2-q8_0-p0.json", {{"scalar", 1.9e-1f, 9.7e-2f, -1}, {"avx2", 1.9e-1f, 9.7e-2f, -1}, {"avx512", 1.9e-1f, 9.7e-2f, -1}, {"neon", 1.9e-1f, 9.7e-2f, -1}, {"dotprod", 1.9e-1f, 9.7e-2f, -1}, {"i8mm", 1.9e-1f, 9.7e-2f, -1}}},
@@ -99,12 +99,12 @@ constexpr FileBounds kMeasured[] = {
     {"gemma-wide-q4_k_m-p1.json", {{"scalar", 1.0e-5f, 4.6e-2f, -1}, {"avx2", 1.0e-5f, 4.6e-2f, -1}, {"avx512", 1.0e-5f, 4.6e-2f, -1}, {"dotprod", 1.0e-5f, 4.6e-2f, -1}, {"i8mm", 1.0e-5f, 4.6e-2f, -1}, {"neon", 1.0e-5f, 4.6e-2f, -1}}},
     {"phi3-wide-q4_k_m-p0.json", {{"scalar", 1.0e-5f, 1.0e-5f, -1}, {"avx2", 1.0e-5f, 1.0e-5f, -1}, {"avx512", 1.0e-5f, 1.0e-5f, -1}, {"dotprod", 1.0e-5f, 1.0e-5f, -1}, {"i8mm", 1.0e-5f, 1.0e-5f, -1}, {"neon", 1.0e-5f, 1.0e-5f, -1}}},
     {"phi3-wide-q4_k_m-p1.json", {{"scalar", 1.0e-5f, 1.0e-5f, -1}, {"avx2", 1.0e-5f, 1.0e-5f, -1}, {"avx512", 1.0e-5f, 1.0e-5f, -1}, {"dotprod", 1.0e-5f, 1.0e-5f, -1}, {"i8mm", 1.0e-5f, 1.0e-5f, -1}, {"neon", 1.0e-5f, 1.0e-5f, -1}}},
-    {"phi3-wide-q6_k-p0.json", {{"scalar", 1.0e-5f, 3.3e-1f, -1}, {"avx2", 1.0e-5f, 1.0e-5f, -1}, {"avx512", 1.0e-5f, 1.0e-5f, -1}, {"dotprod", 1.0e-5f, 3.3e-1f, -1}, {"i8mm", 1.0e-5f, 3.3e-1f, -1}, {"neon", 1.0e-5f, 3.3e-1f, -1}}},
-    {"phi3-wide-q6_k-p1.json", {{"scalar", 1.0e-5f, 9.8e-2f, -1}, {"avx2", 1.0e-5f, 1.0e-5f, -1}, {"avx512", 1.0e-5f, 1.0e-5f, -1}, {"dotprod", 1.0e-5f, 9.8e-2f, -1}, {"i8mm", 1.0e-5f, 9.8e-2f, -1}, {"neon", 1.0e-5f, 9.8e-2f, -1}}},
+    {"phi3-wide-q6_k-p0.json", {{"scalar", 1.0e-5f, 1.0e-5f, -1}, {"avx2", 1.0e-5f, 1.0e-5f, -1}, {"avx512", 1.0e-5f, 1.0e-5f, -1}, {"dotprod", 1.0e-5f, 1.0e-5f, -1}, {"i8mm", 1.0e-5f, 1.0e-5f, -1}, {"neon", 1.0e-5f, 1.0e-5f, -1}}},
+    {"phi3-wide-q6_k-p1.json", {{"scalar", 1.0e-5f, 1.0e-5f, -1}, {"avx2", 1.0e-5f, 1.0e-5f, -1}, {"avx512", 1.0e-5f, 1.0e-5f, -1}, {"dotprod", 1.0e-5f, 1.0e-5f, -1}, {"i8mm", 1.0e-5f, 1.0e-5f, -1}, {"neon", 1.0e-5f, 1.0e-5f, -1}}},
     {"granite-wide-q4_k_m-p0.json", {{"scalar", 1.0e-5f, 1.0e-5f, -1}, {"avx2", 1.0e-5f, 1.0e-5f, -1}, {"avx512", 1.0e-5f, 1.0e-5f, -1}, {"dotprod", 1.0e-5f, 1.0e-5f, -1}, {"i8mm", 1.0e-5f, 1.0e-5f, -1}, {"neon", 1.0e-5f, 1.0e-5f, -1}}},
     {"granite-wide-q4_k_m-p1.json", {{"scalar", 1.0e-5f, 1.0e-5f, -1}, {"avx2", 1.0e-5f, 1.0e-5f, -1}, {"avx512", 1.0e-5f, 1.0e-5f, -1}, {"dotprod", 1.0e-5f, 1.0e-5f, -1}, {"i8mm", 1.0e-5f, 1.0e-5f, -1}, {"neon", 1.0e-5f, 1.0e-5f, -1}}},
-    {"granite-wide-q6_k-p0.json", {{"scalar", 1.0e-5f, 1.9e-1f, 14}, {"avx2", 1.0e-5f, 1.0e-5f, -1}, {"avx512", 1.0e-5f, 1.0e-5f, -1}, {"dotprod", 1.0e-5f, 1.9e-1f, 14}, {"i8mm", 1.0e-5f, 1.9e-1f, 14}, {"neon", 1.0e-5f, 1.9e-1f, 14}}},
-    {"granite-wide-q6_k-p1.json", {{"scalar", 1.0e-5f, 1.5e-1f, 17}, {"avx2", 1.0e-5f, 1.0e-5f, -1}, {"avx512", 1.0e-5f, 1.0e-5f, -1}, {"dotprod", 1.0e-5f, 1.5e-1f, 17}, {"i8mm", 1.0e-5f, 1.5e-1f, 17}, {"neon", 1.0e-5f, 1.5e-1f, 17}}},
+    {"granite-wide-q6_k-p0.json", {{"scalar", 1.0e-5f, 1.0e-5f, -1}, {"avx2", 1.0e-5f, 1.0e-5f, -1}, {"avx512", 1.0e-5f, 1.0e-5f, -1}, {"dotprod", 1.0e-5f, 1.0e-5f, -1}, {"i8mm", 1.0e-5f, 1.0e-5f, -1}, {"neon", 1.0e-5f, 1.0e-5f, -1}}},
+    {"granite-wide-q6_k-p1.json", {{"scalar", 1.0e-5f, 1.0e-5f, -1}, {"avx2", 1.0e-5f, 1.0e-5f, -1}, {"avx512", 1.0e-5f, 1.0e-5f, -1}, {"dotprod", 1.0e-5f, 1.0e-5f, -1}, {"i8mm", 1.0e-5f, 1.0e-5f, -1}, {"neon", 1.0e-5f, 1.0e-5f, -1}}},
 };
 // clang-format on
 

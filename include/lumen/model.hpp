@@ -64,7 +64,7 @@ class Vocab;
 
 struct LoadOptions {
     // Repack matrices into faster row-interleaved layouts (Q4_0, Q5_0, IQ4_NL,
-    // Q8_0, Q4_K). The copies replace the file's pages in memory, so memory use
+    // Q8_0, Q4_K, Q6_K). The copies replace the file's pages in memory, so memory use
     // stays the same (Q4_K: 2.8 % more, its scales stored a byte each).
     // Also off when the environment has LUMEN_NO_REPACK=1.
     bool repack = true;

@@ -51,7 +51,7 @@ auto layer_matrices(Layer& l) -> std::array<decltype(&l.wq), 8> {
 }
 
 // Makes packed copies of the matrices that have a packed layout (kernels::packer:
-// Q4_0, Q5_0, IQ4_NL, Q8_0, Q4_K with a multiple of 8 rows) and releases the
+// Q4_0, Q5_0, IQ4_NL, Q8_0, Q4_K, Q6_K with a multiple of 8 rows) and releases the
 // file pages they were read from.
 void pack_weights(ModelWeights& w);
 
