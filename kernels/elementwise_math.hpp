@@ -53,6 +53,11 @@ inline float exp_same_bits(float x) {
     return j * pow2i(k1) * pow2i(k - k1);
 }
 
+// The reference's sum of 8 float lanes: i + (i + 4), then + 2, then + 1.
+inline float sum8_halving(const float* v) {
+    return ((v[0] + v[4]) + (v[2] + v[6])) + ((v[1] + v[5]) + (v[3] + v[7]));
+}
+
 inline float sum16_halving(const float* v) {
     float t[8];
     for (int i = 0; i < 8; ++i) t[i] = v[i] + v[i + 8];

@@ -7,6 +7,19 @@
 // kernel (ref::gemm_q4_k_x8, gemm_q5_k_x8), so the same bits. Q5_K's fifth
 // bits: bit s of the chunk column's qh bytes, moved to bit 4.
 
+// Every cache line of a packed super-block, 2 KiB ahead.
+template <class Packed>
+inline void prefetch_lines_ahead(const Packed& blk) {
+    for (int l = 0; l < int(sizeof(Packed)); l += 64) __builtin_prefetch(reinterpret_cast<const char*>(&blk) + 2048 + l);
+}
+
+// The reference's sum of 8 float lanes (i + (i + 4), then + 2, then + 1) over
+// accumulators [lane][half], whose vector lanes are rows 4 half.. 4 half + 3.
+inline float32x4_t sum8_halving(const float32x4_t (&a)[8][2], int h) {
+    return vaddq_f32(vaddq_f32(vaddq_f32(a[0][h], a[4][h]), vaddq_f32(a[2][h], a[6][h])),
+                     vaddq_f32(vaddq_f32(a[1][h], a[5][h]), vaddq_f32(a[3][h], a[7][h])));
+}
+
 // Bit s of every byte of v at bit 4 (other bits zero).
 inline uint8x16_t fifth_bit(uint8x16_t v, int s) {
     return vandq_u8(vshlq_u8(v, vdupq_n_s8(int8_t(4 - s))), vdupq_n_u8(0x10));
@@ -26,7 +39,7 @@ void gemmc_k4_x8(int64_t cols, const void* packed, const void* const* acts, floa
     }
     for (int64_t b = 0; b < cols / QK_K; ++b) {
         const Packed& blk = w[b];
-        for (int l = 0; l < int(sizeof(Packed)); l += 64) __builtin_prefetch(reinterpret_cast<const char*>(&blk) + 2048 + l);
+        prefetch_lines_ahead(blk);
         int32x4_t scale[8][2];
         for (int s = 0; s < 8; ++s) {
             const uint16x8_t s16 = vmovl_u8(vld1_u8(blk.scales + 8 * s));
@@ -90,9 +103,7 @@ void gemmc_k4_x8(int64_t cols, const void* packed, const void* const* acts, floa
     }
     for (int t = 0; t < C; ++t)
         for (int h = 0; h < 2; ++h) {
-            const auto& a = acc[t];
-            const float32x4_t sum = vaddq_f32(vaddq_f32(vaddq_f32(a[0][h], a[4][h]), vaddq_f32(a[2][h], a[6][h])),
-                                              vaddq_f32(vaddq_f32(a[1][h], a[5][h]), vaddq_f32(a[3][h], a[7][h])));
+            const float32x4_t sum = sum8_halving(acc[t], h);
             const auto& m = acc_min[t];
             const float32x4_t mins =
                 kLaneMins ? vaddq_f32(vaddq_f32(m[0][h], m[2][h]), vaddq_f32(m[1][h], m[3][h])) : min_sum[t][h];

@@ -44,7 +44,7 @@ void gemmc_q2_k_x8(int64_t cols, const void* packed, const void* const* acts, fl
         for (auto& a : acc[t]) a[0] = a[1] = vdupq_n_f32(0.f);
     for (int64_t b = 0; b < cols / QK_K; ++b) {
         const BlockQ2_Kx8& blk = w[b];
-        for (int l = 0; l < int(sizeof(BlockQ2_Kx8)); l += 64) __builtin_prefetch(reinterpret_cast<const char*>(&blk) + 2048 + l);
+        prefetch_lines_ahead(blk);
         const Q2KScalesArm scale(blk.scales);
         const float32x4_t dw[2] = {vmulq_n_f32(half4(blk.d), 1.f / 16), vmulq_n_f32(half4(blk.d + 4), 1.f / 16)};
         const float32x4_t dm[2] = {half4(blk.dmin), half4(blk.dmin + 4)};
@@ -85,12 +85,7 @@ void gemmc_q2_k_x8(int64_t cols, const void* packed, const void* const* acts, fl
         }
     }
     for (int t = 0; t < C; ++t)
-        for (int h = 0; h < 2; ++h) {
-            const auto& a = acc[t];
-            const float32x4_t sum = vaddq_f32(vaddq_f32(vaddq_f32(a[0][h], a[4][h]), vaddq_f32(a[2][h], a[6][h])),
-                                              vaddq_f32(vaddq_f32(a[1][h], a[5][h]), vaddq_f32(a[3][h], a[7][h])));
-            vst1q_f32(out + t * ldo + 4 * h, sum);
-        }
+        for (int h = 0; h < 2; ++h) vst1q_f32(out + t * ldo + 4 * h, sum8_halving(acc[t], h));
 }
 
 void gemm_q2_k_x8(int64_t cols, const void* packed, const void* const* acts, const ActBlockInfo* const*, int n_act,

@@ -17,7 +17,7 @@ void gemmc_q6_k_x8(int64_t cols, const void* packed, const void* const* acts, fl
         for (auto& a : acc[t]) a[0] = a[1] = vdupq_n_f32(0.f);
     for (int64_t b = 0; b < cols / QK_K; ++b) {
         const BlockQ6_Kx8& blk = w[b];
-        for (int l = 0; l < int(sizeof(BlockQ6_Kx8)); l += 64) __builtin_prefetch(reinterpret_cast<const char*>(&blk) + 2048 + l);
+        prefetch_lines_ahead(blk);
         const float32x4_t dw[2] = {half4(blk.d), half4(blk.d + 4)};
         for (int half = 0; half < 2; ++half) {  // lanes 0..3 use the even groups' scales, 4..7 the odd ones
             int32x4_t scale[8][2];                 // run j's: group 2j + half
@@ -57,12 +57,7 @@ void gemmc_q6_k_x8(int64_t cols, const void* packed, const void* const* acts, fl
         }
     }
     for (int t = 0; t < C; ++t)
-        for (int r = 0; r < 2; ++r) {
-            const auto& a = acc[t];
-            const float32x4_t sum = vaddq_f32(vaddq_f32(vaddq_f32(a[0][r], a[4][r]), vaddq_f32(a[2][r], a[6][r])),
-                                              vaddq_f32(vaddq_f32(a[1][r], a[5][r]), vaddq_f32(a[3][r], a[7][r])));
-            vst1q_f32(out + t * ldo + 4 * r, sum);
-        }
+        for (int h = 0; h < 2; ++h) vst1q_f32(out + t * ldo + 4 * h, sum8_halving(acc[t], h));
 }
 
 void gemm_q6_k_x8(int64_t cols, const void* packed, const void* const* acts, const ActBlockInfo* const*, int n_act,

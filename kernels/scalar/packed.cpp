@@ -5,6 +5,7 @@
 #include <cstring>
 #include <type_traits>
 
+#include "elementwise_math.hpp"
 #include "fp16.hpp"
 #include "packed.hpp"
 
@@ -234,9 +235,8 @@ void gemm_k4_x8(int64_t cols, const void* packed_group, const void* const* acts,
                 }
                 if constexpr (!kLaneMins) min_sum += dm * float(m_total);
             }
-            // The reference's horizontal sums: 8 lanes halved (l + 4, then + 2,
-            // then + 1), 4 mins lanes halved (+ 2, then + 1).
-            const float sum = ((acc[0] + acc[4]) + (acc[2] + acc[6])) + ((acc[1] + acc[5]) + (acc[3] + acc[7]));
+            // The reference's horizontal sums: 8 lanes halved, 4 mins lanes halved (+ 2, then + 1).
+            const float sum = sum8_halving(acc);
             out[c * ldo + r] = sum + (kLaneMins ? (acc_min[0] + acc_min[2]) + (acc_min[1] + acc_min[3]) : min_sum);
         }
     }
@@ -288,8 +288,7 @@ void gemm_q2_k_x8(int64_t cols, const void* packed_group, const void* const* act
                     acc[l] = std::fma(-(y[b].d * dmin), float(mins), acc[l]);
                 }
             }
-            // The reference's horizontal sum: lanes halved (l + 4, then + 2, then + 1).
-            out[c * ldo + r] = ((acc[0] + acc[4]) + (acc[2] + acc[6])) + ((acc[1] + acc[5]) + (acc[3] + acc[7]));
+            out[c * ldo + r] = sum8_halving(acc);  // the reference's horizontal sum
         }
     }
 }

@@ -3,6 +3,7 @@
 // (kernels/x86/x86_dot_kquants.inl, dotc_q6_k) lane by lane.
 #include <cmath>
 
+#include "elementwise_math.hpp"
 #include "fp16.hpp"
 #include "packed.hpp"
 
@@ -77,8 +78,7 @@ void gemm_q6_k_x8(int64_t cols, const void* packed_group, const void* const* act
                 const float dd = y[b].d * fp16_to_fp32(w[b].d[r]);
                 for (int l = 0; l < 8; ++l) acc[l] = std::fma(dd, float(lanes[l]), acc[l]);
             }
-            // The reference's horizontal sum: lanes halved (l + 4, then + 2, then + 1).
-            out[c * ldo + r] = ((acc[0] + acc[4]) + (acc[2] + acc[6])) + ((acc[1] + acc[5]) + (acc[3] + acc[7]));
+            out[c * ldo + r] = sum8_halving(acc);  // the reference's horizontal sum
         }
     }
 }

@@ -9,6 +9,22 @@
 // instruction. Q5_K's fifth bits come from 4 qh bytes per row and chunk
 // column (bit s: sub-block s), moved to bit 4 with one shift each.
 
+// Every cache line of a packed super-block, kPrefetchBytes ahead (the blocks
+// span 11-27 lines; a first-line prefetch alone leaves the rest to demand loads).
+template <class Packed>
+inline void prefetch_lines_ahead(const Packed& blk) {
+    const char* ahead = reinterpret_cast<const char*>(&blk) + kPrefetchBytes;
+#pragma GCC unroll 32
+    for (int l = 0; l < int(sizeof(Packed)); l += 64) _mm_prefetch(ahead + l, _MM_HINT_T0);
+}
+
+// The reference's sum of 8 float lanes, here 8 vectors whose lanes are rows:
+// i + (i + 4), then + 2, then + 1.
+inline __m256 sum8_halving(const __m256 (&a)[8]) {
+    const auto add = [](__m256 x, __m256 y) { return _mm256_add_ps(x, y); };
+    return add(add(add(a[0], a[4]), add(a[2], a[6])), add(add(a[1], a[5]), add(a[3], a[7])));
+}
+
 // Scale bytes of one sub-block (8 rows) -> int16 pairs (scale_r, scale_r) in
 // lane r, the multiplier of the pair sums of row r.
 inline __m256i q4_k_scale_pairs(const uint8_t* scales8) {
@@ -41,9 +57,7 @@ void gemmc_k4_x8(int64_t cols, const void* packed, const void* const* acts, floa
     const int64_t nb = cols / QK_K;
     for (int64_t b = 0; b < nb; ++b) {
         const Packed& blk = w[b];
-        const char* ahead = reinterpret_cast<const char*>(&blk) + kPrefetchBytes;
-#pragma GCC unroll 23
-        for (int l = 0; l < int(sizeof(Packed)); l += 64) _mm_prefetch(ahead + l, _MM_HINT_T0);
+        prefetch_lines_ahead(blk);
         __m256i scale[8];
         for (int s = 0; s < 8; ++s) scale[s] = q4_k_scale_pairs(blk.scales + 8 * s);
         const __m256 dw = _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(blk.d)));
@@ -93,8 +107,7 @@ void gemmc_k4_x8(int64_t cols, const void* packed, const void* const* acts, floa
     }
     for (int t = 0; t < C; ++t) {
         const auto add = [](__m256 x, __m256 y) { return _mm256_add_ps(x, y); };
-        const __m256 sum = add(add(add(acc[t][0], acc[t][4]), add(acc[t][2], acc[t][6])),
-                               add(add(acc[t][1], acc[t][5]), add(acc[t][3], acc[t][7])));
+        const __m256 sum = sum8_halving(acc[t]);
         const __m256 mins = kLaneMins ? add(add(acc_min[t][0], acc_min[t][2]), add(acc_min[t][1], acc_min[t][3])) : min_sum[t];
         _mm256_storeu_ps(out + t * ldo, add(sum, mins));
     }

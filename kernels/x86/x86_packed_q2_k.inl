@@ -41,9 +41,7 @@ void gemmc_q2_k_x8(int64_t cols, const void* packed, const void* const* acts, fl
     const int64_t nb = cols / QK_K;
     for (int64_t b = 0; b < nb; ++b) {
         const BlockQ2_Kx8& blk = w[b];
-        const char* ahead = reinterpret_cast<const char*>(&blk) + kPrefetchBytes;
-#pragma GCC unroll 11
-        for (int l = 0; l < int(sizeof(BlockQ2_Kx8)); l += 64) _mm_prefetch(ahead + l, _MM_HINT_T0);
+        prefetch_lines_ahead(blk);
         const __m256 dw = _mm256_mul_ps(_mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(blk.d))),
                                         _mm256_set1_ps(1.f / 16));
         const __m256 dm = _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(blk.dmin)));
@@ -79,11 +77,7 @@ void gemmc_q2_k_x8(int64_t cols, const void* packed, const void* const* acts, fl
             }
         }
     }
-    for (int t = 0; t < C; ++t) {
-        const auto add = [](__m256 x, __m256 y) { return _mm256_add_ps(x, y); };
-        const __m256* a = acc[t];
-        _mm256_storeu_ps(out + t * ldo, add(add(add(a[0], a[4]), add(a[2], a[6])), add(add(a[1], a[5]), add(a[3], a[7]))));
-    }
+    for (int t = 0; t < C; ++t) _mm256_storeu_ps(out + t * ldo, sum8_halving(acc[t]));
 }
 
 void gemm_q2_k_x8(int64_t cols, const void* packed, const void* const* acts, const ActBlockInfo* const*, int n_act,

@@ -31,9 +31,7 @@ void gemmc_q6_k_x8(int64_t cols, const void* packed, const void* const* acts, fl
     const int64_t nb = cols / QK_K;
     for (int64_t b = 0; b < nb; ++b) {
         const BlockQ6_Kx8& blk = w[b];
-        const char* ahead = reinterpret_cast<const char*>(&blk) + kPrefetchBytes;
-#pragma GCC unroll 27
-        for (int l = 0; l < int(sizeof(BlockQ6_Kx8)); l += 64) _mm_prefetch(ahead + l, _MM_HINT_T0);
+        prefetch_lines_ahead(blk);
         const __m256 dw = _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(blk.d)));
         __m256 dd[C];
         for (int t = 0; t < C; ++t) dd[t] = _mm256_mul_ps(_mm256_broadcast_ss(&y[t][b].d), dw);
@@ -69,12 +67,7 @@ void gemmc_q6_k_x8(int64_t cols, const void* packed, const void* const* acts, fl
             }
         }
     }
-    for (int t = 0; t < C; ++t) {
-        const auto add = [](__m256 x, __m256 y) { return _mm256_add_ps(x, y); };
-        const __m256 sum = add(add(add(acc[t][0], acc[t][4]), add(acc[t][2], acc[t][6])),
-                               add(add(acc[t][1], acc[t][5]), add(acc[t][3], acc[t][7])));
-        _mm256_storeu_ps(out + t * ldo, sum);
-    }
+    for (int t = 0; t < C; ++t) _mm256_storeu_ps(out + t * ldo, sum8_halving(acc[t]));
 }
 
 void gemm_q6_k_x8(int64_t cols, const void* packed, const void* const* acts, const ActBlockInfo* const*, int n_act,

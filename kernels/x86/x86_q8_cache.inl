@@ -22,12 +22,6 @@ inline void transpose_8x8_dwords(const __m256i (&r)[8], __m256i (&c)[8]) {
     }
 }
 
-inline int32_t load_u32(const void* p) {
-    int32_t v;
-    std::memcpy(&v, p, sizeof v);
-    return v;
-}
-
 // Scores of up to kQ8CacheMaxHeads queries, 8 keys at a time with one key per
 // int32 lane: the 8 keys' bytes of a block are transposed as 8 x 8 dwords, so
 // chunk c holds bytes 4c..4c+3 of every key, and one dot instruction against
@@ -43,9 +37,11 @@ void q8_cache_scores(int nb, const BlockQ8_0* q, int n_q, const std::byte* k, si
         for (int b = 0; b < nb; ++b) {
             const BlockQ8_0& blk = q[g * nb + b];
             q_d[g][b] = half(blk.d);
-            int32_t sum = 0;
-            for (int i = 0; i < QK; ++i) sum += blk.qs[i];
-            q_bias[g][b] = 128 * sum;
+            if constexpr (kDotTakesFullBytes) {  // (the biased keys' correction)
+                int32_t sum = 0;
+                for (int i = 0; i < QK; ++i) sum += blk.qs[i];
+                q_bias[g][b] = 128 * sum;
+            }
         }
     __m256i keys_t[kQ8CacheMaxBlocks][8], keys_abs[kQ8CacheMaxBlocks][8];
     __m256 keys_d[kQ8CacheMaxBlocks];
@@ -78,7 +74,7 @@ void q8_cache_scores(int nb, const BlockQ8_0* q, int n_q, const std::byte* k, si
                 const int8_t* qs = q[g * nb + b].qs;
                 __m256i acc[2] = {_mm256_setzero_si256(), _mm256_setzero_si256()};
                 for (int c = 0; c < 8; ++c) {
-                    const __m256i qc = _mm256_set1_epi32(load_u32(qs + 4 * c));
+                    const __m256i qc = bcast4(qs + 4 * c);
                     if constexpr (kDotTakesFullBytes)
                         acc[c & 1] = dot_u8s8_acc(acc[c & 1], keys_t[b][c], qc);
                     else
