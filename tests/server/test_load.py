@@ -9,6 +9,7 @@ import os
 import sys
 import threading
 import time
+import traceback
 
 sys.path.insert(0, os.path.dirname(__file__))
 from serverlib import Server, check, finish  # noqa: E402
@@ -59,8 +60,11 @@ def client(i, end):
                 else:
                     seen["bad_valid"].append((st, events[-1:] if events else None))
         except Exception as e:  # noqa: BLE001 (any failure is a test failure)
+            what = INVALID[n % len(INVALID)][0] if kind == 7 else "hang-up stream" if kind in (5, 6) and n % 2 == 0 \
+                else "stream"
+            where = traceback.extract_tb(e.__traceback__)[-2:]
             with lock:
-                seen["exceptions"].append(repr(e))
+                seen["exceptions"].append(f"{what}: {e!r} at " + " <- ".join(f"{f.name}:{f.lineno}" for f in where))
 
 
 end = time.time() + SECONDS

@@ -93,20 +93,31 @@ HttpServer::HttpServer(HttpOptions options, Catalog catalog, const PromptBuilder
     server_->set_read_timeout(30);
     server_->set_write_timeout(30);
     server_->set_keep_alive_timeout(5);
+    server_->set_socket_options([this](socket_t sock) {
+        httplib::default_socket_options(sock);
+        listen_socket_ = static_cast<long long>(sock);
+    });
     routes();
 }
 
 HttpServer::~HttpServer() = default;
 
 int HttpServer::bind() {
-    if (opt_.port == 0) {
-        const int port = server_->bind_to_any_port(opt_.host);
+    int port = opt_.port;
+    if (port == 0) {
+        port = server_->bind_to_any_port(opt_.host);
         if (port < 0) throw Error("cannot listen on " + opt_.host);
-        return port;
-    }
-    if (!server_->bind_to_port(opt_.host, opt_.port))
+    } else if (!server_->bind_to_port(opt_.host, opt_.port)) {
         throw Error("cannot listen on " + opt_.host + ":" + std::to_string(opt_.port) + " (in use?)");
-    return opt_.port;
+    }
+    // cpp-httplib listens with a backlog of 5 connections. A class connecting at
+    // once overflows that: the kernel then answers with SYN cookies, and a
+    // cookie that fails to validate resets the client's connection before it
+    // gets any answer (seen under load: tests/server/test_load.py). Listening
+    // again on the bound socket raises the backlog (Linux and BSD; Windows
+    // keeps the first value).
+    if (listen_socket_ >= 0) ::listen(static_cast<socket_t>(listen_socket_), SOMAXCONN);
+    return port;
 }
 
 void HttpServer::run() { server_->listen_after_bind(); }

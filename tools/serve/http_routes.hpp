@@ -50,6 +50,7 @@ private:
     Metrics& metrics_;
     const PageAssets& assets_;
     std::unique_ptr<httplib::Server> server_;
+    long long listen_socket_ = -1;  // the listening socket, once bound (see bind())
 };
 
 }  // namespace lumen::serve
