@@ -21,6 +21,7 @@
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
+#include <cstring>
 #include <random>
 #include <vector>
 
@@ -33,6 +34,7 @@
 #include "ops/attention.hpp"
 #include "ops/matmul.hpp"
 #include "packed.hpp"
+#include "platform/large_buffer.hpp"
 #include "random_blocks.hpp"
 
 using namespace lumen;
@@ -119,8 +121,14 @@ void BM_MatVecStream(benchmark::State& state, Isa isa, TensorType type, bool pac
         kernels::packer(type)(one.data(), p.data(), rows, cols);
         one = std::move(p);
     }
+    // Copies in the kind of memory models keep packed weights in (huge pages
+    // where the OS gives them), as the read probe (BM_ReadBandwidth) uses.
     const size_t count = std::max<size_t>(2, (size_t(1) << 30) / one.size() + 1);
-    std::vector<std::vector<std::byte>> mats(count, one);
+    std::vector<platform::LargeBuffer> mats;
+    for (size_t i = 0; i < count; ++i) {
+        mats.emplace_back(one.size(), "MatVecStream");
+        std::memcpy(mats.back().data(), one.data(), one.size());
+    }
     const auto x = random_floats(size_t(cols));
     std::vector<float> y(static_cast<size_t>(rows));
     std::vector<std::byte> scratch;

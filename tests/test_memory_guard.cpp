@@ -3,11 +3,13 @@
 // models read into memory (no mmap) or locked (mlock) give the same logits.
 #include <catch2/catch.hpp>
 
+#include <cstdint>
 #include <string>
 
 #include "lumen/error.hpp"
 #include "lumen/vocab.hpp"
 #include "model/memory_guard.hpp"
+#include "platform/large_buffer.hpp"
 #include "platform/memory.hpp"
 #include "test_helpers.hpp"
 
@@ -111,4 +113,26 @@ TEST_CASE("a model read into memory (no mmap) or locked (mlock) gives the same l
     } catch (const Error& e) {
         CHECK_THAT(e.what(), Catch::Contains("cannot lock") && Catch::Contains("ulimit -l"));
     }
+}
+
+TEST_CASE("large buffers for packed weights are aligned, writable to the end, movable, and refuse absurd sizes", "[memory]") {
+    const size_t bytes = (size_t(5) << 20) + 123;  // not a multiple of any page size
+    platform::LargeBuffer a(bytes, "test buffer");
+    REQUIRE(a.size() == bytes);
+    CHECK(reinterpret_cast<uintptr_t>(a.data()) % 64 == 0);
+    for (size_t i = 0; i < bytes; i += 4096) a.data()[i] = std::byte(i / 4096);
+    a.data()[bytes - 1] = std::byte{0x5a};
+    std::byte* const at = a.data();
+    platform::LargeBuffer b(std::move(a));
+    CHECK(a.data() == nullptr);
+    CHECK(a.size() == 0);
+    REQUIRE(b.data() == at);
+    CHECK(b.data()[3 * 4096] == std::byte{3});
+    CHECK(b.data()[bytes - 1] == std::byte{0x5a});
+    platform::LargeBuffer c(64, "small");
+    c = std::move(b);  // c's own block is released, b's taken over
+    CHECK(c.data() == at);
+    CHECK(platform::LargeBuffer(0, "empty").data() == nullptr);
+    // More than any address space holds: a lumen::Error naming the buffer, not a crash.
+    CHECK_THROWS_WITH(platform::LargeBuffer(SIZE_MAX / 2, "huge test buffer"), Catch::Contains("huge test buffer"));
 }

@@ -10,6 +10,7 @@
 #include "isa_rows.hpp"
 #include "lumen/session.hpp"
 #include "platform/cpu_topology.hpp"
+#include "platform/large_buffer.hpp"
 #include "platform/system_info.hpp"
 
 #ifdef _OPENMP
@@ -46,7 +47,9 @@ MachineInfo machine_info() {
 double measure_read_bandwidth(int threads, size_t bytes, int repeats) {
     threads = std::max(1, threads);
     const size_t n = bytes / sizeof(uint64_t);
-    std::unique_ptr<uint64_t[]> buf(new uint64_t[n]);
+    // In the kind of memory the packed weights live in (huge pages where the OS gives them).
+    const platform::LargeBuffer memory(n * sizeof(uint64_t), "bandwidth probe");
+    auto* buf = reinterpret_cast<uint64_t*>(memory.data());
     // Touch every page (in parallel, so pages land near the threads that read them).
 #pragma omp parallel for num_threads(threads) schedule(static)
     for (size_t i = 0; i < n; ++i) buf[i] = i;
@@ -62,7 +65,7 @@ double measure_read_bandwidth(int threads, size_t bytes, int repeats) {
 #ifdef _OPENMP
             t = omp_get_thread_num();
 #endif
-            total += kernels::stream_sum(buf.get() + size_t(t) * chunk, chunk);
+            total += kernels::stream_sum(buf + size_t(t) * chunk, chunk);
         }
         const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
         sink = sink + total;

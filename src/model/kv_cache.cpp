@@ -20,8 +20,8 @@ KvCache::KvCache(const ModelConfig& c, int n_ctx, TensorType k_type, TensorType 
     k_row_ = row_bytes(k_type, head_dim_);
     v_row_ = row_bytes(v_type, head_dim_);
     const size_t rows = size_t(n_layer_) * size_t(n_ctx_) * size_t(n_head_kv_);
-    k_.resize(rows * k_row_);
-    v_.resize(rows * v_row_);
+    k_ = platform::LargeBuffer(rows * k_row_, "KV cache (keys)");
+    v_ = platform::LargeBuffer(rows * v_row_, "KV cache (values)");
 }
 
 void KvCache::store(int layer, int pos, const float* k, const float* v) {

@@ -13,6 +13,7 @@
 #include "lumen/model.hpp"
 #include "lumen/tensor_type.hpp"
 #include "ops/norm_rope.hpp"
+#include "platform/large_buffer.hpp"
 
 namespace lumen {
 
@@ -53,7 +54,7 @@ private:
     int n_layer_, n_ctx_, n_head_kv_, head_dim_;
     TensorType k_type_, v_type_;
     size_t k_row_, v_row_;  // bytes per head row
-    std::vector<std::byte> k_, v_;
+    platform::LargeBuffer k_, v_;  // zero-filled; huge pages where the OS gives them
 };
 
 }  // namespace lumen

@@ -112,20 +112,30 @@ std::span<const float> rope_factors(const ModelWeights& w, const ModelConfig& c,
 }
 
 void pack_weights(ModelWeights& w) {
-    std::vector<ops::WeightView*> views = {&w.output};
+    // In the order a token reads them, in one buffer (huge pages where the OS
+    // gives them: platform/large_buffer.hpp).
+    std::vector<ops::WeightView*> views;
     for (auto& l : w.layers)
         for (auto* v : layer_matrices(l)) views.push_back(v);
+    views.push_back(&w.output);
+    std::erase_if(views, [](const ops::WeightView* v) {
+        return v->data == nullptr || kernels::packer(v->type) == nullptr || v->rows % 8 != 0 || v->packed != nullptr;
+    });
+    constexpr size_t kAlign = 64;
+    const auto packed_bytes = [](const ops::WeightView* v) {
+        return (kernels::packed_group_bytes(v->type, v->cols) * size_t(v->rows / 8) + kAlign - 1) / kAlign * kAlign;
+    };
+    size_t total = 0;
+    for (const auto* v : views) total += packed_bytes(v);
+    w.packed_storage = platform::LargeBuffer(total, "packed weights");
     const bool tied = w.output.data == w.token_embd.data;
+    std::byte* next = w.packed_storage.data();
     for (ops::WeightView* v : views) {
-        const kernels::PackFn pack = kernels::packer(v->type);
-        if (v->data == nullptr || pack == nullptr || v->rows % 8 != 0 || v->packed != nullptr) continue;
-        const size_t bytes = v->row_bytes * size_t(v->rows);
-        auto buf = std::make_unique<std::byte[]>(kernels::packed_group_bytes(v->type, v->cols) * size_t(v->rows / 8));
-        pack(v->data, buf.get(), v->rows, v->cols);
-        v->packed = buf.get();
-        w.packed_storage.push_back(std::move(buf));
+        kernels::packer(v->type)(v->data, next, v->rows, v->cols);
+        v->packed = next;
+        next += packed_bytes(v);
         // The embedding table is still read row by row through the original.
-        if (!(tied && v == &w.output)) platform::release_mapped_pages(v->data, bytes);
+        if (!(tied && v == &w.output)) platform::release_mapped_pages(v->data, v->row_bytes * size_t(v->rows));
     }
 }
 

@@ -10,6 +10,7 @@
 #include "lumen/gguf.hpp"
 #include "lumen/model.hpp"
 #include "ops/matmul.hpp"
+#include "platform/large_buffer.hpp"
 
 namespace lumen {
 
@@ -28,8 +29,9 @@ struct LayerWeights {
 };
 
 struct ModelWeights {
-    // Load-time copies of matrices in the packed layout (kernels/packed.hpp).
-    std::vector<std::unique_ptr<std::byte[]>> packed_storage;
+    // Load-time copies of matrices in the packed layout (kernels/packed.hpp),
+    // which the views' `packed` point into.
+    platform::LargeBuffer packed_storage;
     ops::WeightView token_embd;              // [n_vocab rows, n_embd cols]
     std::vector<float> output_norm;          // [n_embd]
     ops::WeightView output;                  // [n_vocab, n_embd] (token_embd when tied)
