@@ -81,15 +81,25 @@ try:
     limit = driver.find_element(By.ID, "max-tokens")
     limit.clear()
     limit.send_keys("3000")
-    box.send_keys("Tell me a very long story")
-    driver.find_element(By.ID, "send").click()
-    wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, ".msg.assistant")) == 2 and
-               len(d.find_elements(By.CSS_SELECTOR, ".msg.assistant")[1].get_attribute("data-text") or "") > 30)
+    # The tiny model writes 3000 tokens in well under a second here; on a busy
+    # machine the browser may only look once the answer is complete. Then the
+    # Stop button is rightly disabled: ask again (a few times at most) until
+    # the page is caught answering.
     stop = driver.find_element(By.ID, "stop")
-    check("stop button enabled while answering", stop.is_enabled())
+    for attempt in range(5):
+        n_before = len(driver.find_elements(By.CSS_SELECTOR, ".msg.assistant"))
+        tokens_before = s.metrics()["lumen_generated_tokens_total"]
+        box.send_keys("Tell me a very long story")
+        driver.find_element(By.ID, "send").click()
+        wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, ".msg.assistant")) == n_before + 1 and
+                   len(d.find_elements(By.CSS_SELECTOR, ".msg.assistant")[-1].get_attribute("data-text") or "") > 30)
+        long = driver.find_elements(By.CSS_SELECTOR, ".msg.assistant")[-1]
+        if stop.is_enabled() and not long.get_attribute("data-done"):
+            break
+        wait.until(lambda d: not d.find_element(By.ID, "send").get_attribute("disabled"))
+    check("stop button enabled while answering", stop.is_enabled(), f"attempt {attempt + 1}")
     stop.click()
-    wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, ".msg.assistant")[1].get_attribute("data-done") == "stopped")
-    long = driver.find_elements(By.CSS_SELECTOR, ".msg.assistant")[1]
+    wait.until(lambda d: long.get_attribute("data-done") == "stopped")
     before = long.get_attribute("data-text")
     time.sleep(0.5)
     check("stopped answer stays as it was", long.get_attribute("data-text") == before and
@@ -103,7 +113,7 @@ try:
             break
         time.sleep(0.1)
     check("stop frees the server's slot", freed, m)
-    check("the stopped answer was cut short", m["lumen_generated_tokens_total"] < 40 + 3000, m)
+    check("the stopped answer was cut short", m["lumen_generated_tokens_total"] - tokens_before < 3000, m)
 finally:
     driver.quit()
 check("exit 0", s.stop() == 0)
