@@ -7,8 +7,12 @@
 #include <string>
 
 #include "lumen/error.hpp"
+#include "lumen/gguf.hpp"
 #include "lumen/vocab.hpp"
+#include "model/architecture.hpp"
 #include "model/memory_guard.hpp"
+#include "model/model_weights.hpp"
+#include "packed.hpp"
 #include "platform/large_buffer.hpp"
 #include "platform/memory.hpp"
 #include "test_helpers.hpp"
@@ -135,4 +139,56 @@ TEST_CASE("large buffers for packed weights are aligned, writable to the end, mo
     CHECK(platform::LargeBuffer(0, "empty").data() == nullptr);
     // More than any address space holds: a lumen::Error naming the buffer, not a crash.
     CHECK_THROWS_WITH(platform::LargeBuffer(SIZE_MAX / 2, "huge test buffer"), Catch::Contains("huge test buffer"));
+}
+
+TEST_CASE("weights go into the huge-page buffer only as far as the available memory allows", "[memory]") {
+    // tiny-q3_k_m: Q3_K matrices (no packed layout: copied as they are where
+    // the buffer gets huge pages) beside Q4_K/Q5_K/Q6_K ones (packed).
+    const GgufFile f = GgufFile::open(model_path("synth/tiny-q3_k_m.gguf"));
+    ModelConfig c = read_config(f);
+    ModelWeights unpacked = bind_weights(f, c);  // every view on the file's bytes
+    struct Count {
+        int packed = 0, copied = 0, in_file = 0;
+    };
+    const auto count = [&](ModelWeights& w) {
+        Count n;
+        for (size_t i = 0; i < w.layers.size(); ++i) {
+            const auto views = layer_matrices(w.layers[i]);
+            const auto originals = layer_matrices(unpacked.layers[i]);
+            for (size_t j = 0; j < views.size(); ++j) {
+                if (views[j]->data == nullptr) continue;
+                if (views[j]->packed != nullptr) ++n.packed;
+                else if (views[j]->data == originals[j]->data) ++n.in_file;
+                else ++n.copied;
+            }
+        }
+        return n;
+    };
+    ModelWeights all = bind_weights(f, c);
+    pack_weights(all, UINT64_MAX);
+    const Count a = count(all);
+    CHECK(a.packed > 0);
+    CHECK(a.in_file + a.copied > 0);
+    CHECK((a.copied > 0) == platform::LargeBuffer::huge_pages_possible());
+    if (platform::LargeBuffer::huge_pages_possible()) CHECK(a.in_file == 0);
+
+    // Room for the packed matrices alone: they are packed, the rest stays in the file.
+    ModelWeights packed_only = bind_weights(f, c);
+    pack_weights(packed_only, 0);  // nothing fits: nothing moves
+    const Count none = count(packed_only);
+    CHECK(none.packed == 0);
+    CHECK(none.copied == 0);
+    CHECK(packed_only.packed_storage.data() == nullptr);
+    size_t packed_bytes = 0;
+    for (auto& l : all.layers)
+        for (const auto* v : layer_matrices(l))
+            if (v->data != nullptr && v->packed != nullptr)
+                packed_bytes += (kernels::packed_group_bytes(v->type, v->cols) * size_t(v->rows / 8) + 63) / 64 * 64;
+    if (all.output.packed != nullptr)
+        packed_bytes += (kernels::packed_group_bytes(all.output.type, all.output.cols) * size_t(all.output.rows / 8) + 63) / 64 * 64;
+    pack_weights(packed_only, packed_bytes);
+    const Count p = count(packed_only);
+    CHECK(p.packed == a.packed);
+    CHECK(p.copied == 0);
+    CHECK(p.in_file == a.in_file + a.copied);
 }

@@ -19,7 +19,11 @@
 // enough loads in flight to approach the memory bandwidth (measured: Q8_0 went
 // from ~60 % to ~90 % of the streaming-read roofline). Two build-time knobs
 // for tuning on a new machine (docs/kernels.md, "Modelled inner loops"):
-// LUMEN_PREFETCH_BYTES (the distance) and LUMEN_PREFETCH_EVERY_LINE=1.
+// LUMEN_PREFETCH_BYTES (the distance), LUMEN_PREFETCH_EVERY_LINE=1 and
+// LUMEN_PREFETCH_HINT (_MM_HINT_T0: into L1; _MM_HINT_T1: into L2 only).
+#ifndef LUMEN_PREFETCH_HINT
+#define LUMEN_PREFETCH_HINT _MM_HINT_T0
+#endif
 #ifndef LUMEN_PREFETCH_BYTES
 #define LUMEN_PREFETCH_BYTES 4096
 #endif
@@ -29,7 +33,7 @@
 inline constexpr size_t kPrefetchBytes = LUMEN_PREFETCH_BYTES;
 
 inline void prefetch_ahead(const void* base, size_t offset) {
-    _mm_prefetch(static_cast<const char*>(base) + offset + kPrefetchBytes, _MM_HINT_T0);
+    _mm_prefetch(static_cast<const char*>(base) + offset + kPrefetchBytes, LUMEN_PREFETCH_HINT);
 }
 
 // Blocks larger than a cache line (K-quants, 8-row packed blocks): by default
@@ -41,7 +45,7 @@ template <class Block>
 inline void prefetch_ahead(const Block* base, size_t offset) {
     const char* p = reinterpret_cast<const char*>(base) + offset + kPrefetchBytes;
     constexpr size_t span = LUMEN_PREFETCH_EVERY_LINE ? sizeof(Block) : 1;
-    for (size_t o = 0; o < span; o += 64) _mm_prefetch(p + o, _MM_HINT_T0);
+    for (size_t o = 0; o < span; o += 64) _mm_prefetch(p + o, LUMEN_PREFETCH_HINT);
 }
 
 template <class B, int C>
@@ -63,7 +67,7 @@ void dotc_signed32(int64_t n, const void* const* av, float* out, Decode decode, 
     __m256 acc[C];
     zero(acc);
     for (int64_t i = 0; i < n / QK; ++i) {
-        _mm_prefetch(static_cast<const char*>(wbase) + size_t(i) * wsize + kPrefetchBytes, _MM_HINT_T0);
+        _mm_prefetch(static_cast<const char*>(wbase) + size_t(i) * wsize + kPrefetchBytes, LUMEN_PREFETCH_HINT);
         float dx;
         const __m256i w = decode(i, dx);
         const __m256i aw = _mm256_sign_epi8(w, w);

@@ -15,7 +15,7 @@ template <class Packed>
 inline void prefetch_lines_ahead(const Packed& blk) {
     const char* ahead = reinterpret_cast<const char*>(&blk) + kPrefetchBytes;
 #pragma GCC unroll 32
-    for (int l = 0; l < int(sizeof(Packed)); l += 64) _mm_prefetch(ahead + l, _MM_HINT_T0);
+    for (int l = 0; l < int(sizeof(Packed)); l += 64) _mm_prefetch(ahead + l, LUMEN_PREFETCH_HINT);
 }
 
 // The reference's sum of 8 float lanes, here 8 vectors whose lanes are rows:

@@ -5,6 +5,7 @@
 #include "lumen/model.hpp"
 #include "lumen/vocab.hpp"
 #include "model/architecture.hpp"
+#include "model/memory_guard.hpp"
 #include "model/model_weights.hpp"
 
 namespace lumen {
@@ -38,7 +39,7 @@ std::shared_ptr<const Model> Model::load(GgufFile file, LoadOptions options) {
     m->weights_ = std::make_unique<ModelWeights>(bind_weights(f, m->config_));
     report(options, 0.3f, f.label());
     const char* no_repack = std::getenv("LUMEN_NO_REPACK");
-    if (options.repack && !(no_repack && *no_repack && *no_repack != '0')) pack_weights(*m->weights_);
+    if (options.repack && !(no_repack && *no_repack && *no_repack != '0')) pack_weights(*m->weights_, available_memory());
     report(options, 0.8f, f.label());
     m->vocab_ = std::make_unique<Vocab>(Vocab::from_gguf(f));
     if (m->vocab_->kind() != TokenizerKind::none && m->vocab_->size() != m->config_.n_vocab)

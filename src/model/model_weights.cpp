@@ -1,6 +1,9 @@
 #include "model/model_weights.hpp"
 
+#include <cstring>
 #include <string>
+#include <tuple>
+#include <utility>
 
 #include "packed.hpp"
 #include "platform/mapped_file.hpp"
@@ -111,31 +114,49 @@ std::span<const float> rope_factors(const ModelWeights& w, const ModelConfig& c,
     return w.rope_short;
 }
 
-void pack_weights(ModelWeights& w) {
-    // In the order a token reads them, in one buffer (huge pages where the OS
-    // gives them: platform/large_buffer.hpp).
-    std::vector<ops::WeightView*> views;
-    for (auto& l : w.layers)
-        for (auto* v : layer_matrices(l)) views.push_back(v);
-    views.push_back(&w.output);
-    std::erase_if(views, [](const ops::WeightView* v) {
-        return v->data == nullptr || kernels::packer(v->type) == nullptr || v->rows % 8 != 0 || v->packed != nullptr;
-    });
-    constexpr size_t kAlign = 64;
-    const auto packed_bytes = [](const ops::WeightView* v) {
-        return (kernels::packed_group_bytes(v->type, v->cols) * size_t(v->rows / 8) + kAlign - 1) / kAlign * kAlign;
-    };
-    size_t total = 0;
-    for (const auto* v : views) total += packed_bytes(v);
-    w.packed_storage = platform::LargeBuffer(total, "packed weights");
+void pack_weights(ModelWeights& w, uint64_t available) {
     const bool tied = w.output.data == w.token_embd.data;
+    const auto packs = [](const ops::WeightView* v) { return kernels::packer(v->type) != nullptr && v->rows % 8 == 0; };
+    constexpr size_t kAlign = 64;
+    const auto bytes_in_buffer = [&](const ops::WeightView* v) {
+        const size_t n = packs(v) ? kernels::packed_group_bytes(v->type, v->cols) * size_t(v->rows / 8)
+                                  : v->row_bytes * size_t(v->rows);
+        return (n + kAlign - 1) / kAlign * kAlign;
+    };
+    // The matrices to copy, in the order a token reads them, and their bytes.
+    const auto plan = [&](bool copy_unpacked) {
+        std::vector<ops::WeightView*> views;
+        for (auto& l : w.layers)
+            for (auto* v : layer_matrices(l)) views.push_back(v);
+        views.push_back(&w.output);
+        std::erase_if(views, [&](const ops::WeightView* v) {
+            return v->data == nullptr || v->packed != nullptr ||
+                   !(packs(v) || (copy_unpacked && !(tied && v == &w.output)));
+        });
+        size_t total = 0;
+        for (const auto* v : views) total += bytes_in_buffer(v);
+        return std::pair(views, total);
+    };
+    // Plain copies only where they get huge pages (else they would only cost
+    // memory), and only if everything fits; else the packed ones alone; else
+    // none (the matrices stay in the file's pages: slower, but the model runs).
+    auto [views, total] = plan(platform::LargeBuffer::huge_pages_possible());
+    if (total > available) std::tie(views, total) = plan(false);
+    if (total > available || total == 0) return;
+    w.packed_storage = platform::LargeBuffer(total, "weights");
     std::byte* next = w.packed_storage.data();
     for (ops::WeightView* v : views) {
-        kernels::packer(v->type)(v->data, next, v->rows, v->cols);
-        v->packed = next;
-        next += packed_bytes(v);
-        // The embedding table is still read row by row through the original.
-        if (!(tied && v == &w.output)) platform::release_mapped_pages(v->data, v->row_bytes * size_t(v->rows));
+        const void* original = v->data;
+        const size_t original_bytes = v->row_bytes * size_t(v->rows);
+        if (packs(v)) {
+            kernels::packer(v->type)(original, next, v->rows, v->cols);
+            v->packed = next;
+        } else {
+            std::memcpy(next, original, original_bytes);
+            v->data = next;
+        }
+        next += bytes_in_buffer(v);
+        if (!(tied && v == &w.output)) platform::release_mapped_pages(original, original_bytes);
     }
 }
 

@@ -29,8 +29,8 @@ struct LayerWeights {
 };
 
 struct ModelWeights {
-    // Load-time copies of matrices in the packed layout (kernels/packed.hpp),
-    // which the views' `packed` point into.
+    // Load-time copies of the matrices (pack_weights): the views' `packed`
+    // (kernels/packed.hpp's layout) or, for types without one, `data` point into it.
     platform::LargeBuffer packed_storage;
     ops::WeightView token_embd;              // [n_vocab rows, n_embd cols]
     std::vector<float> output_norm;          // [n_embd]
@@ -52,9 +52,11 @@ auto layer_matrices(Layer& l) -> std::array<decltype(&l.wq), 8> {
     return {&l.wqkv, &l.wq, &l.wk, &l.wv, &l.wo, &l.ffn_gate, &l.ffn_up, &l.ffn_down};
 }
 
-// Makes packed copies of the matrices that have a packed layout (kernels::packer:
-// Q4_0, Q5_0, IQ4_NL, Q8_0, Q4_K, Q6_K with a multiple of 8 rows) and releases the
-// file pages they were read from.
-void pack_weights(ModelWeights& w);
+// Copies the matrices a token streams into one buffer, in the order a token
+// reads them — packed (kernels::packer's types, rows a multiple of 8), and the
+// others as they are where the buffer gets huge pages — and releases the file
+// pages they were read from. What does not fit in `available` bytes is left
+// in the file's pages: first the plain copies, then the packed ones.
+void pack_weights(ModelWeights& w, uint64_t available);
 
 }  // namespace lumen

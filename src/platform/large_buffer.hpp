@@ -23,6 +23,9 @@ public:
     LargeBuffer(const LargeBuffer&) = delete;
     LargeBuffer& operator=(const LargeBuffer&) = delete;
 
+    // Whether this OS's buffers can get huge pages at all (Linux: yes).
+    static bool huge_pages_possible();
+
     std::byte* data() const { return data_; }
     size_t size() const { return size_; }
 

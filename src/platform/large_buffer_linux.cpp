@@ -6,6 +6,8 @@
 #include <cerrno>
 #include <cstdint>
 #include <cstring>
+#include <fstream>
+#include <iterator>
 #include <string>
 
 #include "lumen/error.hpp"
@@ -36,6 +38,13 @@ LargeBuffer::LargeBuffer(size_t bytes, const char* label) {
     base_size_ = rounded;
     data_ = static_cast<std::byte*>(base_);
     size_ = bytes;
+}
+
+bool LargeBuffer::huge_pages_possible() {
+    // Transparent huge pages switched off ("[never]") or not built in: no.
+    std::ifstream f("/sys/kernel/mm/transparent_hugepage/enabled");
+    std::string setting((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+    return f.is_open() && setting.find("[never]") == std::string::npos;
 }
 
 void LargeBuffer::release() noexcept {

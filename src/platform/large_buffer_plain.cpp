@@ -24,6 +24,8 @@ LargeBuffer::LargeBuffer(size_t bytes, const char* label) {
     size_ = bytes;
 }
 
+bool LargeBuffer::huge_pages_possible() { return false; }
+
 void LargeBuffer::release() noexcept {
     if (base_ != nullptr) ::operator delete(base_, kAlign);
     base_ = nullptr;
