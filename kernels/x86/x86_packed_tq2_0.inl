@@ -6,17 +6,10 @@
 // bsums 2l and 2l + 1. So the packed kernel keeps one int32 and one float
 // accumulator per lane and reduces them with the reference's tree at the end
 // (ref::gemm_tq2_0_x8): the per-row kernel's bits, 8 rows per instruction.
-// The integer sums are exact in any order: vpdpbusd chains where there is
-// VNNI, else 16-bit maddubs sums (at most 8 x 512 here) and one madd per lane.
-
-// 4 activation bytes in every int32 lane, as an integer broadcast: VNNI builds
-// fold it into vpdpbusd's memory operand ({1to8}), where bcast4's float
-// broadcast stays a separate instruction.
-inline __m256i bcast4_i32(const int8_t* p) {
-    int32_t v;
-    std::memcpy(&v, p, 4);
-    return _mm256_set1_epi32(v);
-}
+// The integer sums are exact in any order, so they are built with the fewest
+// instructions: one shift per chunk (runs 1 and 3 stay in place, times 4, in
+// their own sum, shifted back once per lane), vpdpbusd chains where there is
+// VNNI, else 16-bit maddubs sums and one madd per lane.
 
 // The 4 runs of one chunk with one shift: runs 0 and 2 as values (0..2), runs
 // 1 and 3 in place, times 4 (bits 2-3 of q and of q >> 4).
@@ -49,9 +42,9 @@ void gemmc_tq2_0_x8(int64_t cols, const void* packed, const void* const* acts, f
 #pragma GCC unroll 8
         for (int l = 0; l < 8; ++l) {  // lane l of the reference: weights 4l..4l+3 of every run
             // Activation bytes of run `run` of half h for this lane, in every int32 lane.
-            const auto act = [&](int t, int h, int run) { return bcast4_i32(y[t][b].qs + 128 * h + 32 * run + 4 * l); };
+            const auto act = [&](int t, int h, int run) { return bcast4(y[t][b].qs + 128 * h + 32 * run + 4 * l); };
             // bsums 2l and 2l + 1 (the -1 offset of the per-row kernel's lane l) as an int16 pair.
-            const auto bsum_pair = [&](int t) { return bcast4_i32(reinterpret_cast<const int8_t*>(y[t][b].bsums + 2 * l)); };
+            const auto bsum_pair = [&](int t) { return bcast4(reinterpret_cast<const int8_t*>(y[t][b].bsums + 2 * l)); };
             __m256i lane[C];
             if constexpr (kDotTakesFullBytes) {  // vpdpbusd: two chains per lane, the times-4 one shifted back
                 __m256i unit[C], times4[C];
