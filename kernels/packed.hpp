@@ -103,17 +103,6 @@ struct BlockQ6_Kx8 {
 };
 static_assert(sizeof(BlockQ6_Kx8) == 8 * sizeof(BlockQ6_K));
 
-// 8 rows x 256 weights of TQ2_0 (one super-block each), the file's 66 bytes
-// per row: the 2-bit fields (0..2 meaning -1..+1) of weights 128h + 32run + j
-// are bits 2run of row qs[32h + j]. qs is 16 chunks of 32 bytes: chunk 8h + l
-// holds row r's qs[32h + 4l..+3] in bytes 4r..4r+3 (weights 4l..4l+3 of all
-// 4 runs of half h: what lane l of the per-row x86 kernel takes), as Q2_K.
-struct BlockTQ2_0x8 {
-    uint16_t d[8];
-    uint8_t qs[512];
-};
-static_assert(sizeof(BlockTQ2_0x8) == 8 * sizeof(BlockTQ2_0));
-
 // Pack `rows` (a multiple of 8) rows of `cols` weights (same bytes in total,
 // except Q4_K and Q5_K: packed_group_bytes).
 void pack_q4_0_x8(const void* src, void* dst, int64_t rows, int64_t cols);
@@ -124,7 +113,6 @@ void pack_q4_k_x8(const void* src, void* dst, int64_t rows, int64_t cols);
 void pack_q5_k_x8(const void* src, void* dst, int64_t rows, int64_t cols);
 void pack_q2_k_x8(const void* src, void* dst, int64_t rows, int64_t cols);
 void pack_q6_k_x8(const void* src, void* dst, int64_t rows, int64_t cols);
-void pack_tq2_0_x8(const void* src, void* dst, int64_t rows, int64_t cols);
 
 // Bytes of one packed group of 8 rows of `cols` weights of a type with a packer.
 size_t packed_group_bytes(TensorType type, int64_t cols);
@@ -184,12 +172,6 @@ void gemm_q2_k_x8(int64_t cols, const void* packed_group, const void* const* act
 // reference's halving tree: the per-row x86 kernel's bits on every ISA.
 void gemm_q6_k_x8(int64_t cols, const void* packed_group, const void* const* acts, const ActBlockInfo* const* info,
                   int n_act, float* out, int64_t ldo);
-// The reference's x86 TQ2_0 dot, row by row: 8 int32 lanes per row, lane l
-// holding q . a over weights 4l..4l+3 of each 32-weight run (q = 0..2) minus
-// bsum_2l + bsum_2l+1 (the -1 offset, taken in the per-row kernel's lanes),
-// acc_l = fma(d_a * d_w, lane_l, acc_l) per super-block, and the halving tree.
-void gemm_tq2_0_x8(int64_t cols, const void* packed_group, const void* const* acts, const ActBlockInfo* const* info,
-                   int n_act, float* out, int64_t ldo);
 }  // namespace ref
 
 }  // namespace lumen::kernels

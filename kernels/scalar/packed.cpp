@@ -14,12 +14,12 @@ namespace lumen::kernels {
 namespace {
 
 // Interleaves 8 rows' blocks: chunk k of a packed block holds 4 bytes of each
-// row's quants (bytes 4k..4k+3), row after row. Blocks of `Weights` weights.
-template <class Block, class Packed, int Chunks, int Weights = QK>
+// row's quants (bytes 4k..4k+3), row after row.
+template <class Block, class Packed, int Chunks>
 void pack_x8(const void* src, void* dst, int64_t rows, int64_t cols) {
     const auto* in = static_cast<const Block*>(src);
     auto* out = static_cast<Packed*>(dst);
-    const int64_t nb = cols / Weights;
+    const int64_t nb = cols / QK;
     for (int64_t g = 0; g < rows / 8; ++g)
         for (int64_t b = 0; b < nb; ++b) {
             Packed& p = out[g * nb + b];
@@ -52,10 +52,6 @@ void pack_q5_0_x8(const void* src, void* dst, int64_t rows, int64_t cols) {
 
 void pack_iq4_nl_x8(const void* src, void* dst, int64_t rows, int64_t cols) {
     pack_x8<BlockIQ4_NL, BlockQ4_0x8, 4>(src, dst, rows, cols);
-}
-// TQ2_0's chunk 8h + l is bytes 32h + 4l = 4(8h + l): the same interleave, 16 chunks.
-void pack_tq2_0_x8(const void* src, void* dst, int64_t rows, int64_t cols) {
-    pack_x8<BlockTQ2_0, BlockTQ2_0x8, 16, QK_K>(src, dst, rows, cols);
 }
 
 namespace {
@@ -129,7 +125,6 @@ PackFn packer(TensorType type) {
         case TensorType::Q5_K: return pack_q5_k_x8;
         case TensorType::Q2_K: return pack_q2_k_x8;
         case TensorType::Q6_K: return pack_q6_k_x8;
-        case TensorType::TQ2_0: return pack_tq2_0_x8;
         case TensorType::IQ4_NL: return pack_iq4_nl_x8;
         case TensorType::Q5_0: return pack_q5_0_x8;
         case TensorType::Q8_0: return pack_q8_0_x8;
