@@ -31,10 +31,9 @@ public:
 
 private:
     void release() noexcept;
-    std::byte* data_ = nullptr;  // 64-byte aligned at least
+    std::byte* data_ = nullptr;  // 64-byte aligned at least (Linux: 2 MiB)
     size_t size_ = 0;
-    void* base_ = nullptr;       // what the OS gave (data_ may be later, for alignment)
-    size_t base_size_ = 0;
+    size_t reserved_ = 0;        // bytes held from the OS (Linux: size_ rounded up to 2 MiB)
 };
 
 }  // namespace lumen::platform

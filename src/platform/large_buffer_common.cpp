@@ -8,16 +8,14 @@ namespace lumen::platform {
 LargeBuffer::LargeBuffer(LargeBuffer&& o) noexcept
     : data_(std::exchange(o.data_, nullptr)),
       size_(std::exchange(o.size_, 0)),
-      base_(std::exchange(o.base_, nullptr)),
-      base_size_(std::exchange(o.base_size_, 0)) {}
+      reserved_(std::exchange(o.reserved_, 0)) {}
 
 LargeBuffer& LargeBuffer::operator=(LargeBuffer&& o) noexcept {
     if (this != &o) {
         release();
         data_ = std::exchange(o.data_, nullptr);
         size_ = std::exchange(o.size_, 0);
-        base_ = std::exchange(o.base_, nullptr);
-        base_size_ = std::exchange(o.base_size_, 0);
+        reserved_ = std::exchange(o.reserved_, 0);
     }
     return *this;
 }

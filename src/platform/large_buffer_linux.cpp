@@ -34,10 +34,9 @@ LargeBuffer::LargeBuffer(size_t bytes, const char* label) {
     const uintptr_t end = aligned + rounded, mapped_end = start + mapped;
     if (mapped_end > end) ::munmap(reinterpret_cast<void*>(end), mapped_end - end);
     ::madvise(reinterpret_cast<void*>(aligned), rounded, MADV_HUGEPAGE);  // a hint; failure is harmless
-    base_ = reinterpret_cast<void*>(aligned);
-    base_size_ = rounded;
-    data_ = static_cast<std::byte*>(base_);
+    data_ = reinterpret_cast<std::byte*>(aligned);
     size_ = bytes;
+    reserved_ = rounded;
 }
 
 bool LargeBuffer::huge_pages_possible() {
@@ -48,10 +47,9 @@ bool LargeBuffer::huge_pages_possible() {
 }
 
 void LargeBuffer::release() noexcept {
-    if (base_ != nullptr) ::munmap(base_, base_size_);
-    base_ = nullptr;
+    if (data_ != nullptr) ::munmap(data_, reserved_);
     data_ = nullptr;
-    size_ = base_size_ = 0;
+    size_ = reserved_ = 0;
 }
 
 }  // namespace lumen::platform

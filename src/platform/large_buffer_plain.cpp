@@ -16,21 +16,19 @@ constexpr std::align_val_t kAlign{64};
 
 LargeBuffer::LargeBuffer(size_t bytes, const char* label) {
     if (bytes == 0) return;
-    base_ = ::operator new(bytes, kAlign, std::nothrow);
-    if (base_ == nullptr) throw Error(std::string(label) + ": cannot allocate " + std::to_string(bytes >> 20) + " MiB");
-    std::memset(base_, 0, bytes);
-    base_size_ = bytes;
-    data_ = static_cast<std::byte*>(base_);
-    size_ = bytes;
+    void* p = ::operator new(bytes, kAlign, std::nothrow);
+    if (p == nullptr) throw Error(std::string(label) + ": cannot allocate " + std::to_string(bytes >> 20) + " MiB");
+    std::memset(p, 0, bytes);
+    data_ = static_cast<std::byte*>(p);
+    size_ = reserved_ = bytes;
 }
 
 bool LargeBuffer::huge_pages_possible() { return false; }
 
 void LargeBuffer::release() noexcept {
-    if (base_ != nullptr) ::operator delete(base_, kAlign);
-    base_ = nullptr;
+    if (data_ != nullptr) ::operator delete(data_, kAlign);
     data_ = nullptr;
-    size_ = base_size_ = 0;
+    size_ = reserved_ = 0;
 }
 
 }  // namespace lumen::platform
