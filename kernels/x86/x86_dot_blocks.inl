@@ -15,32 +15,41 @@
         dotc_##name<4>(n, w, a, out);                                                   \
     }
 
-// Weight rows stream from memory once: asking for the bytes 4 KiB ahead keeps
-// enough loads in flight to approach the memory bandwidth (measured: Q8_0 went
-// from ~60 % to ~90 % of the streaming-read roofline). Two build-time knobs
-// for tuning on a new machine (docs/kernels.md, "Modelled inner loops"):
-// LUMEN_PREFETCH_BYTES (the distance), LUMEN_PREFETCH_EVERY_LINE=1 and
-// LUMEN_PREFETCH_HINT (_MM_HINT_T0: into L1; _MM_HINT_T1: into L2 only).
+// Weight rows stream from memory once: asking for every cache line of a block
+// some distance ahead keeps enough loads in flight to approach the memory
+// bandwidth. The distances were tuned with BM_MatVecStream (docs/kernels.md,
+// "Session 8: prefetch distance"): 2 KiB ahead for rows and the 8-row packed
+// blocks, 1 KiB for the packed K-quant super-blocks (1-2 KiB each, whose
+// kernels ask for a whole super-block's lines at once). Farther ahead (4 KiB,
+// the default until session 8) streamed up to 30 % slower on 2 MiB pages.
+// Build-time knobs for tuning on a new machine: LUMEN_PREFETCH_BYTES,
+// LUMEN_PREFETCH_SUPERBLOCK_BYTES (distances), LUMEN_PREFETCH_EVERY_LINE=0
+// (a block's first line only) and LUMEN_PREFETCH_HINT (_MM_HINT_T0: into L1;
+// _MM_HINT_T1: into L2 only).
 #ifndef LUMEN_PREFETCH_HINT
 #define LUMEN_PREFETCH_HINT _MM_HINT_T0
 #endif
 #ifndef LUMEN_PREFETCH_BYTES
-#define LUMEN_PREFETCH_BYTES 4096
+#define LUMEN_PREFETCH_BYTES 2048
+#endif
+#ifndef LUMEN_PREFETCH_SUPERBLOCK_BYTES
+#define LUMEN_PREFETCH_SUPERBLOCK_BYTES 1024
 #endif
 #ifndef LUMEN_PREFETCH_EVERY_LINE
-#define LUMEN_PREFETCH_EVERY_LINE 0
+#define LUMEN_PREFETCH_EVERY_LINE 1
 #endif
 inline constexpr size_t kPrefetchBytes = LUMEN_PREFETCH_BYTES;
+inline constexpr size_t kPrefetchSuperBlockBytes = LUMEN_PREFETCH_SUPERBLOCK_BYTES;
 
 inline void prefetch_ahead(const void* base, size_t offset) {
     _mm_prefetch(static_cast<const char*>(base) + offset + kPrefetchBytes, LUMEN_PREFETCH_HINT);
 }
 
-// Blocks larger than a cache line (K-quants, 8-row packed blocks): by default
-// the block's first line only, as above; with LUMEN_PREFETCH_EVERY_LINE every
-// line of it. Without a prefetch, a line waits for the hardware prefetcher or
-// a demand load, and demand loads only reach as far ahead as the reorder
-// buffer: a few hundred bytes of weights for ~100 instructions per 144 bytes.
+// Blocks larger than a cache line (K-quants, 8-row packed blocks): every line
+// of the block (with LUMEN_PREFETCH_EVERY_LINE=0 its first line only). Without
+// a prefetch, a line waits for the hardware prefetcher or a demand load, and
+// demand loads only reach as far ahead as the reorder buffer: a few hundred
+// bytes of weights for ~100 instructions per 144 bytes.
 template <class Block>
 inline void prefetch_ahead(const Block* base, size_t offset) {
     const char* p = reinterpret_cast<const char*>(base) + offset + kPrefetchBytes;

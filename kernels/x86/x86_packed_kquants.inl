@@ -9,11 +9,12 @@
 // instruction. Q5_K's fifth bits come from 4 qh bytes per row and chunk
 // column (bit s: sub-block s), moved to bit 4 with one shift each.
 
-// Every cache line of a packed super-block, kPrefetchBytes ahead (the blocks
-// span 11-27 lines; a first-line prefetch alone leaves the rest to demand loads).
+// Every cache line of a packed super-block, kPrefetchSuperBlockBytes ahead (the
+// blocks span 11-27 lines; a first-line prefetch alone leaves the rest to
+// demand loads).
 template <class Packed>
 inline void prefetch_lines_ahead(const Packed& blk) {
-    const char* ahead = reinterpret_cast<const char*>(&blk) + kPrefetchBytes;
+    const char* ahead = reinterpret_cast<const char*>(&blk) + kPrefetchSuperBlockBytes;
 #pragma GCC unroll 32
     for (int l = 0; l < int(sizeof(Packed)); l += 64) _mm_prefetch(ahead + l, LUMEN_PREFETCH_HINT);
 }
