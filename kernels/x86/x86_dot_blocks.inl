@@ -19,7 +19,7 @@
 // some distance ahead keeps enough loads in flight to approach the memory
 // bandwidth. The distances were tuned with BM_MatVecStream (docs/kernels.md,
 // "Session 8: prefetch distance"): 2 KiB ahead for rows and the 8-row packed
-// blocks, 1 KiB for the packed K-quant super-blocks (1-2 KiB each, whose
+// blocks, 1 KiB for the packed K-quant super-blocks (0.7-1.7 KiB each, whose
 // kernels ask for a whole super-block's lines at once). Farther ahead (4 KiB,
 // the default until session 8) streamed up to 30 % slower on 2 MiB pages.
 // Build-time knobs for tuning on a new machine: LUMEN_PREFETCH_BYTES,
