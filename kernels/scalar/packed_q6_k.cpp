@@ -3,9 +3,9 @@
 // (kernels/x86/x86_dot_kquants.inl, dotc_q6_k) lane by lane.
 #include <cmath>
 
-#include "elementwise_math.hpp"
 #include "fp16.hpp"
 #include "packed.hpp"
+#include "scalar/packed_lanes.hpp"
 
 namespace lumen::kernels {
 
@@ -60,27 +60,18 @@ namespace ref {
 
 void gemm_q6_k_x8(int64_t cols, const void* packed_group, const void* const* acts, const ActBlockInfo* const*,
                   int n_act, float* out, int64_t ldo) {
-    const auto* w = static_cast<const BlockQ6_Kx8*>(packed_group);
-    const int64_t nb = cols / QK_K;
-    for (int c = 0; c < n_act; ++c) {
-        const auto* y = static_cast<const BlockQ8_K*>(acts[c]);
-        for (int r = 0; r < 8; ++r) {
-            float acc[8] = {};
-            for (int64_t b = 0; b < nb; ++b) {
-                int32_t lanes[8] = {};
-                for (int j = 0; j < 8; ++j)
-                    for (int l = 0; l < 8; ++l) {
-                        int32_t sum4 = 0;
-                        for (int k = 0; k < 4; ++k)
-                            sum4 += (packed_q6_k_value(w[b], r, j, 4 * l + k) - 32) * y[b].qs[32 * j + 4 * l + k];
-                        lanes[l] += w[b].scales[8 * (2 * j + l / 4) + r] * sum4;
-                    }
-                const float dd = y[b].d * fp16_to_fp32(w[b].d[r]);
-                for (int l = 0; l < 8; ++l) acc[l] = std::fma(dd, float(lanes[l]), acc[l]);
+    gemm_lanes_x8<BlockQ6_Kx8>(cols, packed_group, acts, n_act, out, ldo,
+                               [](const BlockQ6_Kx8& blk, const BlockQ8_K& y, int r, float (&acc)[8]) {
+        int32_t lanes[8] = {};
+        for (int j = 0; j < 8; ++j)
+            for (int l = 0; l < 8; ++l) {
+                int32_t sum4 = 0;
+                for (int k = 0; k < 4; ++k) sum4 += (packed_q6_k_value(blk, r, j, 4 * l + k) - 32) * y.qs[32 * j + 4 * l + k];
+                lanes[l] += blk.scales[8 * (2 * j + l / 4) + r] * sum4;
             }
-            out[c * ldo + r] = sum8_halving(acc);  // the reference's horizontal sum
-        }
-    }
+        const float dd = y.d * fp16_to_fp32(blk.d[r]);
+        for (int l = 0; l < 8; ++l) acc[l] = std::fma(dd, float(lanes[l]), acc[l]);
+    });
 }
 
 }  // namespace ref
