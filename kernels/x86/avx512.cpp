@@ -38,6 +38,7 @@ using SimdArch = xsimd::fma3<xsimd::avx2>;  // the element-wise kernels (simd_el
 
 #include "x86/x86_kernels.inl"
 #include "x86/avx512_kquant_sums.inl"
+#include "x86/avx512_packed_q2_k.inl"
 
 namespace {
 
@@ -131,6 +132,7 @@ void fill_kernel_set(KernelSet& ks) {
     ks.set(lumen::TensorType::F16, dot_f16_512);
     ks.set(lumen::TensorType::Q6_K, dot_q6_k_512);
     ks.set4(lumen::TensorType::Q6_K, dot4_q6_k_512);
+    ks.packed_gemm[size_t(lumen::TensorType::Q2_K)] = gemm_q2_k_x8_lookup;
 }
 
 }  // namespace lumen::kernels::avx512

@@ -76,7 +76,7 @@ void dotc_signed32(int64_t n, const void* const* av, float* out, Decode decode, 
     __m256 acc[C];
     zero(acc);
     for (int64_t i = 0; i < n / QK; ++i) {
-        _mm_prefetch(static_cast<const char*>(wbase) + size_t(i) * wsize + kPrefetchBytes, LUMEN_PREFETCH_HINT);
+        prefetch_ahead(wbase, size_t(i) * wsize);
         float dx;
         const __m256i w = decode(i, dx);
         const __m256i aw = _mm256_sign_epi8(w, w);

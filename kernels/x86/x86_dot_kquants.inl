@@ -312,25 +312,29 @@ void dotc_tq2_0(int64_t n, const void* wv, const void* const* av, float* out) {
     zero(acc);
     for (int64_t i = 0; i < n / QK_K; ++i) {
         prefetch_ahead(x, size_t(i) * sizeof(*x));
-        // One accumulation chain per half: vpdpbusd's latency would otherwise
-        // serialize a block's eight dot instructions.
+        // Runs 1 and 3 stay in place (bits 2-3: times 4), so a half takes one
+        // shift instead of three; two accumulation chains, runs 0 and 2 (times 1)
+        // and runs 1 and 3 (times 4), joined as 4 x the sum: the float scale
+        // takes the 4 back (a power of two: the same bits).
         __m256i isum[2][C];
         zero(isum[0]);
         zero(isum[1]);
+        const __m256i field0 = _mm256_set1_epi8(0x03), field1 = _mm256_set1_epi8(0x0C);
         for (int h = 0; h < 2; ++h) {
             const __m256i q = load32(x[i].qs + 32 * h);
-            for (int run = 0; run < 4; ++run) {
-                // Stored 0..2 means -1..+1: the activations' sum comes off below.
-                const __m256i v = crumbs(q, run);
+            const __m256i q_hi = _mm256_srli_epi16(q, 4);
+            // Stored 0..2 means -1..+1: the activations' sum comes off below.
+            const __m256i v[4] = {_mm256_and_si256(q, field0), _mm256_and_si256(q, field1),
+                                  _mm256_and_si256(q_hi, field0), _mm256_and_si256(q_hi, field1)};
+            for (int run = 0; run < 4; ++run)
                 for (int c = 0; c < C; ++c)
-                    isum[h][c] = dot_u8s8_acc(isum[h][c], v, load32(y[c][i].qs + 128 * h + 32 * run));
-            }
+                    isum[run % 2][c] = dot_u8s8_acc(isum[run % 2][c], v[run], load32(y[c][i].qs + 128 * h + 32 * run));
         }
         const float d = half(x[i].d);
         for (int c = 0; c < C; ++c) {
             const __m256i offset = _mm256_madd_epi16(load_bsums(y[c][i]), ones16);
-            const __m256i total = _mm256_sub_epi32(_mm256_add_epi32(isum[0][c], isum[1][c]), offset);
-            acc[c] = _mm256_fmadd_ps(_mm256_set1_ps(y[c][i].d * d), _mm256_cvtepi32_ps(total), acc[c]);
+            const __m256i total4 = _mm256_add_epi32(_mm256_slli_epi32(_mm256_sub_epi32(isum[0][c], offset), 2), isum[1][c]);
+            acc[c] = _mm256_fmadd_ps(_mm256_set1_ps(y[c][i].d * d * 0.25f), _mm256_cvtepi32_ps(total4), acc[c]);
         }
     }
     reduce(acc, out);
