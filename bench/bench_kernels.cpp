@@ -5,6 +5,10 @@
 //   BM_Dot/<isa>/<type>               one 16k-element row, cache-resident
 //   BM_MatVec/<isa>/<type>[/packed]/N  2048 x 8192 matrix (ne = [8192, 2048]) x vector
 //                                     (18 MB or less: stays in a large L3 cache)
+//   BM_MatVecHot/<isa>/<type>[/packed]  256 x 2048 (at most 560 KB: stays in L2), one thread:
+//                                     the kernel's own ceiling (with the activation's
+//                                     quantization, once per call), what it would stream if
+//                                     memory were free (docs/kernels.md, "Compute ceilings")
 //   BM_MatVecStream/<isa>/<type>/N    the same shape, cycling through >= 1 GiB of
 //                                     such matrices so every byte comes from DRAM
 //   BM_MatVecStream/<isa>/<type>/packed/N   the types kernels::packer packs, in the 8-row packed layout
@@ -109,6 +113,29 @@ void BM_MatVec(benchmark::State& state, Isa isa, TensorType type, bool pack) {
     if (pack) view.packed = w.data();
     const auto& ks = kernels::kernel_set(isa);
     for (auto _ : state) ops::matmul(ks, view, x.data(), 1, y.data(), rows, scratch, threads);
+    state.SetBytesProcessed(int64_t(state.iterations()) * int64_t(w.size()));
+}
+
+// Different rows (not one row copied, as BM_MatVec's) so the branch
+// predictor and the caches see what a model's matrix gives them.
+void BM_MatVecHot(benchmark::State& state, Isa isa, TensorType type, bool pack) {
+    const int64_t rows = 256, cols = 2048;
+    const auto& t = type_traits(type);
+    const auto src = random_floats(size_t(rows * cols));
+    std::vector<std::byte> w(row_bytes(type, cols) * size_t(rows));
+    for (int64_t r = 0; r < rows; ++r) t.quantize(src.data() + r * cols, w.data() + size_t(r) * row_bytes(type, cols), cols);
+    if (pack) {
+        std::vector<std::byte> p(kernels::packed_group_bytes(type, cols) * size_t(rows / 8));
+        kernels::packer(type)(w.data(), p.data(), rows, cols);
+        w = std::move(p);
+    }
+    const auto x = random_floats(size_t(cols));
+    std::vector<float> y(static_cast<size_t>(rows));
+    std::vector<std::byte> scratch;
+    ops::WeightView view{type, w.data(), rows, cols, row_bytes(type, cols)};
+    if (pack) view.packed = w.data();
+    const auto& ks = kernels::kernel_set(isa);
+    for (auto _ : state) ops::matmul(ks, view, x.data(), 1, y.data(), rows, scratch, 1);
     state.SetBytesProcessed(int64_t(state.iterations()) * int64_t(w.size()));
 }
 
@@ -258,6 +285,10 @@ const int kRegistered = [] {
                                                         BM_MatVec, isa, t.type, pack);
                 mv->Arg(1)->UseRealTime()->Unit(benchmark::kMicrosecond);
                 if (cores > 1) mv->Arg(cores);
+                if (isa != Isa::scalar && t.quantize != nullptr)
+                    benchmark::RegisterBenchmark(("BM_MatVecHot/" + suffix + (pack ? "/packed" : "")).c_str(), BM_MatVecHot, isa,
+                                                 t.type, pack)
+                        ->Unit(benchmark::kMicrosecond);
             }
             if (isa != Isa::scalar) {
                 auto* st =

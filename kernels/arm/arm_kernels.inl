@@ -256,17 +256,39 @@ void quant_act_q8_1(const float* x, void* dst, int64_t n) {
     }
 }
 
+// absmax over one Q8_K block with four chains (one would wait on vmaxnm's
+// latency 64 times); the maximum of the same numbers, so the same value.
+inline float absmax_q8_k(const float* x) {
+    float32x4_t m[4] = {vdupq_n_f32(0.f), vdupq_n_f32(0.f), vdupq_n_f32(0.f), vdupq_n_f32(0.f)};
+    for (int k = 0; k < QK_K; k += 16)
+        for (int j = 0; j < 4; ++j) m[j] = vmaxnmq_f32(m[j], vabsq_f32(vld1q_f32(x + k + 4 * j)));
+    return vmaxnmvq_f32(vmaxnmq_f32(vmaxnmq_f32(m[0], m[1]), vmaxnmq_f32(m[2], m[3])));
+}
+
+// The first element of a block whose magnitude is amax: 16 compared at a
+// time, then the 16 that hold it one by one.
+inline int first_of_magnitude(const float* x, float amax) {
+    const float32x4_t target = vdupq_n_f32(amax);
+    for (int k = 0; k < QK_K; k += 16) {
+        uint32x4_t hit = vceqq_f32(vabsq_f32(vld1q_f32(x + k)), target);
+        for (int j = 1; j < 4; ++j) hit = vorrq_u32(hit, vceqq_f32(vabsq_f32(vld1q_f32(x + k + 4 * j)), target));
+        if (vmaxvq_u32(hit) == 0) continue;
+        for (int j = k; j < k + 16; ++j)
+            if (x[j] == amax || x[j] == -amax) return j;
+    }
+    return 0;  // not reached: amax is the magnitude of an element
+}
+
 void quant_act_q8_k(const float* x, void* dst, int64_t n) {
     auto* b = static_cast<BlockQ8_K*>(dst);
     for (int64_t i = 0; i < n / QK_K; ++i, x += QK_K) {
-        const float amax = absmax(x, QK_K);
+        const float amax = absmax_q8_k(x);
         if (!(amax > 0.f) || amax > 3.4028235e38f) {  // zero or inf: as the reference, all zero
             std::memset(&b[i], 0, sizeof b[i]);
             continue;
         }
-        int first = 0;  // the first element of largest magnitude fixes the sign of the scale
-        while (x[first] != amax && x[first] != -amax) ++first;
-        const float iscale = -127.f / x[first];
+        // The first element of largest magnitude fixes the sign of the scale.
+        const float iscale = -127.f / x[first_of_magnitude(x, amax)];
         const float32x4_t is = vdupq_n_f32(iscale);
         for (int g = 0; g < QK_K / 16; ++g) {
             const int8x16_t q = round_pack16(x + 16 * g, is);

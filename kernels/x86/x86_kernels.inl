@@ -251,19 +251,36 @@ void quant_act_q8_1(const float* x, void* dst, int64_t n) {
     }
 }
 
+// max |x| over one Q8_K block: four chains (one would wait on vmaxps' latency
+// 32 times), |x| as the first operand so that a NaN is passed over (vmaxps
+// returns the second operand then), as the scalar comparison loop does.
+inline float absmax_q8_k(const float* x) {
+    __m256 m[4] = {_mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps()};
+    for (int k = 0; k < QK_K; k += 32)
+        for (int j = 0; j < 4; ++j) m[j] = _mm256_max_ps(abs_ps(_mm256_loadu_ps(x + k + 8 * j)), m[j]);
+    return hmax(_mm256_max_ps(_mm256_max_ps(m[0], m[1]), _mm256_max_ps(m[2], m[3])));
+}
+
+// The first element of a block whose magnitude is amax: eight at a time.
+inline int first_of_magnitude(const float* x, float amax) {
+    const __m256 target = _mm256_set1_ps(amax);
+    for (int k = 0; k < QK_K; k += 8) {
+        const int hit = _mm256_movemask_ps(_mm256_cmp_ps(abs_ps(_mm256_loadu_ps(x + k)), target, _CMP_EQ_OQ));
+        if (hit != 0) return k + __builtin_ctz(unsigned(hit));
+    }
+    return 0;  // not reached: amax is the magnitude of an element
+}
+
 void quant_act_q8_k(const float* x, void* dst, int64_t n) {
     auto* b = static_cast<BlockQ8_K*>(dst);
     for (int64_t i = 0; i < n / QK_K; ++i, x += QK_K) {
-        __m256 m = _mm256_setzero_ps();
-        for (int k = 0; k < QK_K; k += 8) m = _mm256_max_ps(m, abs_ps(_mm256_loadu_ps(x + k)));
-        const float amax = hmax(m);
-        if (!(amax > 0.f) || amax > 3.4e38f) {  // zero, NaN or inf: as the reference, all zero
+        const float amax = absmax_q8_k(x);
+        if (!(amax > 0.f) || amax > 3.4e38f) {  // zero or inf: as the reference, all zero
             std::memset(&b[i], 0, sizeof b[i]);
             continue;
         }
-        int first = 0;  // the first element of largest magnitude fixes the sign of the scale
-        while (x[first] != amax && x[first] != -amax) ++first;
-        const float iscale = -127.f / x[first];
+        // The first element of largest magnitude fixes the sign of the scale.
+        const float iscale = -127.f / x[first_of_magnitude(x, amax)];
         for (int k = 0; k < QK_K; k += 32) round_pack32(x + k, _mm256_set1_ps(iscale), b[i].qs + k);
         for (int g = 0; g < 16; ++g) {
             const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(b[i].qs + 16 * g));
