@@ -97,15 +97,17 @@ void BM_Dot(benchmark::State& state, Isa isa, TensorType type) {
     state.SetBytesProcessed(int64_t(state.iterations()) * int64_t(w.size()));
 }
 
-void BM_MatVec(benchmark::State& state, Isa isa, TensorType type, bool pack) {
-    const int threads = int(state.range(0));
-    const int64_t rows = 2048, cols = 8192;
-    auto w = quantized(type, rows, cols);
-    if (pack) {  // the 8-row interleaved layout models use (kernels::packer)
-        std::vector<std::byte> p(kernels::packed_group_bytes(type, cols) * size_t(rows / 8));
-        kernels::packer(type)(w.data(), p.data(), rows, cols);
-        w = std::move(p);
-    }
+// The 8-row interleaved layout models use (kernels::packer), where `pack`.
+std::vector<std::byte> maybe_packed(TensorType type, std::vector<std::byte> w, int64_t rows, int64_t cols, bool pack) {
+    if (!pack) return w;
+    std::vector<std::byte> p(kernels::packed_group_bytes(type, cols) * size_t(rows / 8));
+    kernels::packer(type)(w.data(), p.data(), rows, cols);
+    return p;
+}
+
+// ops::matmul of w (rows x cols, packed or not) by one vector, timed.
+void time_matvec(benchmark::State& state, Isa isa, TensorType type, const std::vector<std::byte>& w, int64_t rows,
+                 int64_t cols, bool pack, int threads) {
     const auto x = random_floats(size_t(cols));
     std::vector<float> y(static_cast<size_t>(rows));
     std::vector<std::byte> scratch;
@@ -116,38 +118,27 @@ void BM_MatVec(benchmark::State& state, Isa isa, TensorType type, bool pack) {
     state.SetBytesProcessed(int64_t(state.iterations()) * int64_t(w.size()));
 }
 
+void BM_MatVec(benchmark::State& state, Isa isa, TensorType type, bool pack) {
+    const int64_t rows = 2048, cols = 8192;
+    const auto w = maybe_packed(type, quantized(type, rows, cols), rows, cols, pack);
+    time_matvec(state, isa, type, w, rows, cols, pack, int(state.range(0)));
+}
+
 // Different rows (not one row copied, as BM_MatVec's) so the branch
 // predictor and the caches see what a model's matrix gives them.
 void BM_MatVecHot(benchmark::State& state, Isa isa, TensorType type, bool pack) {
     const int64_t rows = 256, cols = 2048;
-    const auto& t = type_traits(type);
     const auto src = random_floats(size_t(rows * cols));
     std::vector<std::byte> w(row_bytes(type, cols) * size_t(rows));
-    for (int64_t r = 0; r < rows; ++r) t.quantize(src.data() + r * cols, w.data() + size_t(r) * row_bytes(type, cols), cols);
-    if (pack) {
-        std::vector<std::byte> p(kernels::packed_group_bytes(type, cols) * size_t(rows / 8));
-        kernels::packer(type)(w.data(), p.data(), rows, cols);
-        w = std::move(p);
-    }
-    const auto x = random_floats(size_t(cols));
-    std::vector<float> y(static_cast<size_t>(rows));
-    std::vector<std::byte> scratch;
-    ops::WeightView view{type, w.data(), rows, cols, row_bytes(type, cols)};
-    if (pack) view.packed = w.data();
-    const auto& ks = kernels::kernel_set(isa);
-    for (auto _ : state) ops::matmul(ks, view, x.data(), 1, y.data(), rows, scratch, 1);
-    state.SetBytesProcessed(int64_t(state.iterations()) * int64_t(w.size()));
+    for (int64_t r = 0; r < rows; ++r)
+        type_traits(type).quantize(src.data() + r * cols, w.data() + size_t(r) * row_bytes(type, cols), cols);
+    time_matvec(state, isa, type, maybe_packed(type, std::move(w), rows, cols, pack), rows, cols, pack, 1);
 }
 
 void BM_MatVecStream(benchmark::State& state, Isa isa, TensorType type, bool pack) {
     const int threads = int(state.range(0));
     const int64_t rows = 2048, cols = 8192;
-    auto one = quantized(type, rows, cols);
-    if (pack) {  // the 8-row interleaved layout models use (kernels::packer)
-        std::vector<std::byte> p(kernels::packed_group_bytes(type, cols) * size_t(rows / 8));
-        kernels::packer(type)(one.data(), p.data(), rows, cols);
-        one = std::move(p);
-    }
+    const auto one = maybe_packed(type, quantized(type, rows, cols), rows, cols, pack);
     // Copies in the kind of memory models keep packed weights in (huge pages
     // where the OS gives them), as the read probe (BM_ReadBandwidth) uses.
     const size_t count = std::max<size_t>(2, (size_t(1) << 30) / one.size() + 1);
