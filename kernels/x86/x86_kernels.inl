@@ -64,11 +64,6 @@ inline __m256i bits_to_bytes(uint32_t bits) {
 
 inline __m256i load32(const void* p) { return _mm256_loadu_si256(static_cast<const __m256i*>(p)); }
 
-// 2-bit field `run` (0..3) of 32 bytes: the layout of Q2_K, Q3_K and TQ2_0.
-inline __m256i crumbs(__m256i v, int run) {
-    return _mm256_and_si256(_mm256_srli_epi16(v, 2 * run), _mm256_set1_epi8(3));
-}
-
 // ---- float types ---------------------------------------------------------------
 // F32 and F16 dot products in the summation order of the reference's AVX-512
 // build (whose outputs the goldens are): 4 accumulators of 16 lanes over
