@@ -223,12 +223,14 @@ inline int8x16_t round_pack16(const float* x, float32x4_t id) {
     return vcombine_s8(vqmovn_s16(lo), vqmovn_s16(hi));
 }
 
-// max |x| over n (a multiple of 4) floats; NaN is passed over, as the scalar
-// comparison loop does.
+// max |x| over n (a multiple of 16) floats in four chains (one would wait on
+// vmaxnm's latency n / 4 times); NaN is passed over, as the scalar comparison
+// loop does. The maximum of the same numbers in any order: the same value.
 inline float absmax(const float* x, int n) {
-    float32x4_t m = vdupq_n_f32(0.f);
-    for (int k = 0; k < n; k += 4) m = vmaxnmq_f32(m, vabsq_f32(vld1q_f32(x + k)));
-    return vmaxnmvq_f32(m);
+    float32x4_t m[4] = {vdupq_n_f32(0.f), vdupq_n_f32(0.f), vdupq_n_f32(0.f), vdupq_n_f32(0.f)};
+    for (int k = 0; k < n; k += 16)
+        for (int j = 0; j < 4; ++j) m[j] = vmaxnmq_f32(m[j], vabsq_f32(vld1q_f32(x + k + 4 * j)));
+    return vmaxnmvq_f32(vmaxnmq_f32(vmaxnmq_f32(m[0], m[1]), vmaxnmq_f32(m[2], m[3])));
 }
 
 void quant_act_q8_0(const float* x, void* dst, int64_t n) {
@@ -256,15 +258,6 @@ void quant_act_q8_1(const float* x, void* dst, int64_t n) {
     }
 }
 
-// absmax over one Q8_K block with four chains (one would wait on vmaxnm's
-// latency 64 times); the maximum of the same numbers, so the same value.
-inline float absmax_q8_k(const float* x) {
-    float32x4_t m[4] = {vdupq_n_f32(0.f), vdupq_n_f32(0.f), vdupq_n_f32(0.f), vdupq_n_f32(0.f)};
-    for (int k = 0; k < QK_K; k += 16)
-        for (int j = 0; j < 4; ++j) m[j] = vmaxnmq_f32(m[j], vabsq_f32(vld1q_f32(x + k + 4 * j)));
-    return vmaxnmvq_f32(vmaxnmq_f32(vmaxnmq_f32(m[0], m[1]), vmaxnmq_f32(m[2], m[3])));
-}
-
 // The first element of a block whose magnitude is amax: 16 compared at a
 // time, then the 16 that hold it one by one.
 inline int first_of_magnitude(const float* x, float amax) {
@@ -282,7 +275,7 @@ inline int first_of_magnitude(const float* x, float amax) {
 void quant_act_q8_k(const float* x, void* dst, int64_t n) {
     auto* b = static_cast<BlockQ8_K*>(dst);
     for (int64_t i = 0; i < n / QK_K; ++i, x += QK_K) {
-        const float amax = absmax_q8_k(x);
+        const float amax = absmax(x, QK_K);
         if (!(amax > 0.f) || amax > 3.4028235e38f) {  // zero or inf: as the reference, all zero
             std::memset(&b[i], 0, sizeof b[i]);
             continue;
