@@ -111,17 +111,10 @@ void gemmc_q2_k_x8_lookup(int64_t cols, const void* packed, const void* const* a
                             lane[t] = dpbusd_bcast4(lane[t], qs, y[t][b].qs + 128 * h + 32 * run + 4 * l);
                     }
                 }
-                // Mins: int16 pairs (m_2l, m_2l+1), in the low nibbles for l < 4, else the high ones.
-                const __m256i m = _mm256_cvtepu8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(blk.mins + 16 * (l % 4))));
-                const __m256i min_pair = parity == 0 ? _mm256_and_si256(m, _mm256_set1_epi16(0x0F)) : _mm256_srli_epi16(m, 4);
+                const __m256i min_pair = q2k_min_pairs(blk, l);
                 for (int t = 0; t < C; ++t) {
                     const __m256i lane = _mm256_add_epi32(half_sum[0][t], half_sum[1][t]);
-                    int32_t bsum_pair;
-                    std::memcpy(&bsum_pair, y[t][b].bsums + 2 * l, 4);
-                    const __m256i mins = _mm256_madd_epi16(min_pair, _mm256_set1_epi32(bsum_pair));
-                    const __m256 da = _mm256_broadcast_ss(&y[t][b].d);
-                    acc[t][l] = _mm256_fmadd_ps(_mm256_mul_ps(da, dw), _mm256_cvtepi32_ps(lane), acc[t][l]);
-                    acc[t][l] = _mm256_fnmadd_ps(_mm256_mul_ps(da, dm), _mm256_cvtepi32_ps(mins), acc[t][l]);
+                    acc[t][l] = q2k_accumulate_lane(acc[t][l], lane, min_pair, y[t][b], l, dw, dm);
                 }
             }
         }

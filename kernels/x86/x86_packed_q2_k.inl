@@ -30,6 +30,25 @@ struct Q2KScales {
     }
 };
 
+// Lane l's mins of a super-block's 8 rows: int16 pairs (m_2l, m_2l+1), in
+// the low nibbles for l < 4, else the high ones.
+inline __m256i q2k_min_pairs(const BlockQ2_Kx8& blk, int l) {
+    const __m256i m = _mm256_cvtepu8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(blk.mins + 16 * (l % 4))));
+    return l < 4 ? _mm256_and_si256(m, _mm256_set1_epi16(0x0F)) : _mm256_srli_epi16(m, 4);
+}
+
+// acc + d_a * dw * lane - d_a * dmin * (the mins against bsums pair l): lane
+// l's share of one super-block, in the reference's order.
+inline __m256 q2k_accumulate_lane(__m256 acc, __m256i lane, __m256i min_pair, const BlockQ8_K& y, int l, __m256 dw,
+                                  __m256 dm) {
+    int32_t bsum_pair;
+    std::memcpy(&bsum_pair, y.bsums + 2 * l, 4);
+    const __m256i mins = _mm256_madd_epi16(min_pair, _mm256_set1_epi32(bsum_pair));
+    const __m256 da = _mm256_broadcast_ss(&y.d);
+    acc = _mm256_fmadd_ps(_mm256_mul_ps(da, dw), _mm256_cvtepi32_ps(lane), acc);
+    return _mm256_fnmadd_ps(_mm256_mul_ps(da, dm), _mm256_cvtepi32_ps(mins), acc);
+}
+
 template <int C>
 void gemmc_q2_k_x8(int64_t cols, const void* packed, const void* const* acts, float* out, int64_t ldo) {
     const auto* w = static_cast<const BlockQ2_Kx8*>(packed);
@@ -63,17 +82,8 @@ void gemmc_q2_k_x8(int64_t cols, const void* packed, const void* const* acts, fl
                             lane[t] = madd_acc(lane[t], _mm256_maddubs_epi16(v, bcast4(y[t][b].qs + 128 * h + 32 * run + 4 * l)), s);
                     }
                 }
-                // Mins: int16 pairs (m_2l, m_2l+1), in the low nibbles for l < 4, else the high ones.
-                const __m256i m = _mm256_cvtepu8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(blk.mins + 16 * (l % 4))));
-                const __m256i min_pair = parity == 0 ? _mm256_and_si256(m, _mm256_set1_epi16(0x0F)) : _mm256_srli_epi16(m, 4);
-                for (int t = 0; t < C; ++t) {
-                    int32_t bsum_pair;
-                    std::memcpy(&bsum_pair, y[t][b].bsums + 2 * l, 4);
-                    const __m256i mins = _mm256_madd_epi16(min_pair, _mm256_set1_epi32(bsum_pair));
-                    const __m256 da = _mm256_broadcast_ss(&y[t][b].d);
-                    acc[t][l] = _mm256_fmadd_ps(_mm256_mul_ps(da, dw), _mm256_cvtepi32_ps(lane[t]), acc[t][l]);
-                    acc[t][l] = _mm256_fnmadd_ps(_mm256_mul_ps(da, dm), _mm256_cvtepi32_ps(mins), acc[t][l]);
-                }
+                const __m256i min_pair = q2k_min_pairs(blk, l);
+                for (int t = 0; t < C; ++t) acc[t][l] = q2k_accumulate_lane(acc[t][l], lane[t], min_pair, y[t][b], l, dw, dm);
             }
         }
     }
