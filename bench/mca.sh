@@ -30,8 +30,8 @@ avx512_flags=(-mavx2 -mfma -mf16c -mavx512f -mavx512bw -mavx512vl -mavx512dq -ma
 "$cxx" "${common[@]}" "${avx2_flags[@]}" -o "$work/avx2.s" "$here/mca/mca_kernels.cpp"
 "$cxx" "${common[@]}" "${avx512_flags[@]}" -o "$work/avx512.s" "$here/mca/mca_kernels.cpp"
 
-kernels=(q4_0_x8 q8_0_x8 q4_k_x8 q4_k q5_k_x8 q6_k_x8 q6_k q2_k_x8 q2_k tq2_0)
-declare -A weights=([q4_k_x8]=2048 [q5_k_x8]=2048 [q6_k_x8]=2048 [q2_k_x8]=2048)  # weights per loop iteration where not 256
+kernels=(q4_0_x8 q8_0_x8 q4_k_x8 q4_k q5_k_x8 q6_k_x8 q6_k q2_k_x8 q2_k tq2_0_x8 tq2_0)
+declare -A weights=([q4_k_x8]=2048 [q5_k_x8]=2048 [q6_k_x8]=2048 [q2_k_x8]=2048 [tq2_0_x8]=2048)  # weights per loop iteration where not 256
 declare -A cpus=([avx512]="znver4 sapphirerapids icelake-server" [avx2]="znver3 alderlake znver4")
 
 echo "| kernel | build | -mcpu | cycles / iteration | cycles / 32 weights | instructions / iteration | most loaded resource |"

@@ -88,6 +88,16 @@ struct BlockQ2_Kx8 {
 };
 static_assert(sizeof(BlockQ2_Kx8) == 8 * sizeof(BlockQ2_K));
 
+// 8 rows x 256 weights of TQ2_0 (one block each), the file's 66 bytes per
+// row. The 2-bit fields sit as in BlockQ2_Kx8: chunk 8h + l of qs holds row
+// r's qs[32h + 4l..+3] in bytes 4r..4r+3, i.e. weights 4l..4l+3 of all 4 runs
+// (32 weights each) of half h: lane l of the per-row x86 kernel.
+struct BlockTQ2_0x8 {
+    uint16_t d[8];
+    uint8_t qs[512];
+};
+static_assert(sizeof(BlockTQ2_0x8) == 8 * sizeof(BlockTQ2_0));
+
 // 8 rows x 256 weights of Q6_K (one super-block each), the file's 210 bytes
 // per row. Weight w of run j (weights 32j..32j+31; j = 4h + c) has the 6-bit
 // value q = stored + 32. qs is 16 triples of 32-byte chunks: triple 2l + h
@@ -113,6 +123,7 @@ void pack_q4_k_x8(const void* src, void* dst, int64_t rows, int64_t cols);
 void pack_q5_k_x8(const void* src, void* dst, int64_t rows, int64_t cols);
 void pack_q2_k_x8(const void* src, void* dst, int64_t rows, int64_t cols);
 void pack_q6_k_x8(const void* src, void* dst, int64_t rows, int64_t cols);
+void pack_tq2_0_x8(const void* src, void* dst, int64_t rows, int64_t cols);
 
 // Bytes of one packed group of 8 rows of `cols` weights of a type with a packer.
 size_t packed_group_bytes(TensorType type, int64_t cols);
@@ -172,6 +183,13 @@ void gemm_q2_k_x8(int64_t cols, const void* packed_group, const void* const* act
 // reference's halving tree: the per-row x86 kernel's bits on every ISA.
 void gemm_q6_k_x8(int64_t cols, const void* packed_group, const void* const* acts, const ActBlockInfo* const* info,
                   int n_act, float* out, int64_t ldo);
+// The x86 per-row TQ2_0 kernel (dotc_tq2_0), row by row: 8 int32 lanes per
+// row, lane l holding 4 x (q - 1) . a over weights 4l..4l+3 of each
+// 32-weight run (runs 1 and 3 times 4 in place, runs 0 and 2 times 4 after,
+// the -1 from the activations' bsums 2l and 2l + 1), acc_l = fma(d_a * d_w *
+// 0.25, lane_l, acc_l) per block, and the halving tree at the end.
+void gemm_tq2_0_x8(int64_t cols, const void* packed_group, const void* const* acts, const ActBlockInfo* const* info,
+                   int n_act, float* out, int64_t ldo);
 }  // namespace ref
 
 }  // namespace lumen::kernels

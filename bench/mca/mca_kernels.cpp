@@ -41,6 +41,8 @@ void mca_q2_k_x8(int64_t cols, const void* w, const void* const* a, float* out) 
 #endif
 // Packed Q6_K: the same (its inner loops fully unrolled: the loop is the whole super-block).
 void mca_q6_k_x8(int64_t cols, const void* w, const void* const* a, float* out) { isa::gemmc_q6_k_x8<1>(cols, w, a, out, 0); }
+// Packed TQ2_0: one iteration is one block of 8 rows (2048 weights).
+void mca_tq2_0_x8(int64_t cols, const void* w, const void* const* a, float* out) { isa::gemmc_tq2_0_x8<1>(cols, w, a, out, 0); }
 
 // Per-row super-block kernels: one iteration is 256 weights of one row (the
 // AVX-512 build's Q6_K is its 512-bit twin, avx512_kquant_sums.inl).

@@ -126,6 +126,7 @@ PackFn packer(TensorType type) {
         case TensorType::Q5_K: return pack_q5_k_x8;
         case TensorType::Q2_K: return pack_q2_k_x8;
         case TensorType::Q6_K: return pack_q6_k_x8;
+        case TensorType::TQ2_0: return pack_tq2_0_x8;
         case TensorType::IQ4_NL: return pack_iq4_nl_x8;
         case TensorType::Q5_0: return pack_q5_0_x8;
         case TensorType::Q8_0: return pack_q8_0_x8;

@@ -30,6 +30,13 @@ constexpr bool kDotTakesFullBytes = false;
 
 inline __m256i dot_u8s8_acc(__m256i acc, __m256i w, __m256i a) { return _mm256_add_epi32(acc, dot_u8s8(w, a)); }
 
+// dot_u8s8_acc with the 4 bytes at p in every dword.
+inline __m256i dot_u8s8_acc_bcast4(__m256i acc, __m256i w, const int8_t* p) {
+    int32_t a4;
+    std::memcpy(&a4, p, 4);
+    return dot_u8s8_acc(acc, w, _mm256_set1_epi32(a4));
+}
+
 
 }  // namespace
 

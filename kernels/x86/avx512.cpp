@@ -30,6 +30,14 @@ constexpr bool kDotTakesFullBytes = true;
 
 inline __m256i dot_u8s8_acc(__m256i acc, __m256i w, __m256i a) { return _mm256_dpbusd_epi32(acc, w, a); }
 
+// dot_u8s8_acc with the 4 bytes at p in every dword, the broadcast folded into
+// vpdpbusd as an embedded {1to8} memory operand (GCC 12 does not fold
+// _mm256_set1_epi32 of a load): one fused instruction instead of two.
+inline __m256i dot_u8s8_acc_bcast4(__m256i acc, __m256i w, const int8_t* p) {
+    asm("vpdpbusd %2%{1to8%}, %1, %0" : "+v"(acc) : "v"(w), "m"(*reinterpret_cast<const int32_t*>(p)));
+    return acc;
+}
+
 
 }  // namespace
 

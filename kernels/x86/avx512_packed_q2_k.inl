@@ -59,14 +59,6 @@ struct Q2KTables {
     }
 };
 
-// acc += dot(w, the 4 bytes at p in every dword), with the broadcast folded
-// into vpdpbusd as an embedded {1to8} memory operand (GCC 12 does not fold
-// _mm256_set1_epi32 of a load): one fused instruction instead of two.
-inline __m256i dpbusd_bcast4(__m256i acc, __m256i w, const int8_t* p) {
-    asm("vpdpbusd %2%{1to8%}, %1, %0" : "+v"(acc) : "v"(w), "m"(*reinterpret_cast<const int32_t*>(p)));
-    return acc;
-}
-
 // (v & mask) | place in one instruction: vpternlogd truth table 0xEA.
 inline __m256i q2k_index(__m256i v, __m256i mask, __m256i place) { return _mm256_ternarylogic_epi32(v, mask, place, 0xEA); }
 
@@ -108,7 +100,7 @@ void gemmc_q2_k_x8_lookup(int64_t cols, const void* packed, const void* const* a
                     for (int run = 0; run < 4; ++run) {
                         const __m256i qs = _mm256_shuffle_epi8(table.run[4 * h + run], index[run]);  // q * s, 0..45
                         for (int t = 0; t < C; ++t)
-                            lane[t] = dpbusd_bcast4(lane[t], qs, y[t][b].qs + 128 * h + 32 * run + 4 * l);
+                            lane[t] = dot_u8s8_acc_bcast4(lane[t], qs, y[t][b].qs + 128 * h + 32 * run + 4 * l);
                     }
                 }
                 const __m256i min_pair = q2k_min_pairs(blk, l);

@@ -151,6 +151,7 @@ float dot_bf16(int64_t n, const void* wv, const void* av) {
 #include "x86/x86_packed_kquants.inl"
 #include "x86/x86_packed_q2_k.inl"
 #include "x86/x86_packed_q6_k.inl"
+#include "x86/x86_packed_tq2_0.inl"
 #include "x86/x86_q8_cache.inl"
 template <class B>
 inline B exact_div(B a, B b) {  // vdivps: IEEE division
@@ -304,6 +305,7 @@ void fill_common(KernelSet& ks) {
     ks.packed_gemm[size_t(T::Q5_K)] = gemm_q5_k_x8;
     ks.packed_gemm[size_t(T::Q2_K)] = gemm_q2_k_x8;
     ks.packed_gemm[size_t(T::Q6_K)] = gemm_q6_k_x8;
+    ks.packed_gemm[size_t(T::TQ2_0)] = gemm_tq2_0_x8;
     ks.set(T::F32, dot_f32);
     ks.set(T::F16, dot_f16);
     ks.batch_dot[size_t(T::F32)] = batch_dot_f32;
