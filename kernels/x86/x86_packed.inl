@@ -32,8 +32,8 @@ void gemmc_q4_0_x8(int64_t cols, const void* packed, const void* const* acts, co
             const int8_t* a = y[c][b].qs;
             __m256i s_lo = _mm256_setzero_si256(), s_hi = _mm256_setzero_si256();
             for (int k = 0; k < 4; ++k) {
-                s_lo = dot_u8s8_acc(s_lo, lo[k], bcast4(a + 4 * k));
-                s_hi = dot_u8s8_acc(s_hi, hi[k], bcast4(a + 16 + 4 * k));
+                s_lo = dot_u8s8_acc_bcast4(s_lo, lo[k], a + 4 * k);
+                s_hi = dot_u8s8_acc_bcast4(s_hi, hi[k], a + 16 + 4 * k);
             }
             // Stored q = w + 8: the 8 * sum(a) comes off in integers.
             const __m256i offset = _mm256_slli_epi32(_mm256_set1_epi32(info[c][b].sum), 3);
@@ -197,8 +197,8 @@ void gemmc_q8_0_x8(int64_t cols, const void* packed, const void* const* acts, co
             __m256i s0 = _mm256_setzero_si256(), s1 = _mm256_setzero_si256();
             for (int k = 0; k < 8; k += 2) {
                 if constexpr (kDotTakesFullBytes) {
-                    s0 = dot_u8s8_acc(s0, aw[k], bcast4(a + 4 * k));
-                    s1 = dot_u8s8_acc(s1, aw[k + 1], bcast4(a + 4 * k + 4));
+                    s0 = dot_u8s8_acc_bcast4(s0, aw[k], a + 4 * k);
+                    s1 = dot_u8s8_acc_bcast4(s1, aw[k + 1], a + 4 * k + 4);
                 } else {
                     s0 = dot_u8s8_acc(s0, aw[k], _mm256_sign_epi8(bcast4(a + 4 * k), wk[k]));
                     s1 = dot_u8s8_acc(s1, aw[k + 1], _mm256_sign_epi8(bcast4(a + 4 * k + 4), wk[k + 1]));
