@@ -9,6 +9,8 @@
 //                                     the kernel's own ceiling (with the activation's
 //                                     quantization, once per call), what it would stream if
 //                                     memory were free (docs/kernels.md, "Compute ceilings")
+//   BM_KernelHot/<isa>/<type>[/packed]  the same matrix, the dot or packed kernel alone
+//                                     (activation quantized before timing)
 //   BM_MatVecStream/<isa>/<type>/N    the same shape, cycling through >= 1 GiB of
 //                                     such matrices so every byte comes from DRAM
 //   BM_MatVecStream/<isa>/<type>/packed/N   the types kernels::packer packs, in the 8-row packed layout
@@ -124,15 +126,51 @@ void BM_MatVec(benchmark::State& state, Isa isa, TensorType type, bool pack) {
     time_matvec(state, isa, type, w, rows, cols, pack, int(state.range(0)));
 }
 
-// Different rows (not one row copied, as BM_MatVec's) so the branch
-// predictor and the caches see what a model's matrix gives them.
+// The L2-resident matrix of BM_MatVecHot and BM_KernelHot: different rows (not
+// one row copied, as BM_MatVec's) so the branch predictor and the caches see
+// what a model's matrix gives them.
+constexpr int64_t kHotRows = 256, kHotCols = 2048;
+std::vector<std::byte> hot_matrix(TensorType type, bool pack) {
+    const auto src = random_floats(size_t(kHotRows * kHotCols));
+    const size_t rb = row_bytes(type, kHotCols);
+    std::vector<std::byte> w(rb * size_t(kHotRows));
+    for (int64_t r = 0; r < kHotRows; ++r) type_traits(type).quantize(src.data() + r * kHotCols, w.data() + size_t(r) * rb, kHotCols);
+    return maybe_packed(type, std::move(w), kHotRows, kHotCols, pack);
+}
+
 void BM_MatVecHot(benchmark::State& state, Isa isa, TensorType type, bool pack) {
-    const int64_t rows = 256, cols = 2048;
-    const auto src = random_floats(size_t(rows * cols));
-    std::vector<std::byte> w(row_bytes(type, cols) * size_t(rows));
-    for (int64_t r = 0; r < rows; ++r)
-        type_traits(type).quantize(src.data() + r * cols, w.data() + size_t(r) * row_bytes(type, cols), cols);
-    time_matvec(state, isa, type, maybe_packed(type, std::move(w), rows, cols, pack), rows, cols, pack, 1);
+    time_matvec(state, isa, type, hot_matrix(type, pack), kHotRows, kHotCols, pack, 1);
+}
+
+// The kernel alone on the same matrix: the activation quantized once, before
+// timing; per-row dots or packed 8-row calls, as ops::matmul makes them.
+void BM_KernelHot(benchmark::State& state, Isa isa, TensorType type, bool pack) {
+    const auto& ks = kernels::kernel_set(isa);
+    const TensorType at = type_traits(type).vec_dot_type;
+    const auto w = hot_matrix(type, pack);
+    const auto x = random_floats(size_t(kHotCols));
+    std::vector<std::byte> a(row_bytes(at, kHotCols));
+    ks.activation_quantizer(at)(x.data(), a.data(), kHotCols);
+    std::vector<kernels::ActBlockInfo> info(size_t(kHotCols / 32));
+    if (at == TensorType::Q8_0)
+        for (size_t b = 0; b < info.size(); ++b) {
+            const auto& blk = reinterpret_cast<const kernels::BlockQ8_0*>(a.data())[b];
+            info[b].d = kernels::fp16_to_fp32(blk.d);
+            for (int k = 0; k < 32; ++k) info[b].sum += blk.qs[k];
+        }
+    const void* act = a.data();
+    const kernels::ActBlockInfo* act_info = info.data();
+    std::vector<float> y(static_cast<size_t>(kHotRows));
+    const size_t rb = row_bytes(type, kHotCols), gb = pack ? kernels::packed_group_bytes(type, kHotCols) : 0;
+    for (auto _ : state) {
+        if (pack)
+            for (int64_t g = 0; g < kHotRows / 8; ++g)
+                ks.packed(type)(kHotCols, w.data() + size_t(g) * gb, &act, &act_info, 1, y.data() + 8 * g, 8);
+        else
+            for (int64_t r = 0; r < kHotRows; ++r) y[size_t(r)] = ks.dot(type)(kHotCols, w.data() + size_t(r) * rb, act);
+        benchmark::DoNotOptimize(y.data());
+    }
+    state.SetBytesProcessed(int64_t(state.iterations()) * int64_t(w.size()));
 }
 
 void BM_MatVecStream(benchmark::State& state, Isa isa, TensorType type, bool pack) {
@@ -276,10 +314,13 @@ const int kRegistered = [] {
                                                         BM_MatVec, isa, t.type, pack);
                 mv->Arg(1)->UseRealTime()->Unit(benchmark::kMicrosecond);
                 if (cores > 1) mv->Arg(cores);
-                if (isa != Isa::scalar && t.quantize != nullptr)
-                    benchmark::RegisterBenchmark(("BM_MatVecHot/" + suffix + (pack ? "/packed" : "")).c_str(), BM_MatVecHot, isa,
-                                                 t.type, pack)
+                if (isa != Isa::scalar && t.quantize != nullptr) {
+                    const std::string name = suffix + (pack ? "/packed" : "");
+                    benchmark::RegisterBenchmark(("BM_MatVecHot/" + name).c_str(), BM_MatVecHot, isa, t.type, pack)
                         ->Unit(benchmark::kMicrosecond);
+                    benchmark::RegisterBenchmark(("BM_KernelHot/" + name).c_str(), BM_KernelHot, isa, t.type, pack)
+                        ->Unit(benchmark::kMicrosecond);
+                }
             }
             if (isa != Isa::scalar) {
                 auto* st =
