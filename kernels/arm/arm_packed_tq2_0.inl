@@ -30,7 +30,7 @@ void gemmc_tq2_0_x8(int64_t cols, const void* packed, const void* const* acts, f
                 }
             for (int t = 0; t < C; ++t) {
                 const BlockQ8_K& yb = y[t][b];
-                // -4 x (bsums 2l + bsums 2l + 1): the activations' share of the -1s.
+                // -4 (bsums[2l] + bsums[2l + 1]): the activations' share of the -1s.
                 const int32x4_t minus = vdupq_n_s32(-4 * (yb.bsums[2 * l] + yb.bsums[2 * l + 1]));
                 int32x4_t times1[2] = {vdupq_n_s32(0), vdupq_n_s32(0)}, times4[2] = {minus, minus};
                 for (int half = 0; half < 2; ++half)

@@ -28,7 +28,7 @@ void gemmc_tq2_0_x8(int64_t cols, const void* packed, const void* const* acts, f
         prefetch_lines_ahead(blk);
         const __m256 dw = _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(blk.d)));
         // Per activation: d_a * d_w * 1/4 (the per-row kernel's order), and
-        // lane l's -1s: -4 (bsums 2l + bsums 2l + 1).
+        // lane l's -1s: -4 (bsums[2l] + bsums[2l + 1]).
         __m256 scale[C];
         alignas(32) int32_t minus[C][8];
         for (int t = 0; t < C; ++t) {
