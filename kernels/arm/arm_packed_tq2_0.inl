@@ -18,6 +18,9 @@ void gemmc_tq2_0_x8(int64_t cols, const void* packed, const void* const* acts, f
         const BlockTQ2_0x8& blk = w[b];
         prefetch_lines_ahead(blk);
         const float32x4_t dw[2] = {half4(blk.d), half4(blk.d + 4)};
+        float32x4_t scale[C][2];  // d_a * d_w * 1/4 (the per-row x86 kernel's order), once per block
+        for (int t = 0; t < C; ++t)
+            for (int h = 0; h < 2; ++h) scale[t][h] = vmulq_n_f32(vmulq_n_f32(dw[h], y[t][b].d), 0.25f);
         for (int l = 0; l < 8; ++l) {
             int8x16_t v[2][4][2];  // [half][run][rows 0-3, 4-7]
             for (int half = 0; half < 2; ++half)
@@ -42,8 +45,7 @@ void gemmc_tq2_0_x8(int64_t cols, const void* packed, const void* const* acts, f
                     }
                 for (int h = 0; h < 2; ++h) {
                     const int32x4_t lane4 = vaddq_s32(vshlq_n_s32(times1[h], 2), times4[h]);
-                    const float32x4_t scale = vmulq_n_f32(vmulq_n_f32(dw[h], yb.d), 0.25f);
-                    acc[t][l][h] = vfmaq_f32(acc[t][l][h], scale, vcvtq_f32_s32(lane4));
+                    acc[t][l][h] = vfmaq_f32(acc[t][l][h], scale[t][h], vcvtq_f32_s32(lane4));
                 }
             }
         }
