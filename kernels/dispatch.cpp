@@ -105,6 +105,7 @@ KernelSet scalar_set() {
 KernelSet build(Isa isa) {
     KernelSet ks = scalar_set();
     ks.isa = isa;
+    ks.software_prefetch = weight_prefetch_policy().software;
     if (const IsaRow* row = find_row(isa); row != nullptr && row->supported()) row->fill(ks);
     return ks;
 }

@@ -91,6 +91,10 @@ struct KernelSet {
     ScaleMaxFn scale_max = nullptr;
 
     Isa isa = Isa::scalar;
+    // The weight-streaming kernels prefetch ahead in software (else they leave
+    // it to the hardware prefetchers); set from the CPU's policy before the
+    // ISA fills the set (isa_rows.hpp: weight_prefetch_policy).
+    bool software_prefetch = true;
     std::array<VecDotFn, kSlots> vec_dot{};
     std::array<VecDot4Fn, kSlots> vec_dot4{};  // nullptr: use vec_dot four times
     std::array<QuantizeRowFn, kSlots> quantize_activation{};

@@ -23,6 +23,16 @@ struct IsaRow {
 // Rows from the most basic to the best ISA.
 std::span<const IsaRow> isa_rows();
 
+// Whether the kernels prefetch weights ahead in software on this CPU or leave
+// it to the hardware prefetchers, and why (shown by `lumen bench --machine`).
+// LUMEN_SOFTWARE_PREFETCH=1 or 0 overrides the CPU's rule (throws
+// lumen::Error on another value). Only x86 has both kernel variants.
+struct PrefetchPolicy {
+    bool software = true;
+    std::string reason;
+};
+const PrefetchPolicy& weight_prefetch_policy();
+
 // Feature names relevant to the kernels that this CPU has ("avx2", "asimddp", ...).
 std::vector<std::string> detected_cpu_features();
 

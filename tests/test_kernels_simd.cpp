@@ -6,9 +6,12 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <cstdlib>
 #include <random>
+#include <string>
 
 #include "dispatch.hpp"
+#include "isa_rows.hpp"
 #include "fp16.hpp"
 #include "lumen/tensor_type.hpp"
 #include "ops/matmul.hpp"
@@ -39,6 +42,17 @@ std::vector<Isa> simd_isas() {
 }
 
 }  // namespace
+
+TEST_CASE("x86 kernel sets follow the weight-prefetch policy, LUMEN_SOFTWARE_PREFETCH where it is set") {
+    const char* forced = std::getenv("LUMEN_SOFTWARE_PREFETCH");
+    for (Isa isa : simd_isas()) {
+        if (isa != Isa::avx2 && isa != Isa::avx512) continue;
+        INFO(isa_name(isa));
+        const kernels::KernelSet& ks = kernels::kernel_set(isa);
+        CHECK(ks.software_prefetch == kernels::weight_prefetch_policy().software);
+        if (forced != nullptr && *forced != '\0') CHECK(ks.software_prefetch == (std::string(forced) == "1"));
+    }
+}
 
 TEST_CASE("SIMD activation quantizers are bit-identical to the scalar ones") {
     const auto& ref = kernels::kernel_set(Isa::scalar);

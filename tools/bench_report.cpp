@@ -186,6 +186,7 @@ void print_machine(const MachineInfo& m, const std::vector<int>& thread_counts) 
     for (Isa isa : kAllIsas)
         if (isa_supported(isa)) isas += std::string(" ") + isa_name(isa);
     std::printf("kernels:    %s (this CPU runs:%s)\n", isa_name(m.isa), isas.c_str());
+    std::printf("prefetch:   %s\n", m.weight_prefetch.c_str());
     std::printf("memory:     %.1f GiB\n", double(m.memory_bytes) / double(1ull << 30));
     for (int t : thread_counts)
         std::printf("bandwidth:  %.1f GB/s streaming read, %d thread%s\n", measure_read_bandwidth(t) / 1e9, t,

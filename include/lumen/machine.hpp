@@ -20,6 +20,7 @@ struct MachineInfo {
     uint64_t memory_bytes = 0;
     std::vector<std::string> features;
     Isa isa = Isa::scalar;  // kernels lumen picks here
+    std::string weight_prefetch;  // how those kernels get weights into the cache here, and why
 };
 
 LUMEN_API MachineInfo machine_info();

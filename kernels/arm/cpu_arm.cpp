@@ -70,6 +70,11 @@ std::vector<std::string> detected_cpu_features() {
     });
 }
 
+const PrefetchPolicy& weight_prefetch_policy() {
+    static const PrefetchPolicy policy{true, "software (the ARM kernels' one line per block; untuned on hardware)"};
+    return policy;
+}
+
 // NEON is the baseline: the compiler vectorizes the probe as it is.
 uint64_t stream_sum(const uint64_t* p, size_t n) { return stream_sum_body(p, n); }
 

@@ -8,6 +8,10 @@ namespace lumen::kernels {
 
 std::span<const IsaRow> isa_rows() { return {}; }
 std::vector<std::string> detected_cpu_features() { return {}; }
+const PrefetchPolicy& weight_prefetch_policy() {
+    static const PrefetchPolicy policy{false, "none (scalar kernels only)"};
+    return policy;
+}
 uint64_t stream_sum(const uint64_t* p, size_t n) { return stream_sum_body(p, n); }
 
 }  // namespace lumen::kernels

@@ -28,6 +28,9 @@ inline __m256i dot_u8s8(__m256i w, __m256i a) {
 // maddubs saturates its int16 pair sums: the unsigned side must stay below 128.
 constexpr bool kDotTakesFullBytes = false;
 
+// 16 vector registers: 8 lane sums and 8 accumulators would spill.
+constexpr bool kLaneSumsInRegisters = false;
+
 inline __m256i dot_u8s8_acc(__m256i acc, __m256i w, __m256i a) { return _mm256_add_epi32(acc, dot_u8s8(w, a)); }
 
 // dot_u8s8_acc with the 4 bytes at p in every dword.
@@ -42,8 +45,19 @@ inline __m256i dot_u8s8_acc_bcast4(__m256i acc, __m256i w, const int8_t* p) {
 
 using SimdArch = xsimd::fma3<xsimd::avx2>;  // the element-wise kernels (simd_elementwise.inl; fused fma)
 
+// The body twice, one per weight-prefetch policy (see avx512.cpp).
+namespace software_prefetch {
+constexpr bool kSoftwarePrefetch = true;
 #include "x86/x86_kernels.inl"
+}  // namespace software_prefetch
+namespace hardware_prefetch {
+constexpr bool kSoftwarePrefetch = false;
+#include "x86/x86_kernels.inl"
+}  // namespace hardware_prefetch
 
-void fill_kernel_set(KernelSet& ks) { fill_common(ks); }
+void fill_kernel_set(KernelSet& ks) {
+    if (ks.software_prefetch) software_prefetch::fill_common(ks);
+    else hardware_prefetch::fill_common(ks);
+}
 
 }  // namespace lumen::kernels::avx2

@@ -1,9 +1,13 @@
 // x86-64: CPU features from CPUID + XGETBV, and the x86 dispatch rows.
 #include <cpuid.h>
 
+#include <cstdlib>
+#include <cstring>
+#include <string>
 #include <utility>
 
 #include "isa_rows.hpp"
+#include "lumen/error.hpp"
 #include "stream_sum.hpp"
 
 namespace lumen::kernels {
@@ -18,12 +22,22 @@ namespace {
 struct CpuFlags {
     bool sse42 = false, avx = false, avx2 = false, fma = false, f16c = false;
     bool avx512f = false, avx512bw = false, avx512vl = false, avx512vnni = false;
+    bool amd = false;  // vendor AuthenticAMD
+    unsigned family = 0;  // base family + extended family (CPUID 1, EAX)
 };
 
 CpuFlags detect_cpu() {
     CpuFlags f;
     unsigned a = 0, b = 0, c = 0, d = 0;
+    if (__get_cpuid(0, &a, &b, &c, &d)) {
+        char vendor[12];
+        std::memcpy(vendor, &b, 4);
+        std::memcpy(vendor + 4, &d, 4);
+        std::memcpy(vendor + 8, &c, 4);
+        f.amd = std::memcmp(vendor, "AuthenticAMD", 12) == 0;
+    }
     if (!__get_cpuid(1, &a, &b, &c, &d)) return f;
+    f.family = (a >> 8 & 0xF) + ((a >> 8 & 0xF) == 0xF ? (a >> 20 & 0xFF) : 0);
     f.sse42 = c & (1u << 20);
     const bool osxsave = c & (1u << 27);
     uint64_t xcr0 = 0;
@@ -58,6 +72,23 @@ bool has_avx512() {
     return has_avx2() && f.avx512f && f.avx512bw && f.avx512vl && f.avx512vnni;
 }
 
+// AMD's Zen 3 and later (family 19h, 1Ah): on a Zen 4 core (EPYC, family 19h)
+// the packed kernels streamed their weights 20-60 % faster with no software
+// prefetch at all than with every line prefetched 1-2 KiB ahead, the default
+// tuned on an Intel Sapphire Rapids core where it was 5-50 % faster than
+// other distances (docs/kernels.md, sessions 8 and 11). Other CPUs keep it.
+PrefetchPolicy decide_prefetch() {
+    const CpuFlags& f = cpu();
+    if (const char* forced = std::getenv("LUMEN_SOFTWARE_PREFETCH"); forced != nullptr && *forced != '\0') {
+        const std::string v = forced;
+        if (v != "0" && v != "1")
+            throw Error("LUMEN_SOFTWARE_PREFETCH=" + v + ": use 1 (prefetch weights in software) or 0 (hardware prefetchers only)");
+        return {v == "1", std::string(v == "1" ? "software" : "hardware only") + " (LUMEN_SOFTWARE_PREFETCH=" + v + ")"};
+    }
+    if (f.amd && f.family >= 0x19) return {false, "hardware only (AMD family 19h or later)"};
+    return {true, "software, every line 1-2 KiB ahead"};
+}
+
 constexpr IsaRow kRows[] = {
     {Isa::avx2, has_avx2, avx2::fill_kernel_set},
     {Isa::avx512, has_avx512, avx512::fill_kernel_set},
@@ -66,6 +97,11 @@ constexpr IsaRow kRows[] = {
 }  // namespace
 
 std::span<const IsaRow> isa_rows() { return kRows; }
+
+const PrefetchPolicy& weight_prefetch_policy() {
+    static const PrefetchPolicy policy = decide_prefetch();  // immutable after the first call
+    return policy;
+}
 
 std::vector<std::string> detected_cpu_features() {
     const CpuFlags& f = cpu();

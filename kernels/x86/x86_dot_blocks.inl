@@ -42,7 +42,7 @@ inline constexpr size_t kPrefetchBytes = LUMEN_PREFETCH_BYTES;
 inline constexpr size_t kPrefetchSuperBlockBytes = LUMEN_PREFETCH_SUPERBLOCK_BYTES;
 
 inline void prefetch_ahead(const void* base, size_t offset) {
-    _mm_prefetch(static_cast<const char*>(base) + offset + kPrefetchBytes, LUMEN_PREFETCH_HINT);
+    if constexpr (kSoftwarePrefetch) _mm_prefetch(static_cast<const char*>(base) + offset + kPrefetchBytes, LUMEN_PREFETCH_HINT);
 }
 
 // Blocks larger than a cache line (K-quants, 8-row packed blocks): every line
@@ -53,7 +53,7 @@ inline void prefetch_ahead(const void* base, size_t offset) {
 template <class Block>
 inline void prefetch_ahead(const Block* base, size_t offset) {
     const char* p = reinterpret_cast<const char*>(base) + offset + kPrefetchBytes;
-    constexpr size_t span = LUMEN_PREFETCH_EVERY_LINE ? sizeof(Block) : 1;
+    constexpr size_t span = !kSoftwarePrefetch ? 0 : LUMEN_PREFETCH_EVERY_LINE ? sizeof(Block) : 1;
     for (size_t o = 0; o < span; o += 64) _mm_prefetch(p + o, LUMEN_PREFETCH_HINT);
 }
 

@@ -5,6 +5,11 @@
 //     (w: 32 unsigned bytes with values < 128, a: 32 signed bytes)
 //   __m256i dot_u8s8_acc(__m256i acc, __m256i w, __m256i a) -> acc + dot_u8s8(w, a)
 //   constexpr bool kDotTakesFullBytes: whether dot_u8s8 is exact for w up to 255
+//   constexpr bool kSoftwarePrefetch: whether the kernels prefetch the weights
+//     ahead of use (x86_dot_blocks.inl) or leave it to the hardware prefetchers
+//   constexpr bool kLaneSumsInRegisters: whether the 8 lane sums of a packed
+//     super-block fit in registers beside its 8 float accumulators (32 vector
+//     registers: the packed K-quant kernels then read a super-block front to back)
 //
 // AVX2 builds the dots from maddubs/madd, AVX-512 VNNI from vpdpbusd. Everything
 // here lives in the including file's own namespace (one copy per ISA), so no

@@ -16,7 +16,36 @@ template <class Packed>
 inline void prefetch_lines_ahead(const Packed& blk) {
     const char* ahead = reinterpret_cast<const char*>(&blk) + kPrefetchSuperBlockBytes;
 #pragma GCC unroll 32
-    for (int l = 0; l < int(sizeof(Packed)); l += 64) _mm_prefetch(ahead + l, LUMEN_PREFETCH_HINT);
+    for (int l = 0; l < int(kSoftwarePrefetch ? sizeof(Packed) : 0); l += 64) _mm_prefetch(ahead + l, LUMEN_PREFETCH_HINT);
+}
+
+// The order a packed kernel walks the chunks of a super-block. step(p, l)
+// adds chunk p of lane l into lane l's integer sums (parts p are sub-block
+// pairs or halves), finish(l) turns lane l's sums into its float accumulator.
+// Lane by lane (l outer) needs one lane's sums at a time, but reads the
+// chunks 8p + l with a stride; part by part (p outer) reads the chunks in
+// memory order and keeps all 8 lanes' sums, each with its own dependency
+// chain. Both add the same integers, so the results are the same bits. With a
+// single activation and the registers for it (kLaneSumsInRegisters) the
+// kernels walk part by part: on an AMD Zen 4 core that streamed packed Q4_K,
+// Q5_K and TQ2_0 from memory 20-60 % faster (docs/kernels.md, session 11).
+template <bool kFrontToBack, int kParts, class Step, class Finish>
+inline void walk_lanes(Step&& step, Finish&& finish) {
+    if constexpr (kFrontToBack) {
+#pragma GCC unroll 4
+        for (int p = 0; p < kParts; ++p)
+#pragma GCC unroll 8
+            for (int l = 0; l < 8; ++l) step(p, l);
+#pragma GCC unroll 8
+        for (int l = 0; l < 8; ++l) finish(l);
+    } else {
+#pragma GCC unroll 8
+        for (int l = 0; l < 8; ++l) {
+#pragma GCC unroll 4
+            for (int p = 0; p < kParts; ++p) step(p, l);
+            finish(l);
+        }
+    }
 }
 
 // The reference's sum of 8 float lanes, here 8 vectors whose lanes are rows:
@@ -65,27 +94,28 @@ void gemmc_k4_x8(int64_t cols, const void* packed, const void* const* acts, floa
         const __m256 dm = _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(blk.dmin)));
         __m256 dd[C];
         for (int t = 0; t < C; ++t) dd[t] = _mm256_mul_ps(_mm256_broadcast_ss(&y[t][b].d), dw);
-#pragma GCC unroll 8
-        for (int l = 0; l < 8; ++l) {  // lane l of the reference: weights 4l..4l+3 of every sub-block
-            __m256i lane[C];
-            for (int t = 0; t < C; ++t) lane[t] = _mm256_setzero_si256();
-            __m256i qh = _mm256_setzero_si256();
-            if constexpr (kFifthBits) qh = load32(blk.qh + 32 * l);
-            for (int k = 0; k < 4; ++k) {
-                const __m256i q = load32(blk.qs + 32 * (8 * k + l));
-                __m256i lo = _mm256_and_si256(q, mask), hi = _mm256_and_si256(_mm256_srli_epi16(q, 4), mask);
-                if constexpr (kFifthBits) {
-                    lo = _mm256_or_si256(lo, fifth_bit(qh, 2 * k));
-                    hi = _mm256_or_si256(hi, fifth_bit(qh, 2 * k + 1));
-                }
-                for (int t = 0; t < C; ++t) {
-                    const int8_t* a = y[t][b].qs + 64 * k + 4 * l;
-                    lane[t] = madd_acc(lane[t], _mm256_maddubs_epi16(lo, bcast4(a)), scale[2 * k]);
-                    lane[t] = madd_acc(lane[t], _mm256_maddubs_epi16(hi, bcast4(a + 32)), scale[2 * k + 1]);
-                }
+        // Lane l of the reference: weights 4l..4l+3 of every sub-block.
+        __m256i lane[8][C];
+        for (int l = 0; l < 8; ++l)
+            for (int t = 0; t < C; ++t) lane[l][t] = _mm256_setzero_si256();
+        const auto step = [&](int k, int l) {
+            const __m256i q = load32(blk.qs + 32 * (8 * k + l));
+            __m256i lo = _mm256_and_si256(q, mask), hi = _mm256_and_si256(_mm256_srli_epi16(q, 4), mask);
+            if constexpr (kFifthBits) {
+                const __m256i qh = load32(blk.qh + 32 * l);
+                lo = _mm256_or_si256(lo, fifth_bit(qh, 2 * k));
+                hi = _mm256_or_si256(hi, fifth_bit(qh, 2 * k + 1));
             }
-            for (int t = 0; t < C; ++t) acc[t][l] = _mm256_fmadd_ps(dd[t], _mm256_cvtepi32_ps(lane[t]), acc[t][l]);
-        }
+            for (int t = 0; t < C; ++t) {
+                const int8_t* a = y[t][b].qs + 64 * k + 4 * l;
+                lane[l][t] = madd_acc(lane[l][t], _mm256_maddubs_epi16(lo, bcast4(a)), scale[2 * k]);
+                lane[l][t] = madd_acc(lane[l][t], _mm256_maddubs_epi16(hi, bcast4(a + 32)), scale[2 * k + 1]);
+            }
+        };
+        const auto finish = [&](int l) {
+            for (int t = 0; t < C; ++t) acc[t][l] = _mm256_fmadd_ps(dd[t], _mm256_cvtepi32_ps(lane[l][t]), acc[t][l]);
+        };
+        walk_lanes<C == 1 && kLaneSumsInRegisters, 4>(step, finish);
         // Mins: lane k of the reference is m_2k * S_2k + m_2k+1 * S_2k+1, S_s the
         // activations' sum over sub-block s (|S_s| <= 32 * 127 fits 16 bits).
         for (int t = 0; t < C; ++t) {

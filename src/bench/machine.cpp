@@ -41,6 +41,7 @@ MachineInfo machine_info() {
     m.heterogeneous = topo.heterogeneous;
     m.features = cpu_features();
     m.isa = best_isa();
+    m.weight_prefetch = kernels::weight_prefetch_policy().reason;
     return m;
 }
 
