@@ -6,7 +6,8 @@
 #
 # usage: bench/mca.sh [--loops DIR]   (DIR keeps the extracted loops)
 # env:   CXX (default c++), MCA (default llvm-mca-19; Debian package llvm-19),
-#        MCA_CXXFLAGS (extra compiler flags, e.g. -DLUMEN_PREFETCH_EVERY_LINE=1)
+#        MCA_CXXFLAGS (extra compiler flags, e.g. -DLUMEN_PREFETCH_EVERY_LINE=0, or
+#        -DMCA_HARDWARE_PREFETCH for the kernels without software prefetch)
 #
 # Output: one markdown row per kernel, ISA build and CPU model: cycles per loop
 # iteration (one block of 256 weights: 8 rows x 32 for the packed layouts, one row's

@@ -5,12 +5,22 @@
 // extern "C" function whose only loop is the kernel's block loop.
 #include <cstdint>
 
+// The software-prefetch variant of each body; -DMCA_HARDWARE_PREFETCH (through
+// MCA_CXXFLAGS) models the one without (the policy of AMD family 19h+).
 #ifdef MCA_AVX512
 #include "x86/avx512.cpp"
-namespace isa = lumen::kernels::avx512;
+#ifdef MCA_HARDWARE_PREFETCH
+namespace isa = lumen::kernels::avx512::hardware_prefetch;
+#else
+namespace isa = lumen::kernels::avx512::software_prefetch;
+#endif
 #else
 #include "x86/avx2.cpp"
-namespace isa = lumen::kernels::avx2;
+#ifdef MCA_HARDWARE_PREFETCH
+namespace isa = lumen::kernels::avx2::hardware_prefetch;
+#else
+namespace isa = lumen::kernels::avx2::software_prefetch;
+#endif
 #endif
 
 using lumen::kernels::ActBlockInfo;

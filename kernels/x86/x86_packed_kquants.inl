@@ -25,10 +25,17 @@ inline void prefetch_lines_ahead(const Packed& blk) {
 // Lane by lane (l outer) needs one lane's sums at a time, but reads the
 // chunks 8p + l with a stride; part by part (p outer) reads the chunks in
 // memory order and keeps all 8 lanes' sums, each with its own dependency
-// chain. Both add the same integers, so the results are the same bits. With a
-// single activation and the registers for it (kLaneSumsInRegisters) the
-// kernels walk part by part: on an AMD Zen 4 core that streamed packed Q4_K,
-// Q5_K and TQ2_0 from memory 20-60 % faster (docs/kernels.md, session 11).
+// chain. Both add the same integers, so the results are the same bits. The
+// kernels walk part by part where it was measured to pay: a single activation,
+// the registers for 8 lane sums (kLaneSumsInRegisters), and the weights left
+// to the hardware prefetchers (on an AMD Zen 4 core packed Q4_K, Q5_K and
+// TQ2_0 then streamed from memory 20-60 % faster; docs/kernels.md, session 11).
+// With software prefetch the lines are in L1 before either walk reaches them,
+// and llvm-mca gives the part-by-part walk more instructions (8 lane sums'
+// set-up, some spills): Intel cores keep the lane-by-lane walk.
+template <int C>
+inline constexpr bool kWalkFrontToBack = C == 1 && kLaneSumsInRegisters && !kSoftwarePrefetch;
+
 template <bool kFrontToBack, int kParts, class Step, class Finish>
 inline void walk_lanes(Step&& step, Finish&& finish) {
     if constexpr (kFrontToBack) {
@@ -115,7 +122,7 @@ void gemmc_k4_x8(int64_t cols, const void* packed, const void* const* acts, floa
         const auto finish = [&](int l) {
             for (int t = 0; t < C; ++t) acc[t][l] = _mm256_fmadd_ps(dd[t], _mm256_cvtepi32_ps(lane[l][t]), acc[t][l]);
         };
-        walk_lanes<C == 1 && kLaneSumsInRegisters, 4>(step, finish);
+        walk_lanes<kWalkFrontToBack<C>, 4>(step, finish);
         // Mins: lane k of the reference is m_2k * S_2k + m_2k+1 * S_2k+1, S_s the
         // activations' sum over sub-block s (|S_s| <= 32 * 127 fits 16 bits).
         for (int t = 0; t < C; ++t) {

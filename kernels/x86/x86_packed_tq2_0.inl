@@ -67,7 +67,7 @@ void gemmc_tq2_0_x8(int64_t cols, const void* packed, const void* const* acts, f
                 acc[t][l] = _mm256_fmadd_ps(scale[t], _mm256_cvtepi32_ps(lane4), acc[t][l]);
             }
         };
-        walk_lanes<C == 1 && kLaneSumsInRegisters, 2>(step, finish);
+        walk_lanes<kWalkFrontToBack<C>, 2>(step, finish);
     }
     for (int t = 0; t < C; ++t) _mm256_storeu_ps(out + t * ldo, sum8_halving(acc[t]));
 }
