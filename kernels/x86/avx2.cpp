@@ -43,21 +43,7 @@ inline __m256i dot_u8s8_acc_bcast4(__m256i acc, __m256i w, const int8_t* p) {
 
 }  // namespace
 
-using SimdArch = xsimd::fma3<xsimd::avx2>;  // the element-wise kernels (simd_elementwise.inl; fused fma)
-
-// The body twice, one per weight-prefetch policy (see avx512.cpp).
-namespace software_prefetch {
-constexpr bool kSoftwarePrefetch = true;
-#include "x86/x86_kernels.inl"
-}  // namespace software_prefetch
-namespace hardware_prefetch {
-constexpr bool kSoftwarePrefetch = false;
-#include "x86/x86_kernels.inl"
-}  // namespace hardware_prefetch
-
-void fill_kernel_set(KernelSet& ks) {
-    if (ks.software_prefetch) software_prefetch::fill_common(ks);
-    else hardware_prefetch::fill_common(ks);
-}
+#define LUMEN_X86_BODY "x86/avx2_body.inl"
+#include "x86/x86_prefetch_variants.inl"
 
 }  // namespace lumen::kernels::avx2

@@ -44,22 +44,7 @@ inline __m256i dot_u8s8_acc_bcast4(__m256i acc, __m256i w, const int8_t* p) {
 
 }  // namespace
 
-// The body twice: with software prefetch of the weights ahead of the kernels,
-// and with the hardware prefetchers alone. The CPU's policy (KernelSet::
-// software_prefetch, set from software_prefetch_pays()) picks one; the
-// kernels compute the same bits either way.
-namespace software_prefetch {
-constexpr bool kSoftwarePrefetch = true;
-#include "x86/avx512_body.inl"
-}  // namespace software_prefetch
-namespace hardware_prefetch {
-constexpr bool kSoftwarePrefetch = false;
-#include "x86/avx512_body.inl"
-}  // namespace hardware_prefetch
-
-void fill_kernel_set(KernelSet& ks) {
-    if (ks.software_prefetch) software_prefetch::fill_variant(ks);
-    else hardware_prefetch::fill_variant(ks);
-}
+#define LUMEN_X86_BODY "x86/avx512_body.inl"
+#include "x86/x86_prefetch_variants.inl"
 
 }  // namespace lumen::kernels::avx512
