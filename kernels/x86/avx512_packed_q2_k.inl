@@ -92,7 +92,7 @@ void gemmc_q2_k_x8_lookup(int64_t cols, const void* packed, const void* const* a
                 for (int h = 0; h < 2; ++h) {
                     __m256i* lane = half_sum[h];
                     for (int t = 0; t < C; ++t) lane[t] = _mm256_setzero_si256();
-                    const __m256i q = load32(blk.qs + 32 * (8 * h + l));
+                    const __m256i q = load32_once(blk.qs + 32 * (8 * h + l));
                     const __m256i q_hi = _mm256_srli_epi16(q, 4);  // runs 2, 3 at bits 0-3 (bits 4-7: don't care)
                     const __m256i index[4] = {q2k_index(q, field0, place_high), q2k_index(q, field1, place_low),
                                               q2k_index(q_hi, field0, place_high), q2k_index(q_hi, field1, place_low)};

@@ -80,7 +80,7 @@ void dotc_q2_k(int64_t n, const void* wv, const void* const* av, float* out) {
         __m256i isum[C];
         zero(isum);
         for (int h = 0; h < 2; ++h) {
-            const __m256i q = load32(x[i].qs + 32 * h);
+            const __m256i q = load32_once(x[i].qs + 32 * h);
             for (int run = 0; run < 4; ++run) {
                 const __m256i v = crumbs_in_place(q, run);
                 const __m256i s = pick16(scaled.run[run], 4 * h + run);
@@ -127,7 +127,7 @@ void dotc_q3_k(int64_t n, const void* wv, const void* const* av, float* out) {
         __m256i isum[C];
         zero(isum);
         for (int h = 0; h < 2; ++h) {
-            const __m256i q = load32(x[i].qs + 32 * h);
+            const __m256i q = load32_once(x[i].qs + 32 * h);
             for (int run = 0; run < 4; ++run) {
                 // Stored: 2 low bits + high bit (bit r of hmask) worth 4, moved to
                 // sit above the run's low bits in place. The value is that - 4.
@@ -219,7 +219,7 @@ void dotc_q4_k(int64_t n, const void* wv, const void* const* av, float* out) {
     const auto* x = static_cast<const BlockQ4_K*>(wv);
     const __m256i mask = _mm256_set1_epi8(0x0F);
     dotc_q45_k<C, true>(n, x, av, out, [x, mask](int64_t i, int chunk, __m256i& lo, __m256i& hi) {
-                      const __m256i q = load32(x[i].qs + 32 * chunk);
+                      const __m256i q = load32_once(x[i].qs + 32 * chunk);
                       lo = _mm256_and_si256(q, mask);
                       hi = _mm256_and_si256(_mm256_srli_epi16(q, 4), mask);
                   });
@@ -231,7 +231,7 @@ void dotc_q5_k(int64_t n, const void* wv, const void* const* av, float* out) {
     const auto* x = static_cast<const BlockQ5_K*>(wv);
     const __m256i mask = _mm256_set1_epi8(0x0F);
     dotc_q45_k<C, false>(n, x, av, out, [x, mask](int64_t i, int chunk, __m256i& lo, __m256i& hi) {
-                      const __m256i q = load32(x[i].qs + 32 * chunk);
+                      const __m256i q = load32_once(x[i].qs + 32 * chunk);
                       const __m256i qh = load32(x[i].qh);
                       const __m256i b0 = _mm256_set1_epi8(char(1 << (2 * chunk)));
                       const __m256i b1 = _mm256_set1_epi8(char(1 << (2 * chunk + 1)));
@@ -251,8 +251,8 @@ inline void q6_k_sums(const BlockQ6_K& x, __m256i scales, const BlockQ8_K* const
     const __m256i mask = _mm256_set1_epi8(0x0F);
     const __m256i k32 = _mm256_set1_epi8(32);
     for (int h = 0; h < 2; ++h) {
-        const __m256i l0 = load32(x.ql + 64 * h), l1 = load32(x.ql + 64 * h + 32);
-        const __m256i hb = load32(x.qh + 32 * h);
+        const __m256i l0 = load32_once(x.ql + 64 * h), l1 = load32_once(x.ql + 64 * h + 32);
+        const __m256i hb = load32_once(x.qh + 32 * h);
         const __m256i low[4] = {_mm256_and_si256(l0, mask), _mm256_and_si256(l1, mask),
                                 _mm256_and_si256(_mm256_srli_epi16(l0, 4), mask),
                                 _mm256_and_si256(_mm256_srli_epi16(l1, 4), mask)};
@@ -321,7 +321,7 @@ void dotc_tq2_0(int64_t n, const void* wv, const void* const* av, float* out) {
         zero(isum[1]);
         const __m256i field0 = _mm256_set1_epi8(0x03), field1 = _mm256_set1_epi8(0x0C);
         for (int h = 0; h < 2; ++h) {
-            const __m256i q = load32(x[i].qs + 32 * h);
+            const __m256i q = load32_once(x[i].qs + 32 * h);
             const __m256i q_hi = _mm256_srli_epi16(q, 4);
             // Stored 0..2 means -1..+1: the activations' sum comes off below.
             const __m256i v[4] = {_mm256_and_si256(q, field0), _mm256_and_si256(q, field1),

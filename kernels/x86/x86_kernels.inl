@@ -69,6 +69,16 @@ inline __m256i bits_to_bytes(uint32_t bits) {
 
 inline __m256i load32(const void* p) { return _mm256_loadu_si256(static_cast<const __m256i*>(p)); }
 
+// load32 for a chunk with several uses (the low and the high nibbles, say):
+// GCC folds a plain load into each use as a memory operand and so reads the
+// chunk once per use; the empty asm keeps it in a register after one load.
+// Packed Q4_0 on a Zen 4, matrix in L1: 11.2 -> 9.6 cycles per block.
+inline __m256i load32_once(const void* p) {
+    __m256i v = load32(p);
+    asm("" : "+v"(v));
+    return v;
+}
+
 // ---- float types ---------------------------------------------------------------
 // F32 and F16 dot products in the summation order of the reference's AVX-512
 // build (whose outputs the goldens are): 4 accumulators of 16 lanes over

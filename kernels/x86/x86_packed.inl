@@ -23,7 +23,7 @@ void gemmc_q4_0_x8(int64_t cols, const void* packed, const void* const* acts, co
         prefetch_ahead(w, size_t(b) * sizeof(BlockQ4_0x8));
         __m256i lo[4], hi[4];
         for (int k = 0; k < 4; ++k) {
-            const __m256i q = load32(w[b].qs + 32 * k);
+            const __m256i q = load32_once(w[b].qs + 32 * k);
             lo[k] = _mm256_and_si256(q, mask);
             hi[k] = _mm256_and_si256(_mm256_srli_epi16(q, 4), mask);
         }
@@ -82,7 +82,7 @@ void gemmc_q5_0_x8(int64_t cols, const void* packed, const void* const* acts, co
         const __m256i qh = load32(w[b].qh);
         __m256i lo[4], hi[4];
         for (int k = 0; k < 4; ++k) {
-            const __m256i q = load32(w[b].qs + 32 * k);
+            const __m256i q = load32_once(w[b].qs + 32 * k);
             lo[k] = _mm256_or_si256(_mm256_and_si256(q, mask), q5_fifth_bits(qh, k, false));
             hi[k] = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(q, 4), mask), q5_fifth_bits(qh, k, true));
         }
@@ -132,7 +132,7 @@ void gemmc_iq4_nl_x8(int64_t cols, const void* packed, const void* const* acts, 
         __m256i wk[8], aw[8];
         const __m256i table = kDotTakesFullBytes ? _mm256_add_epi8(levels, _mm256_set1_epi8(char(0x80))) : levels;
         for (int k = 0; k < 4; ++k) {
-            const __m256i q = load32(w[b].qs + 32 * k);
+            const __m256i q = load32_once(w[b].qs + 32 * k);
             wk[k] = _mm256_shuffle_epi8(table, _mm256_and_si256(q, mask));
             wk[4 + k] = _mm256_shuffle_epi8(table, _mm256_and_si256(_mm256_srli_epi16(q, 4), mask));
         }

@@ -73,7 +73,7 @@ void gemmc_q2_k_x8(int64_t cols, const void* packed, const void* const* acts, fl
                 for (int t = 0; t < C; ++t) lane[t] = _mm256_setzero_si256();
 #pragma GCC unroll 2
                 for (int h = 0; h < 2; ++h) {
-                    const __m256i q = load32(blk.qs + 32 * (8 * h + l));
+                    const __m256i q = load32_once(blk.qs + 32 * (8 * h + l));
 #pragma GCC unroll 4
                     for (int run = 0; run < 4; ++run) {
                         const __m256i v = crumbs_in_place(q, run);

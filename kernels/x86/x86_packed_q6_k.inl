@@ -46,7 +46,7 @@ void gemmc_q6_k_x8(int64_t cols, const void* packed, const void* const* acts, fl
 #pragma GCC unroll 2
                 for (int h = 0; h < 2; ++h) {
                     const uint8_t* q = blk.qs + 96 * (2 * l + h);
-                    const __m256i c0 = load32(q), c1 = load32(q + 32), c2 = load32(q + 64);
+                    const __m256i c0 = load32_once(q), c1 = load32_once(q + 32), c2 = load32_once(q + 64);
                     // Run 4h + 3's value: bits 6-7 of the three chunks, masked before
                     // the 16-bit shifts so no bits cross into the next byte.
                     const __m256i v3 = _mm256_or_si256(

@@ -8,12 +8,13 @@
 // without its per-row reduction, and each activation load serving 8 rows.
 //
 // Runs 1 and 3 stay in place (bits 2-3: times 4), runs 0 and 2 are times 1
-// and get the 4 after each half's sum. With vpdpbusd (kDotTakesFullBytes) the
-// sums go straight into int32; without it maddubs gives int16 pairs, and a
-// lane's whole block (so every partial sum) fits in int16, so one madd per lane
-// widens it: a pair sum is 4 x
-// 4 pairs of fields <= 3 plus 4 pairs of fields <= 12, times |a| <= 128:
-// |sum| <= 24576 < 2^15, even for the field value 3 that no quantizer writes.
+// and get the 4 after their sum (once per lane and block in the lane-by-lane
+// walk, once per half in the front-to-back walk). With vpdpbusd
+// (kDotTakesFullBytes) the sums go straight into int32; without it maddubs
+// gives int16 pairs, and a lane's whole block (so every partial sum) fits in
+// int16, so one madd per lane widens it: a pair sum is 4 x 4 pairs of fields
+// <= 3 plus 4 pairs of fields <= 12, times |a| <= 128: |sum| <= 24576 < 2^15,
+// even for the field value 3 that no quantizer writes.
 
 template <int C>
 void gemmc_tq2_0_x8(int64_t cols, const void* packed, const void* const* acts, float* out, int64_t ldo) {
@@ -38,30 +39,48 @@ void gemmc_tq2_0_x8(int64_t cols, const void* packed, const void* const* acts, f
         }
         // Lane l's sum over both halves: 4 x (runs 0 and 2) + (runs 1 and 3),
         // in int32 with vpdpbusd (starting from the -1s), else in int16 pairs.
-        __m256i lane[8][C];
+        // The lane-by-lane walk keeps two sums per lane (times4 in lane,
+        // times1 in ones) and shifts once per lane and block; the front-to-
+        // back walk has 8 lanes live at once, so it folds each half into one
+        // sum per lane instead (a shift per half; same integers either way).
+        constexpr bool kFoldPerHalf = kWalkFrontToBack<C>;
+        __m256i lane[8][C], ones[8][C];
         for (int l = 0; l < 8; ++l)
-            for (int t = 0; t < C; ++t) lane[l][t] = kDotTakesFullBytes ? _mm256_set1_epi32(minus[t][l]) : _mm256_setzero_si256();
+            for (int t = 0; t < C; ++t) {
+                lane[l][t] = kDotTakesFullBytes ? _mm256_set1_epi32(minus[t][l]) : _mm256_setzero_si256();
+                ones[l][t] = _mm256_setzero_si256();
+            }
         const auto step = [&](int h, int l) {
-            const __m256i q = load32(blk.qs + 32 * (8 * h + l));
+            const __m256i q = load32_once(blk.qs + 32 * (8 * h + l));
             const __m256i q_hi = _mm256_srli_epi16(q, 4);
             const __m256i v[4] = {_mm256_and_si256(q, field0), _mm256_and_si256(q, field1), _mm256_and_si256(q_hi, field0),
                                   _mm256_and_si256(q_hi, field1)};
             for (int t = 0; t < C; ++t) {
                 const int8_t* a = y[t][b].qs + 128 * h + 4 * l;
                 if constexpr (kDotTakesFullBytes) {
-                    const __m256i times1 = dot_u8s8_acc_bcast4(dot_u8s8_acc_bcast4(_mm256_setzero_si256(), v[0], a), v[2], a + 64);
-                    const __m256i times4 = dot_u8s8_acc_bcast4(dot_u8s8_acc_bcast4(_mm256_setzero_si256(), v[1], a + 32), v[3], a + 96);
-                    lane[l][t] = _mm256_add_epi32(lane[l][t], _mm256_add_epi32(_mm256_slli_epi32(times1, 2), times4));
+                    const __m256i from1 = kFoldPerHalf ? _mm256_setzero_si256() : ones[l][t];
+                    const __m256i times1 = dot_u8s8_acc_bcast4(dot_u8s8_acc_bcast4(from1, v[0], a), v[2], a + 64);
+                    const __m256i times4 = dot_u8s8_acc_bcast4(dot_u8s8_acc_bcast4(lane[l][t], v[1], a + 32), v[3], a + 96);
+                    if constexpr (kFoldPerHalf) lane[l][t] = _mm256_add_epi32(_mm256_slli_epi32(times1, 2), times4);
+                    else ones[l][t] = times1, lane[l][t] = times4;
                 } else {
                     const __m256i times1 = _mm256_add_epi16(_mm256_maddubs_epi16(v[0], bcast4(a)), _mm256_maddubs_epi16(v[2], bcast4(a + 64)));
                     const __m256i times4 = _mm256_add_epi16(_mm256_maddubs_epi16(v[1], bcast4(a + 32)), _mm256_maddubs_epi16(v[3], bcast4(a + 96)));
-                    lane[l][t] = _mm256_add_epi16(lane[l][t], _mm256_add_epi16(_mm256_slli_epi16(times1, 2), times4));
+                    if constexpr (kFoldPerHalf) {
+                        lane[l][t] = _mm256_add_epi16(lane[l][t], _mm256_add_epi16(_mm256_slli_epi16(times1, 2), times4));
+                    } else {
+                        ones[l][t] = _mm256_add_epi16(ones[l][t], times1);
+                        lane[l][t] = _mm256_add_epi16(lane[l][t], times4);
+                    }
                 }
             }
         };
         const auto finish = [&](int l) {
             for (int t = 0; t < C; ++t) {
                 __m256i lane4 = lane[l][t];
+                if constexpr (!kFoldPerHalf)
+                    lane4 = kDotTakesFullBytes ? _mm256_add_epi32(_mm256_slli_epi32(ones[l][t], 2), lane4)
+                                               : _mm256_add_epi16(_mm256_slli_epi16(ones[l][t], 2), lane4);
                 if constexpr (!kDotTakesFullBytes)
                     lane4 = _mm256_add_epi32(_mm256_madd_epi16(lane4, _mm256_set1_epi16(1)), _mm256_set1_epi32(minus[t][l]));
                 acc[t][l] = _mm256_fmadd_ps(scale[t], _mm256_cvtepi32_ps(lane4), acc[t][l]);
