@@ -219,7 +219,7 @@ void dotc_q4_k(int64_t n, const void* wv, const void* const* av, float* out) {
     const auto* x = static_cast<const BlockQ4_K*>(wv);
     const __m256i mask = _mm256_set1_epi8(0x0F);
     dotc_q45_k<C, true>(n, x, av, out, [x, mask](int64_t i, int chunk, __m256i& lo, __m256i& hi) {
-                      const __m256i q = load32_once(x[i].qs + 32 * chunk);
+                      const __m256i q = load32(x[i].qs + 32 * chunk);
                       lo = _mm256_and_si256(q, mask);
                       hi = _mm256_and_si256(_mm256_srli_epi16(q, 4), mask);
                   });
@@ -231,7 +231,7 @@ void dotc_q5_k(int64_t n, const void* wv, const void* const* av, float* out) {
     const auto* x = static_cast<const BlockQ5_K*>(wv);
     const __m256i mask = _mm256_set1_epi8(0x0F);
     dotc_q45_k<C, false>(n, x, av, out, [x, mask](int64_t i, int chunk, __m256i& lo, __m256i& hi) {
-                      const __m256i q = load32_once(x[i].qs + 32 * chunk);
+                      const __m256i q = load32(x[i].qs + 32 * chunk);
                       const __m256i qh = load32(x[i].qh);
                       const __m256i b0 = _mm256_set1_epi8(char(1 << (2 * chunk)));
                       const __m256i b1 = _mm256_set1_epi8(char(1 << (2 * chunk + 1)));

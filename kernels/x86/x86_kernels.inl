@@ -72,7 +72,9 @@ inline __m256i load32(const void* p) { return _mm256_loadu_si256(static_cast<con
 // load32 for a chunk with several uses (the low and the high nibbles, say):
 // GCC folds a plain load into each use as a memory operand and so reads the
 // chunk once per use; the empty asm keeps it in a register after one load.
-// Packed Q4_0 on a Zen 4, matrix in L1: 11.2 -> 9.6 cycles per block.
+// Packed Q4_0 on a Zen 4, matrix in L1: 11.2 -> 9.6 cycles per block. Not in
+// the Q4_K/Q5_K kernels (packed and per row): there the register it holds
+// cost more than the second load (measured slower on the Zen 4, docs/kernels.md).
 inline __m256i load32_once(const void* p) {
     __m256i v = load32(p);
     asm("" : "+v"(v));
