@@ -82,10 +82,12 @@ try:
     limit.clear()
     limit.send_keys("3000")
     # The tiny model writes 3000 tokens in well under a second here; on a busy
-    # machine the browser may only look once the answer is complete. Then the
-    # Stop button is rightly disabled: ask again (a few times at most) until
-    # the page is caught answering.
+    # machine the browser may only look once the answer is complete (then the
+    # Stop button is rightly disabled), or the answer may end between the look
+    # and the click (then it ends as "length", not "stopped"). Either way: ask
+    # again (a few times at most) until a click stops an answer.
     stop = driver.find_element(By.ID, "stop")
+    enabled_while_answering = False
     for attempt in range(5):
         n_before = len(driver.find_elements(By.CSS_SELECTOR, ".msg.assistant"))
         tokens_before = s.metrics()["lumen_generated_tokens_total"]
@@ -95,11 +97,15 @@ try:
                    len(d.find_elements(By.CSS_SELECTOR, ".msg.assistant")[-1].get_attribute("data-text") or "") > 30)
         long = driver.find_elements(By.CSS_SELECTOR, ".msg.assistant")[-1]
         if stop.is_enabled() and not long.get_attribute("data-done"):
-            break
+            enabled_while_answering = True
+            stop.click()
+            wait.until(lambda d: long.get_attribute("data-done"))
+            if long.get_attribute("data-done") == "stopped":
+                break
         wait.until(lambda d: not d.find_element(By.ID, "send").get_attribute("disabled"))
-    check("stop button enabled while answering", stop.is_enabled(), f"attempt {attempt + 1}")
-    stop.click()
-    wait.until(lambda d: long.get_attribute("data-done") == "stopped")
+    check("stop button enabled while answering", enabled_while_answering, f"attempt {attempt + 1}")
+    check("the Stop button stopped an answer", long.get_attribute("data-done") == "stopped",
+          f"attempt {attempt + 1}: {long.get_attribute('data-done')}")
     before = long.get_attribute("data-text")
     time.sleep(0.5)
     check("stopped answer stays as it was", long.get_attribute("data-text") == before and
