@@ -7,20 +7,17 @@
 
 // The software-prefetch variant of each body; -DMCA_HARDWARE_PREFETCH (through
 // MCA_CXXFLAGS) models the one without (the policy of AMD family 19h+).
+#ifdef MCA_HARDWARE_PREFETCH
+#define MCA_VARIANT hardware_prefetch
+#else
+#define MCA_VARIANT software_prefetch
+#endif
 #ifdef MCA_AVX512
 #include "x86/avx512.cpp"
-#ifdef MCA_HARDWARE_PREFETCH
-namespace isa = lumen::kernels::avx512::hardware_prefetch;
-#else
-namespace isa = lumen::kernels::avx512::software_prefetch;
-#endif
+namespace isa = lumen::kernels::avx512::MCA_VARIANT;
 #else
 #include "x86/avx2.cpp"
-#ifdef MCA_HARDWARE_PREFETCH
-namespace isa = lumen::kernels::avx2::hardware_prefetch;
-#else
-namespace isa = lumen::kernels::avx2::software_prefetch;
-#endif
+namespace isa = lumen::kernels::avx2::MCA_VARIANT;
 #endif
 
 using lumen::kernels::ActBlockInfo;

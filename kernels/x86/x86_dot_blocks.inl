@@ -20,7 +20,8 @@
 // bandwidth on the Intel cores measured, but streamed 20-60 % slower than the
 // hardware prefetchers alone on an AMD Zen 4: each body is compiled with and
 // without it (kSoftwarePrefetch) and the CPU's policy picks one
-// (weight_prefetch_policy in cpu_x86.cpp; docs/kernels.md, session 11). The distances were tuned with BM_MatVecStream (docs/kernels.md,
+// (weight_prefetch_policy in cpu_x86.cpp; docs/kernels.md, session 11). The
+// distances were tuned with BM_MatVecStream (docs/kernels.md,
 // "Session 8: prefetch distance"): 2 KiB ahead for rows and the 8-row packed
 // blocks, 1 KiB for the packed K-quant super-blocks (0.7-1.7 KiB each, whose
 // kernels ask for a whole super-block's lines at once). Farther ahead (4 KiB,

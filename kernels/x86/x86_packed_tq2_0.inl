@@ -39,11 +39,11 @@ void gemmc_tq2_0_x8(int64_t cols, const void* packed, const void* const* acts, f
         }
         // Lane l's sum over both halves: 4 x (runs 0 and 2) + (runs 1 and 3),
         // in int32 with vpdpbusd (starting from the -1s), else in int16 pairs.
-        // The lane-by-lane walk keeps two sums per lane (times4 in lane,
-        // times1 in ones) and shifts once per lane and block; the front-to-
-        // back walk has 8 lanes live at once, so it folds each half into one
-        // sum per lane instead (a shift per half; same integers either way).
-        constexpr bool kFoldPerHalf = kWalkFrontToBack<C>;
+        // Two sums per lane (times4 in lane, times1 in ones), shifted once per
+        // lane and block; but the front-to-back walk (AVX-512 only) has 8 lanes
+        // live at once, so it folds each half into one sum per lane instead (a
+        // shift per half; same integers either way).
+        constexpr bool kFoldPerHalf = kDotTakesFullBytes && kWalkFrontToBack<C>;
         __m256i lane[8][C], ones[8][C];
         for (int l = 0; l < 8; ++l)
             for (int t = 0; t < C; ++t) {
@@ -66,12 +66,8 @@ void gemmc_tq2_0_x8(int64_t cols, const void* packed, const void* const* acts, f
                 } else {
                     const __m256i times1 = _mm256_add_epi16(_mm256_maddubs_epi16(v[0], bcast4(a)), _mm256_maddubs_epi16(v[2], bcast4(a + 64)));
                     const __m256i times4 = _mm256_add_epi16(_mm256_maddubs_epi16(v[1], bcast4(a + 32)), _mm256_maddubs_epi16(v[3], bcast4(a + 96)));
-                    if constexpr (kFoldPerHalf) {
-                        lane[l][t] = _mm256_add_epi16(lane[l][t], _mm256_add_epi16(_mm256_slli_epi16(times1, 2), times4));
-                    } else {
-                        ones[l][t] = _mm256_add_epi16(ones[l][t], times1);
-                        lane[l][t] = _mm256_add_epi16(lane[l][t], times4);
-                    }
+                    ones[l][t] = _mm256_add_epi16(ones[l][t], times1);
+                    lane[l][t] = _mm256_add_epi16(lane[l][t], times4);
                 }
             }
         };
