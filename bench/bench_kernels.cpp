@@ -1,5 +1,6 @@
-// Kernel microbenchmarks. Throughput is reported as GB/s of *weight* bytes
-// streamed, so it compares directly with the read-bandwidth probe (the roofline):
+// Kernel microbenchmarks. Throughput is the counter "GB" (10^9 bytes of *weight*
+// per second, not Google Benchmark's 2^30-based bytes_per_second), so it compares
+// directly with the read-bandwidth probe (the roofline):
 //   BM_ReadBandwidth/threads:N        streaming read of 1 GiB
 //   BM_Dequantize/<type>              scalar reference, 4 MiB of weights (cache-resident)
 //   BM_Dot/<isa>/<type>               one 16k-element row, cache-resident
@@ -12,7 +13,9 @@
 //   BM_KernelHot/<isa>/<type>[/packed]  the same matrix, the dot or packed kernel alone
 //                                     (activation quantized before timing)
 //   BM_MatVecStream/<isa>/<type>/N    the same shape, cycling through >= 1 GiB of
-//                                     such matrices so every byte comes from DRAM
+//                                     such matrices so every byte comes from DRAM; with the
+//                                     probe on as many threads right after it (probe_GB/s)
+//                                     and the share of it streamed (pct_probe)
 //   BM_MatVecStream/<isa>/<type>/packed/N   the types kernels::packer packs, in the 8-row packed layout
 //   BM_ExpSum/<isa>, BM_SiluMul/<isa>  element-wise kernels: softmax numerators over
 //                                     4096 scores, SiLU x up over 5632 (llama 1B's FFN)
@@ -27,6 +30,7 @@
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstring>
 #include <random>
 #include <vector>
@@ -69,6 +73,14 @@ std::vector<std::byte> quantized(TensorType type, int64_t rows, int64_t cols) {
     return out;
 }
 
+// Google Benchmark's SetBytesProcessed reports bytes_per_second in units of
+// 2^30 (its "G/s" is GiB/s); the read probe and docs count GB/s (10^9 bytes).
+// Every throughput here is therefore its own decimal rate counter, "GB" (per second).
+void report_gbps(benchmark::State& state, size_t bytes_per_iteration) {
+    state.counters["GB"] =
+        benchmark::Counter(double(state.iterations()) * double(bytes_per_iteration) / 1e9, benchmark::Counter::kIsRate);
+}
+
 void BM_ReadBandwidth(benchmark::State& state) {
     const int threads = int(state.range(0));
     double bw = 0;
@@ -84,7 +96,7 @@ void BM_Dequantize(benchmark::State& state, TensorType type) {
         type_traits(type).dequantize(q.data(), out.data(), n);
         benchmark::DoNotOptimize(out.data());
     }
-    state.SetBytesProcessed(int64_t(state.iterations()) * int64_t(q.size()));
+    report_gbps(state, q.size());
 }
 
 void BM_Dot(benchmark::State& state, Isa isa, TensorType type) {
@@ -96,7 +108,7 @@ void BM_Dot(benchmark::State& state, Isa isa, TensorType type) {
     std::vector<std::byte> a(row_bytes(t.vec_dot_type, n));
     ks.activation_quantizer(t.vec_dot_type)(x.data(), a.data(), n);
     for (auto _ : state) benchmark::DoNotOptimize(ks.dot(type)(n, w.data(), a.data()));
-    state.SetBytesProcessed(int64_t(state.iterations()) * int64_t(w.size()));
+    report_gbps(state, w.size());
 }
 
 // The 8-row interleaved layout models use (kernels::packer), where `pack`.
@@ -117,7 +129,7 @@ void time_matvec(benchmark::State& state, Isa isa, TensorType type, const std::v
     if (pack) view.packed = w.data();
     const auto& ks = kernels::kernel_set(isa);
     for (auto _ : state) ops::matmul(ks, view, x.data(), 1, y.data(), rows, scratch, threads);
-    state.SetBytesProcessed(int64_t(state.iterations()) * int64_t(w.size()));
+    report_gbps(state, w.size());
 }
 
 void BM_MatVec(benchmark::State& state, Isa isa, TensorType type, bool pack) {
@@ -170,7 +182,7 @@ void BM_KernelHot(benchmark::State& state, Isa isa, TensorType type, bool pack) 
             for (int64_t r = 0; r < kHotRows; ++r) y[size_t(r)] = ks.dot(type)(kHotCols, w.data() + size_t(r) * rb, act);
         benchmark::DoNotOptimize(y.data());
     }
-    state.SetBytesProcessed(int64_t(state.iterations()) * int64_t(w.size()));
+    report_gbps(state, w.size());
 }
 
 void BM_MatVecStream(benchmark::State& state, Isa isa, TensorType type, bool pack) {
@@ -190,13 +202,21 @@ void BM_MatVecStream(benchmark::State& state, Isa isa, TensorType type, bool pac
     std::vector<std::byte> scratch;
     const auto& ks = kernels::kernel_set(isa);
     size_t next = 0;
+    const auto t0 = std::chrono::steady_clock::now();
     for (auto _ : state) {
         ops::WeightView view{type, mats[next].data(), rows, cols, row_bytes(type, cols)};
         if (pack) view.packed = mats[next].data();
         ops::matmul(ks, view, x.data(), 1, y.data(), rows, scratch, threads);
         next = (next + 1) % count;
     }
-    state.SetBytesProcessed(int64_t(state.iterations()) * int64_t(one.size()));
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    report_gbps(state, one.size());
+    // The roofline of this run: the read probe on as many threads, measured right
+    // after it (256 MiB, 8x the largest L3 here; best of three), and the share of
+    // it the kernel streamed.
+    const double probe = measure_read_bandwidth(threads, size_t(256) << 20, 3) / 1e9;
+    state.counters["probe_GB/s"] = probe;
+    state.counters["pct_probe"] = 100.0 * double(state.iterations()) * double(one.size()) / 1e9 / seconds / probe;
 }
 
 void BM_ExpSum(benchmark::State& state, Isa isa) {
@@ -244,7 +264,7 @@ void BM_AttendF16(benchmark::State& state, Isa isa, bool prompt_order) {
         benchmark::DoNotOptimize(lanes.data());
         benchmark::DoNotOptimize(out.data());
     }
-    state.SetBytesProcessed(int64_t(state.iterations()) * int64_t(n_pos) * 2 * hd * 2);
+    report_gbps(state, size_t(n_pos) * 2 * size_t(hd) * 2);
 }
 
 void BM_Attend(benchmark::State& state, Isa isa, TensorType cache_type, bool batch) {
@@ -277,7 +297,7 @@ void BM_Attend(benchmark::State& state, Isa isa, TensorType cache_type, bool bat
         ops::attend(ks, cache, 0, 0, q.data(), group, span, hd, s, out.data());
         benchmark::DoNotOptimize(out.data());
     }
-    state.SetBytesProcessed(int64_t(state.iterations()) * int64_t(n_pos) * int64_t(cache.k_pos_stride() + cache.v_pos_stride()));
+    report_gbps(state, size_t(n_pos) * size_t(cache.k_pos_stride() + cache.v_pos_stride()));
 }
 
 const int kRegistered = [] {
