@@ -40,9 +40,9 @@ void mca_q5_k_x8(int64_t cols, const void* w, const void* const* a, float* out) 
     isa::gemmc_k4_x8<1, lumen::kernels::BlockQ5_Kx8, false>(cols, w, a, out, 0);
 }
 // Packed Q2_K: one iteration is one super-block of 8 rows (2048 weights); the
-// AVX-512 build's is the table-lookup kernel (avx512_packed_q2_k.inl).
+// AVX-512 build's is the group-sum kernel (avx512_packed_q2_k.inl).
 #ifdef MCA_AVX512
-void mca_q2_k_x8(int64_t cols, const void* w, const void* const* a, float* out) { isa::gemmc_q2_k_x8_lookup<1>(cols, w, a, out, 0); }
+void mca_q2_k_x8(int64_t cols, const void* w, const void* const* a, float* out) { isa::gemmc_q2_k_x8_groups<1>(cols, w, a, out, 0); }
 #else
 void mca_q2_k_x8(int64_t cols, const void* w, const void* const* a, float* out) { isa::gemmc_q2_k_x8<1>(cols, w, a, out, 0); }
 #endif

@@ -1,11 +1,12 @@
 // Packed Q2_K (BlockQ2_Kx8, part of the ARM kernel body): int32 lanes hold
 // rows (rows 0-3 and 4-7 in two vectors). Chunk 8h + l holds 4 quant bytes of
 // each row; each of its 4 runs of 2-bit fields, masked in place as the x86
-// kernel does (values times 1, 4, 16, 16), gives with one sdot against
-// activation bytes 128h + 32run + 4l.. (broadcast) the rows' sums for lane l
-// of the reference's per-row x86 kernel, multiplied by the rows' scales of
-// that group (times 16, 4, 1, 1) into lane l's accumulator: the same integers,
-// float steps and final tree as ref::gemm_q2_k_x8, so the same bits.
+// kernel does (values times 1, 4, 16, 16), meets activation bytes
+// 128h + 32run + 4l.. (broadcast) in one sdot. The four chunks of a group of
+// 16 weights (8h + 2run + parity: lanes 4 parity..+3) add into one int32 per
+// row, which the group's scale (times 16, 4, 1, 1) multiplies once into the
+// row's super-block sum: 16 x the integer of ref::gemm_q2_k_x8. With the mins'
+// integer and the twin's two float steps per super-block: its bits.
 
 // The rows' scales of the 16 groups (8h + 2run + parity), premultiplied for the
 // in-place fields, as int32 (rows 0-3, 4-7).
@@ -39,53 +40,62 @@ void gemmc_q2_k_x8(int64_t cols, const void* packed, const void* const* acts, fl
     const auto* w = static_cast<const BlockQ2_Kx8*>(packed);
     const BlockQ8_K* y[C];
     activation_blocks(acts, y);
-    float32x4_t acc[C][8][2];
-    for (int t = 0; t < C; ++t)
-        for (auto& a : acc[t]) a[0] = a[1] = vdupq_n_f32(0.f);
+    float32x4_t acc[C][2];
+    for (int t = 0; t < C; ++t) acc[t][0] = acc[t][1] = vdupq_n_f32(0.f);
     for (int64_t b = 0; b < cols / QK_K; ++b) {
         const BlockQ2_Kx8& blk = w[b];
         prefetch_lines_ahead(blk);
         const Q2KScalesArm scale(blk.scales);
-        const float32x4_t dw[2] = {vmulq_n_f32(half4(blk.d), 1.f / 16), vmulq_n_f32(half4(blk.d + 4), 1.f / 16)};
-        const float32x4_t dm[2] = {half4(blk.dmin), half4(blk.dmin + 4)};
-        int16x8_t min_pairs[8][2];  // pair l: (m_2l, m_2l+1) of rows 0-3 / 4-7
+        int32x4_t isum[C][2];
+        for (int t = 0; t < C; ++t) isum[t][0] = isum[t][1] = vdupq_n_s32(0);
+        for (int g = 0; g < 16; ++g) {  // group g: half g / 8, run (g % 8) / 2, lanes 4(g % 2)..+3
+            const int half = g / 8, run = (g % 8) / 2;
+            int32x4_t group[C][2];
+            for (int t = 0; t < C; ++t) group[t][0] = group[t][1] = vdupq_n_s32(0);
+            for (int l = 4 * (g % 2); l < 4 * (g % 2) + 4; ++l) {
+                const uint8_t* q = blk.qs + 32 * (8 * half + l);
+                const int8x16_t v[2] = {q2_k_crumbs(load16(q), run), q2_k_crumbs(load16(q + 16), run)};
+                for (int t = 0; t < C; ++t) {
+                    const int8_t* a = y[t][b].qs + 128 * half + 32 * run + 4 * l;
+                    const int8x16_t a4 = vreinterpretq_s8_s32(vld1q_dup_s32(reinterpret_cast<const int32_t*>(a)));
+                    for (int h = 0; h < 2; ++h) group[t][h] = dot_s8(group[t][h], v[h], a4);
+                }
+            }
+            for (int t = 0; t < C; ++t)
+                for (int h = 0; h < 2; ++h) isum[t][h] = vmlaq_s32(isum[t][h], group[t][h], scale.group[g][h]);
+        }
+        // The mins: byte 16p + 2r + e holds m_2p+e (low nibble) and m_2p+8+e (high):
+        // int16 pairs of rows 0-3 / 4-7 against the bsums pairs 2p and 2p + 8.
+        int32x4_t mins[C][2][2];  // [t][rows 0-3, 4-7][products of pair elements 0, 1]
+        for (int t = 0; t < C; ++t)
+            for (auto& m : mins[t]) m[0] = m[1] = vdupq_n_s32(0);
         for (int p = 0; p < 4; ++p)
             for (int h = 0; h < 2; ++h) {
                 const uint16x8_t m = vmovl_u8(vld1_u8(blk.mins + 16 * p + 8 * h));
-                min_pairs[p][h] = vreinterpretq_s16_u16(vandq_u16(m, vdupq_n_u16(0x0F)));
-                min_pairs[p + 4][h] = vreinterpretq_s16_u16(vshrq_n_u16(m, 4));
-            }
-        for (int l = 0; l < 8; ++l) {
-            int32x4_t lane[C][2];
-            for (int t = 0; t < C; ++t) lane[t][0] = lane[t][1] = vdupq_n_s32(0);
-            for (int half = 0; half < 2; ++half) {
-                const uint8x16_t q[2] = {load16(blk.qs + 32 * (8 * half + l)), load16(blk.qs + 32 * (8 * half + l) + 16)};
-                for (int run = 0; run < 4; ++run) {
-                    const int8x16_t v[2] = {q2_k_crumbs(q[0], run), q2_k_crumbs(q[1], run)};
-                    const auto& s = scale.group[8 * half + 2 * run + l / 4];
-                    for (int t = 0; t < C; ++t) {
-                        const int8_t* a = y[t][b].qs + 128 * half + 32 * run + 4 * l;
-                        const int8x16_t a4 = vreinterpretq_s8_s32(vld1q_dup_s32(reinterpret_cast<const int32_t*>(a)));
-                        for (int h = 0; h < 2; ++h)
-                            lane[t][h] = vmlaq_s32(lane[t][h], dot_s8(vdupq_n_s32(0), v[h], a4), s[h]);
-                    }
+                const int16x8_t low = vreinterpretq_s16_u16(vandq_u16(m, vdupq_n_u16(0x0F)));
+                const int16x8_t high = vreinterpretq_s16_u16(vshrq_n_u16(m, 4));
+                for (int t = 0; t < C; ++t) {
+                    int32_t low_pair, high_pair;
+                    std::memcpy(&low_pair, y[t][b].bsums + 2 * p, 4);
+                    std::memcpy(&high_pair, y[t][b].bsums + 2 * p + 8, 4);
+                    const int16x8_t lp = vreinterpretq_s16_s32(vdupq_n_s32(low_pair));
+                    const int16x8_t hp = vreinterpretq_s16_s32(vdupq_n_s32(high_pair));
+                    mins[t][h][0] = vmlal_s16(vmlal_s16(mins[t][h][0], vget_low_s16(low), vget_low_s16(lp)), vget_low_s16(high),
+                                              vget_low_s16(hp));
+                    mins[t][h][1] = vmlal_high_s16(vmlal_high_s16(mins[t][h][1], low, lp), high, hp);
                 }
             }
-            for (int t = 0; t < C; ++t) {
-                int32_t bsum_pair;
-                std::memcpy(&bsum_pair, y[t][b].bsums + 2 * l, 4);
-                const int16x8_t pair = vreinterpretq_s16_s32(vdupq_n_s32(bsum_pair));
-                for (int h = 0; h < 2; ++h) {
-                    const int16x8_t m = min_pairs[l][h];
-                    const int32x4_t mins = vpaddq_s32(vmull_s16(vget_low_s16(m), vget_low_s16(pair)), vmull_high_s16(m, pair));
-                    acc[t][l][h] = vfmaq_f32(acc[t][l][h], vmulq_n_f32(dw[h], y[t][b].d), vcvtq_f32_s32(lane[t][h]));
-                    acc[t][l][h] = vfmsq_f32(acc[t][l][h], vmulq_n_f32(dm[h], y[t][b].d), vcvtq_f32_s32(mins));
-                }
+        const float32x4_t dw[2] = {vmulq_n_f32(half4(blk.d), 1.f / 16), vmulq_n_f32(half4(blk.d + 4), 1.f / 16)};
+        const float32x4_t dm[2] = {half4(blk.dmin), half4(blk.dmin + 4)};
+        for (int t = 0; t < C; ++t)
+            for (int h = 0; h < 2; ++h) {
+                const int32x4_t msum = vpaddq_s32(mins[t][h][0], mins[t][h][1]);  // rows' pairs added
+                acc[t][h] = vfmaq_f32(acc[t][h], vmulq_n_f32(dw[h], y[t][b].d), vcvtq_f32_s32(isum[t][h]));
+                acc[t][h] = vfmsq_f32(acc[t][h], vmulq_n_f32(dm[h], y[t][b].d), vcvtq_f32_s32(msum));
             }
-        }
     }
     for (int t = 0; t < C; ++t)
-        for (int h = 0; h < 2; ++h) vst1q_f32(out + t * ldo + 4 * h, sum8_halving(acc[t], h));
+        for (int h = 0; h < 2; ++h) vst1q_f32(out + t * ldo + 4 * h, acc[t][h]);
 }
 
 void gemm_q2_k_x8(int64_t cols, const void* packed, const void* const* acts, const ActBlockInfo* const*, int n_act,

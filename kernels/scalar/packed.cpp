@@ -8,7 +8,6 @@
 #include "elementwise_math.hpp"
 #include "fp16.hpp"
 #include "packed.hpp"
-#include "scalar/packed_lanes.hpp"
 
 namespace lumen::kernels {
 
@@ -255,35 +254,40 @@ void gemm_q5_k_x8(int64_t cols, const void* packed_group, const void* const* act
     gemm_k4_x8<BlockQ5_Kx8, false>(cols, packed_group, acts, n_act, out, ldo);
 }
 
+// Packed Q2_K: per row and super-block the exact integers
+//   isum = sum over the 16 groups g of s_g * (sum of q * a over g's 16 weights),
+//   msum = sum over g of m_g * bsum_g,
+// then two float steps. Every SIMD kernel adds the same integers in its own order
+// (sums per group times the group's scale; some with a power-of-two factor,
+// which changes no bit), so all give these bits.
 void gemm_q2_k_x8(int64_t cols, const void* packed_group, const void* const* acts, const ActBlockInfo* const*,
                   int n_act, float* out, int64_t ldo) {
-    gemm_lanes_x8<BlockQ2_Kx8>(cols, packed_group, acts, n_act, out, ldo,
-                               [](const BlockQ2_Kx8& blk, const BlockQ8_K& y, int r, float (&acc)[8]) {
-        constexpr int kRunFactor[4] = {16, 4, 1, 1};  // the x86 kernel's scale factors (its fields stay in place)
-        for (int l = 0; l < 8; ++l) {
-            int32_t lane = 0;
-            for (int h = 0; h < 2; ++h)
-                for (int run = 0; run < 4; ++run) {
-                    const int g = 8 * h + 2 * run + l / 4;  // a = 8(q / 4) + q % 4 holds g or g - 4
-                    const uint8_t sb = blk.scales[8 * (4 * h + (g % 8) % 4) + r];
-                    const int scale = (run < 2 ? sb >> 4 : sb & 0xF) * kRunFactor[run];
-                    int32_t sum4 = 0;
-                    for (int j = 0; j < 4; ++j) {
-                        const int q = blk.qs[32 * (8 * h + l) + 4 * r + j] >> (2 * run) & 3;
-                        sum4 += q * 16 / kRunFactor[run] * y.qs[128 * h + 32 * run + 4 * l + j];
-                    }
-                    lane += scale * sum4;
+    const auto* w = static_cast<const BlockQ2_Kx8*>(packed_group);
+    const int64_t nb = cols / QK_K;
+    for (int c = 0; c < n_act; ++c) {
+        const auto* y = static_cast<const BlockQ8_K*>(acts[c]);
+        for (int r = 0; r < 8; ++r) {
+            float acc = 0.f;
+            for (int64_t b = 0; b < nb; ++b) {
+                const BlockQ2_Kx8& blk = w[b];
+                int32_t isum = 0, msum = 0;
+                for (int g = 0; g < 16; ++g) {  // weights 16g..16g+15: half g / 8, run (g % 8) / 2, lanes 4(g % 2)..+3
+                    const int h = g / 8, run = (g % 8) / 2;
+                    int32_t sum = 0;
+                    for (int l = 4 * (g % 2); l < 4 * (g % 2) + 4; ++l)
+                        for (int j = 0; j < 4; ++j)
+                            sum += (blk.qs[32 * (8 * h + l) + 4 * r + j] >> (2 * run) & 3) * y[b].qs[128 * h + 32 * run + 4 * l + j];
+                    const uint8_t sb = blk.scales[8 * (4 * h + (g % 8) % 4) + r];  // s_a << 4 | s_a+4, a = 8h + (g % 8) % 4
+                    const uint8_t mb = blk.mins[16 * ((g % 8) / 2) + 2 * r + g % 2];  // m_g' | m_g'+8 << 4, g' = g % 8
+                    isum += (run < 2 ? sb >> 4 : sb & 0xF) * sum;
+                    msum += (g < 8 ? mb & 0xF : mb >> 4) * y[b].bsums[g];
                 }
-            int32_t mins = 0;
-            for (int e = 0; e < 2; ++e) {
-                const uint8_t mb = blk.mins[16 * (l % 4) + 2 * r + e];
-                mins += (l < 4 ? mb & 0xF : mb >> 4) * y.bsums[2 * l + e];
+                acc = std::fma(y[b].d * fp16_to_fp32(blk.d[r]), float(isum), acc);
+                acc = std::fma(-(y[b].d * fp16_to_fp32(blk.dmin[r])), float(msum), acc);
             }
-            const float d = fp16_to_fp32(blk.d[r]) * (1.f / 16), dmin = fp16_to_fp32(blk.dmin[r]);
-            acc[l] = std::fma(y.d * d, float(lane), acc[l]);
-            acc[l] = std::fma(-(y.d * dmin), float(mins), acc[l]);
+            out[c * ldo + r] = acc;
         }
-    });
+    }
 }
 
 }  // namespace ref

@@ -101,5 +101,5 @@ void fill_variant(KernelSet& ks) {
     ks.set(lumen::TensorType::F16, dot_f16_512);
     ks.set(lumen::TensorType::Q6_K, dot_q6_k_512);
     ks.set4(lumen::TensorType::Q6_K, dot4_q6_k_512);
-    ks.packed_gemm[size_t(lumen::TensorType::Q2_K)] = gemm_q2_k_x8_lookup;
+    ks.packed_gemm[size_t(lumen::TensorType::Q2_K)] = gemm_q2_k_x8_groups;
 }

@@ -2,12 +2,11 @@
 // hold the 8 rows. Chunk 8h + l of a super-block holds 4 quant bytes of each
 // row; its 4 runs of 2-bit fields, masked in place (crumbs_in_place) and
 // multiplied by activation bytes 128h + 32run + 4l.. (broadcast) as 16-bit
-// pair sums, times the rows' scale of that group (premultiplied by 16/4/1/1)
-// are what lane l of the reference's per-row kernel (dotc_q2_k) adds. So the
-// packed kernel keeps one int32 and one float accumulator per lane, the mins
-// in the same float accumulator, and reduces them with the reference's tree at
-// the end (ref::gemm_q2_k_x8): the per-row kernel's bits, 8 rows per
-// instruction.
+// pair sums, times the rows' scale of that group (premultiplied by 16/4/1/1),
+// all add into one int32 per row: 16 x the super-block's integer sum of
+// ref::gemm_q2_k_x8. The mins against the bsums make the other integer, and
+// two float steps per super-block fold both into one float per row: the twin's
+// bits (scaling by 16 is exact), 8 rows per instruction.
 
 // The scales of the 8 groups of one parity (groups 8h + 2run + parity: lanes
 // 0-3 of the reference take the even groups, lanes 4-7 the odd ones) of 8
@@ -30,23 +29,29 @@ struct Q2KScales {
     }
 };
 
-// Lane l's mins of a super-block's 8 rows: int16 pairs (m_2l, m_2l+1), in
-// the low nibbles for l < 4, else the high ones.
-inline __m256i q2k_min_pairs(const BlockQ2_Kx8& blk, int l) {
-    const __m256i m = _mm256_cvtepu8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(blk.mins + 16 * (l % 4))));
-    return l < 4 ? _mm256_and_si256(m, _mm256_set1_epi16(0x0F)) : _mm256_srli_epi16(m, 4);
+// The super-block's sum of m_g * bsum_g for the 8 rows (int32 lane r): min
+// byte 16p + 2r + e holds m_2p+e (low nibble) and m_2p+8+e (high), so each
+// 16-byte run, widened, is the rows' int16 pairs for bsums 2p, 2p+1 and 2p+8, 2p+9.
+inline __m256i q2k_min_sums(const BlockQ2_Kx8& blk, const BlockQ8_K& y) {
+    __m256i sum = _mm256_setzero_si256();
+#pragma GCC unroll 4
+    for (int p = 0; p < 4; ++p) {
+        const __m256i m = _mm256_cvtepu8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(blk.mins + 16 * p)));
+        int32_t low_pair, high_pair;
+        std::memcpy(&low_pair, y.bsums + 2 * p, 4);
+        std::memcpy(&high_pair, y.bsums + 2 * p + 8, 4);
+        sum = madd_acc(sum, _mm256_and_si256(m, _mm256_set1_epi16(0x0F)), _mm256_set1_epi32(low_pair));
+        sum = madd_acc(sum, _mm256_srli_epi16(m, 4), _mm256_set1_epi32(high_pair));
+    }
+    return sum;
 }
 
-// acc + d_a * dw * lane - d_a * dmin * (the mins against bsums pair l): lane
-// l's share of one super-block, in the reference's order.
-inline __m256 q2k_accumulate_lane(__m256 acc, __m256i lane, __m256i min_pair, const BlockQ8_K& y, int l, __m256 dw,
-                                  __m256 dm) {
-    int32_t bsum_pair;
-    std::memcpy(&bsum_pair, y.bsums + 2 * l, 4);
-    const __m256i mins = _mm256_madd_epi16(min_pair, _mm256_set1_epi32(bsum_pair));
+// acc + d_a * dw * isum - d_a * dm * msum: a super-block's two float steps
+// for 8 rows (dw already carries the kernel's power-of-two factor).
+inline __m256 q2k_accumulate(__m256 acc, __m256i isum, __m256i msum, const BlockQ8_K& y, __m256 dw, __m256 dm) {
     const __m256 da = _mm256_broadcast_ss(&y.d);
-    acc = _mm256_fmadd_ps(_mm256_mul_ps(da, dw), _mm256_cvtepi32_ps(lane), acc);
-    return _mm256_fnmadd_ps(_mm256_mul_ps(da, dm), _mm256_cvtepi32_ps(mins), acc);
+    acc = _mm256_fmadd_ps(_mm256_mul_ps(da, dw), _mm256_cvtepi32_ps(isum), acc);
+    return _mm256_fnmadd_ps(_mm256_mul_ps(da, dm), _mm256_cvtepi32_ps(msum), acc);
 }
 
 template <int C>
@@ -54,23 +59,19 @@ void gemmc_q2_k_x8(int64_t cols, const void* packed, const void* const* acts, fl
     const auto* w = static_cast<const BlockQ2_Kx8*>(packed);
     const BlockQ8_K* y[C];
     activation_blocks(acts, y);
-    __m256 acc[C][8];
-    for (int t = 0; t < C; ++t)
-        for (int l = 0; l < 8; ++l) acc[t][l] = _mm256_setzero_ps();
+    __m256 acc[C];
+    for (int t = 0; t < C; ++t) acc[t] = _mm256_setzero_ps();
     const int64_t nb = cols / QK_K;
     for (int64_t b = 0; b < nb; ++b) {
         const BlockQ2_Kx8& blk = w[b];
         prefetch_lines_ahead(blk);
-        const __m256 dw = _mm256_mul_ps(_mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(blk.d))),
-                                        _mm256_set1_ps(1.f / 16));
-        const __m256 dm = _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(blk.dmin)));
+        __m256i isum[C];
+        for (int t = 0; t < C; ++t) isum[t] = _mm256_setzero_si256();
 #pragma GCC unroll 2
         for (int parity = 0; parity < 2; ++parity) {
             const Q2KScales scale(blk.scales, parity);
 #pragma GCC unroll 4
-            for (int l = 4 * parity; l < 4 * parity + 4; ++l) {  // lane l of the reference: weights 4l..4l+3 of every run
-                __m256i lane[C];
-                for (int t = 0; t < C; ++t) lane[t] = _mm256_setzero_si256();
+            for (int l = 4 * parity; l < 4 * parity + 4; ++l) {  // weights 4l..4l+3 of every run
 #pragma GCC unroll 2
                 for (int h = 0; h < 2; ++h) {
                     const __m256i q = load32_once(blk.qs + 32 * (8 * h + l));
@@ -79,15 +80,17 @@ void gemmc_q2_k_x8(int64_t cols, const void* packed, const void* const* acts, fl
                         const __m256i v = crumbs_in_place(q, run);
                         const __m256i s = scale.run[4 * h + run];
                         for (int t = 0; t < C; ++t)
-                            lane[t] = madd_acc(lane[t], _mm256_maddubs_epi16(v, bcast4(y[t][b].qs + 128 * h + 32 * run + 4 * l)), s);
+                            isum[t] = madd_acc(isum[t], _mm256_maddubs_epi16(v, bcast4(y[t][b].qs + 128 * h + 32 * run + 4 * l)), s);
                     }
                 }
-                const __m256i min_pair = q2k_min_pairs(blk, l);
-                for (int t = 0; t < C; ++t) acc[t][l] = q2k_accumulate_lane(acc[t][l], lane[t], min_pair, y[t][b], l, dw, dm);
             }
         }
+        const __m256 dw = _mm256_mul_ps(_mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(blk.d))),
+                                        _mm256_set1_ps(1.f / 16));
+        const __m256 dm = _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(blk.dmin)));
+        for (int t = 0; t < C; ++t) acc[t] = q2k_accumulate(acc[t], isum[t], q2k_min_sums(blk, y[t][b]), y[t][b], dw, dm);
     }
-    for (int t = 0; t < C; ++t) _mm256_storeu_ps(out + t * ldo, sum8_halving(acc[t]));
+    for (int t = 0; t < C; ++t) _mm256_storeu_ps(out + t * ldo, acc[t]);
 }
 
 void gemm_q2_k_x8(int64_t cols, const void* packed, const void* const* acts, const ActBlockInfo* const*, int n_act,
