@@ -63,7 +63,10 @@ void gemmc_q2_k_x8_groups(int64_t cols, const void* packed, const void* const* a
                         for (int t = 0; t < C; ++t)
                             group[t] = dot_u8s8_acc_bcast4(group[t], v, y[t][b].qs + 128 * h + 32 * run + 4 * l);
                     }
-                    for (int t = 0; t < C; ++t) isum[t] = _mm256_add_epi32(isum[t], _mm256_mullo_epi32(group[t], scale.run[run]));
+                    for (int t = 0; t < C; ++t) {
+                        isum[t] = _mm256_add_epi32(isum[t], _mm256_mullo_epi32(group[t], scale.run[run]));
+                        keep_sum(isum[t]);
+                    }
                 }
             }
         const __m256 dw = _mm256_mul_ps(_mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(blk.d))),

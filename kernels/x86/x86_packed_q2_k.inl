@@ -8,24 +8,22 @@
 // two float steps per super-block fold both into one float per row: the twin's
 // bits (scaling by 16 is exact), 8 rows per instruction.
 
-// The scales of the 8 groups of one parity (groups 8h + 2run + parity: lanes
-// 0-3 of the reference take the even groups, lanes 4-7 the odd ones) of 8
-// rows as int16 pairs (scale_r, scale_r) in lane r, premultiplied for the
-// in-place fields: run[4h + run]. One parity at a time keeps 8 vectors live.
+// The scales of the 4 groups of one half and parity (groups 8h + 2run +
+// parity: chunks 4 parity..+3 of the half) of 8 rows as int16 pairs
+// (scale_r, scale_r) in lane r, premultiplied for the in-place fields:
+// run[run]. Byte q = 4h + 2run + parity holds s_a << 4 | s_a+4 of
+// a = 8h + 2run + parity (runs 0, 1; the low nibble: runs 2, 3). Four vectors
+// at a time keep the AVX2 build's 16 registers from spilling.
 struct Q2KScales {
-    __m256i run[8];
-    Q2KScales(const uint8_t* scales, int parity) {
-        const __m256i high = _mm256_set1_epi16(0xF0), low = _mm256_set1_epi16(0x0F);
-#pragma GCC unroll 2
-        for (int h = 0; h < 2; ++h) {
-            // Byte q = 4h + 2run + parity holds s_a << 4 | s_a+4 of a = 8h + 2run + parity (run 0, 1).
-            const __m256i r0 = q4_k_scale_pairs(scales + 8 * (4 * h + parity));
-            const __m256i r1 = q4_k_scale_pairs(scales + 8 * (4 * h + 2 + parity));
-            run[4 * h] = _mm256_and_si256(r0, high);                                              // run 0: x16
-            run[4 * h + 1] = _mm256_and_si256(_mm256_srli_epi16(r1, 2), _mm256_set1_epi16(0x3C));  // run 1: x4
-            run[4 * h + 2] = _mm256_and_si256(r0, low);                                           // runs 2, 3: x1
-            run[4 * h + 3] = _mm256_and_si256(r1, low);
-        }
+    __m256i run[4];
+    Q2KScales(const uint8_t* scales, int h, int parity) {
+        const __m256i r0 = q4_k_scale_pairs(scales + 8 * (4 * h + parity));
+        const __m256i r1 = q4_k_scale_pairs(scales + 8 * (4 * h + 2 + parity));
+        const __m256i low = _mm256_set1_epi16(0x0F);
+        run[0] = _mm256_and_si256(r0, _mm256_set1_epi16(0xF0));                      // run 0: x16
+        run[1] = _mm256_and_si256(_mm256_srli_epi16(r1, 2), _mm256_set1_epi16(0x3C));  // run 1: x4
+        run[2] = _mm256_and_si256(r0, low);                                           // runs 2, 3: x1
+        run[3] = _mm256_and_si256(r1, low);
     }
 };
 
@@ -68,23 +66,23 @@ void gemmc_q2_k_x8(int64_t cols, const void* packed, const void* const* acts, fl
         __m256i isum[C];
         for (int t = 0; t < C; ++t) isum[t] = _mm256_setzero_si256();
 #pragma GCC unroll 2
-        for (int parity = 0; parity < 2; ++parity) {
-            const Q2KScales scale(blk.scales, parity);
-#pragma GCC unroll 4
-            for (int l = 4 * parity; l < 4 * parity + 4; ++l) {  // weights 4l..4l+3 of every run
+        for (int parity = 0; parity < 2; ++parity)
 #pragma GCC unroll 2
-                for (int h = 0; h < 2; ++h) {
+            for (int h = 0; h < 2; ++h) {
+                const Q2KScales scale(blk.scales, h, parity);
+#pragma GCC unroll 4
+                for (int l = 4 * parity; l < 4 * parity + 4; ++l) {  // weights 4l..4l+3 of every run
                     const __m256i q = load32_once(blk.qs + 32 * (8 * h + l));
 #pragma GCC unroll 4
                     for (int run = 0; run < 4; ++run) {
                         const __m256i v = crumbs_in_place(q, run);
-                        const __m256i s = scale.run[4 * h + run];
                         for (int t = 0; t < C; ++t)
-                            isum[t] = madd_acc(isum[t], _mm256_maddubs_epi16(v, bcast4(y[t][b].qs + 128 * h + 32 * run + 4 * l)), s);
+                            isum[t] = madd_acc(isum[t], _mm256_maddubs_epi16(v, bcast4(y[t][b].qs + 128 * h + 32 * run + 4 * l)),
+                                               scale.run[run]);
                     }
+                    for (int t = 0; t < C; ++t) keep_sum(isum[t]);
                 }
             }
-        }
         const __m256 dw = _mm256_mul_ps(_mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(blk.d))),
                                         _mm256_set1_ps(1.f / 16));
         const __m256 dm = _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(blk.dmin)));
