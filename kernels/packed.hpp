@@ -74,8 +74,8 @@ static_assert(sizeof(BlockQ5_Kx8) == 1440);
 // 128h + 32run + j: its 2-bit fields are bits 2run of row qs[32h + j % 32].
 // qs is 16 chunks of 32 bytes: chunk 8h + l holds row r's qs[32h + 4l..+3]
 // in bytes 4r..4r+3, i.e. weights 4l..4l+3 of all 4 runs of half h (groups of
-// parity l >= 4). Scales and mins stay 4-bit, regrouped so a shuffle and a
-// mask give each group's scale premultiplied by the x86 kernel's 16/4/1/1:
+// parity l >= 4). Scales and mins stay 4-bit, regrouped so a zero-extension
+// or shuffle and a mask give each group's scale, premultiplied as a kernel needs:
 // scales[8q + r] = s_a << 4 | s_(a+4) of row r, a = 8(q / 4) + q % 4 (runs 0
 // and 1 high, runs 2 and 3 low); mins[16p + 2r + e] = m_(2p+e) | m_(2p+8+e) << 4
 // (min pairs p and p + 4 of the bsums products).
@@ -169,11 +169,10 @@ void gemm_q4_k_x8(int64_t cols, const void* packed_group, const void* const* act
 // float per row.
 void gemm_q5_k_x8(int64_t cols, const void* packed_group, const void* const* acts, const ActBlockInfo* const* info,
                   int n_act, float* out, int64_t ldo);
-// The reference's x86 Q2_K dot, row by row: 8 int32 lanes per row, lane l
-// holding 16 x sum_g scale_g * (q . a over weights 4l..4l+3 of each 32-weight
-// run: the "in place" 2-bit fields), acc_l = fma(d_a * (d_w / 16), lane_l,
-// acc_l) then acc_l -= d_a * dmin_w * (m_2l * bsum_2l + m_2l+1 * bsum_2l+1)
-// per super-block, and the halving tree at the end.
+// Q2_K per row and super-block: the exact integers isum = sum_g scale_g *
+// (q . a over group g's 16 weights) and msum = sum_g min_g * bsum_g, then
+// acc = fma(d_a * d_w, isum, acc) and acc = fma(-(d_a * dmin_w), msum, acc):
+// one float per row, no lanes (since session 13; docs/kernels.md "Packed Q2_K").
 void gemm_q2_k_x8(int64_t cols, const void* packed_group, const void* const* acts, const ActBlockInfo* const* info,
                   int n_act, float* out, int64_t ldo);
 // The reference's x86 Q6_K dot, row by row: 8 int32 lanes per row, lane l
