@@ -111,11 +111,11 @@ void BM_Dot(benchmark::State& state, Isa isa, TensorType type) {
     report_gbps(state, w.size());
 }
 
-// The 8-row interleaved layout models use (kernels::packer), where `pack`.
+// The 8-row interleaved layout models use (kernels::pack_matrix), where `pack`.
 std::vector<std::byte> maybe_packed(TensorType type, std::vector<std::byte> w, int64_t rows, int64_t cols, bool pack) {
     if (!pack) return w;
-    std::vector<std::byte> p(kernels::packed_group_bytes(type, cols) * size_t(rows / 8));
-    kernels::packer(type)(w.data(), p.data(), rows, cols);
+    std::vector<std::byte> p(kernels::packed_matrix_bytes(type, rows, cols));
+    kernels::pack_matrix(type, w.data(), p.data(), rows, cols);
     return p;
 }
 

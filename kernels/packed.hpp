@@ -133,6 +133,27 @@ size_t packed_group_bytes(TensorType type, int64_t cols);
 using PackFn = void (*)(const void* src, void* dst, int64_t rows, int64_t cols);
 PackFn packer(TensorType type);
 
+// A packed matrix is stored in column tiles: tile t holds columns
+// [kPackedTileCols * t, min(cols, kPackedTileCols * (t + 1))) of every 8-row
+// group, group after group, and the tiles follow each other. A mat x vec then
+// reads the weights front to back while one tile's activations (2048 columns:
+// 2.7 KB of Q8_0 blocks and their ActBlockInfo) stay in L1: between two uses of
+// an activation block only one group's tile streams past (9 KB for Q4_0, 17 KB
+// for Q8_0), not a whole row (36 KB / 70 KB at 8192 columns, which pushed the
+// activations out to L2 on every group). Matrices of at most 2048 columns are
+// one tile: the plain group-after-group layout. docs/kernels.md "Session 14".
+inline constexpr int64_t kPackedTileCols = 2048;
+struct PackedTile {
+    int64_t col0 = 0, cols = 0;  // the tile's columns
+    size_t offset = 0;           // bytes from the matrix's start to its first group
+    size_t group_bytes = 0;      // bytes of one group's part of the tile
+};
+inline int64_t packed_tile_count(int64_t cols) { return (cols + kPackedTileCols - 1) / kPackedTileCols; }
+PackedTile packed_tile(TensorType type, int64_t rows, int64_t cols, int64_t t);
+// Bytes of the whole packed matrix, and packing it (tiles of packer(type)'s layout).
+size_t packed_matrix_bytes(TensorType type, int64_t rows, int64_t cols);
+void pack_matrix(TensorType type, const void* src, void* dst, int64_t rows, int64_t cols);
+
 // What the packed kernels need of each Q8_0 activation block besides its
 // values; computed once per token, not once per row group.
 struct ActBlockInfo {

@@ -183,9 +183,9 @@ TEST_CASE("weights go into the huge-page buffer only as far as the available mem
     for (auto& l : all.layers)
         for (const auto* v : layer_matrices(l))
             if (v->data != nullptr && v->packed != nullptr)
-                packed_bytes += (kernels::packed_group_bytes(v->type, v->cols) * size_t(v->rows / 8) + 63) / 64 * 64;
+                packed_bytes += (kernels::packed_matrix_bytes(v->type, v->rows, v->cols) + 63) / 64 * 64;
     if (all.output.packed != nullptr)
-        packed_bytes += (kernels::packed_group_bytes(all.output.type, all.output.cols) * size_t(all.output.rows / 8) + 63) / 64 * 64;
+        packed_bytes += (kernels::packed_matrix_bytes(all.output.type, all.output.rows, all.output.cols) + 63) / 64 * 64;
     pack_weights(packed_only, packed_bytes);
     const Count p = count(packed_only);
     CHECK(p.packed == a.packed);

@@ -119,7 +119,7 @@ void pack_weights(ModelWeights& w, uint64_t available) {
     const auto packs = [](const ops::WeightView* v) { return kernels::packer(v->type) != nullptr && v->rows % 8 == 0; };
     constexpr size_t kAlign = 64;
     const auto bytes_in_buffer = [&](const ops::WeightView* v) {
-        const size_t n = packs(v) ? kernels::packed_group_bytes(v->type, v->cols) * size_t(v->rows / 8)
+        const size_t n = packs(v) ? kernels::packed_matrix_bytes(v->type, v->rows, v->cols)
                                   : v->row_bytes * size_t(v->rows);
         return (n + kAlign - 1) / kAlign * kAlign;
     };
@@ -149,7 +149,7 @@ void pack_weights(ModelWeights& w, uint64_t available) {
         const void* original = v->data;
         const size_t original_bytes = v->row_bytes * size_t(v->rows);
         if (packs(v)) {
-            kernels::packer(v->type)(original, next, v->rows, v->cols);
+            kernels::pack_matrix(v->type, original, next, v->rows, v->cols);
             v->packed = next;
         } else {
             std::memcpy(next, original, original_bytes);

@@ -30,7 +30,7 @@ struct LayerWeights {
 
 struct ModelWeights {
     // Load-time copies of the matrices (pack_weights): the views' `packed`
-    // (kernels/packed.hpp's layout) or, for types without one, `data` point into it.
+    // (kernels/packed.hpp: pack_matrix) or, for types without one, `data` point into it.
     platform::LargeBuffer packed_storage;
     ops::WeightView token_embd;              // [n_vocab rows, n_embd cols]
     std::vector<float> output_norm;          // [n_embd]

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "fp16.hpp"
+#include "packed.hpp"
 #include "lumen/error.hpp"
 
 namespace lumen::ops {
@@ -11,25 +12,42 @@ namespace {
 
 // Packed weights: 8 rows per kernel call, all tokens of the batch at once
 // (the kernel takes them four at a time and writes into y), rows split
-// across threads.
+// across threads. Wide matrices come in column tiles (kernels/packed.hpp):
+// each thread walks its groups tile after tile, the first tile's sums go
+// straight into y and each later tile's are added to them, so y is
+// ((tile 0 + tile 1) + tile 2) + ... whatever the thread count.
 void matmul_packed(const kernels::KernelSet& ks, const WeightView& w, const std::byte* xq, size_t act_row,
                    const kernels::ActBlockInfo* info, int64_t n_tokens, float* y, int64_t ldy, int n_threads) {
     const kernels::PackedGemmFn gemm = ks.packed(w.type);
-    const int64_t nb = w.cols / 32, groups = w.rows / 8;
-    const size_t group_bytes = kernels::packed_group_bytes(w.type, w.cols);
+    const TensorType act_type = type_traits(w.type).vec_dot_type;
+    const int64_t nb = w.cols / 32, groups = w.rows / 8, n_tiles = kernels::packed_tile_count(w.cols);
     constexpr int64_t kChunk = 64;  // tokens per call (bounded stack arrays)
-#pragma omp parallel for num_threads(n_threads) schedule(static) if (n_threads > 1 && groups > 1)
-    for (int64_t g = 0; g < groups; ++g) {
-        const void* group = static_cast<const std::byte*>(w.packed) + size_t(g) * group_bytes;
-        const void* acts[kChunk];
-        const kernels::ActBlockInfo* act_info[kChunk];
-        for (int64_t t0 = 0; t0 < n_tokens; t0 += kChunk) {
-            const int n = int(std::min(kChunk, n_tokens - t0));
-            for (int c = 0; c < n; ++c) {
-                acts[c] = xq + size_t(t0 + c) * act_row;
-                act_info[c] = info != nullptr ? info + (t0 + c) * nb : nullptr;
+#pragma omp parallel num_threads(n_threads) if (n_threads > 1 && groups > 1)
+    for (int64_t t = 0; t < n_tiles; ++t) {
+        const kernels::PackedTile tile = kernels::packed_tile(w.type, w.rows, w.cols, t);
+        const size_t act_skip = row_bytes(act_type, tile.col0);
+        // The same static split in every tile: a thread adds only into its own rows of y.
+#pragma omp for schedule(static) nowait
+        for (int64_t g = 0; g < groups; ++g) {
+            const void* group = static_cast<const std::byte*>(w.packed) + tile.offset + size_t(g) * tile.group_bytes;
+            const void* acts[kChunk];
+            const kernels::ActBlockInfo* act_info[kChunk];
+            float part[kChunk * 8];
+            for (int64_t t0 = 0; t0 < n_tokens; t0 += kChunk) {
+                const int n = int(std::min(kChunk, n_tokens - t0));
+                for (int c = 0; c < n; ++c) {
+                    acts[c] = xq + size_t(t0 + c) * act_row + act_skip;
+                    act_info[c] = info != nullptr ? info + (t0 + c) * nb + tile.col0 / 32 : nullptr;
+                }
+                float* out = y + t0 * ldy + g * 8;
+                if (t == 0) {
+                    gemm(tile.cols, group, acts, act_info, n, out, ldy);
+                    continue;
+                }
+                gemm(tile.cols, group, acts, act_info, n, part, 8);
+                for (int c = 0; c < n; ++c)
+                    for (int r = 0; r < 8; ++r) out[c * ldy + r] += part[8 * c + r];
             }
-            gemm(w.cols, group, acts, act_info, n, y + t0 * ldy + g * 8, ldy);
         }
     }
 }
