@@ -2,8 +2,9 @@
 // hold the 8 rows. Chunk 8h + l of a super-block holds 4 quant bytes of each
 // row; its 4 runs of 2-bit fields, masked in place (crumbs_in_place) and
 // multiplied by activation bytes 128h + 32run + 4l.. (broadcast) as 16-bit
-// pair sums, times the rows' scale of that group (premultiplied by 16/4/1/1),
-// all add into one int32 per row: 16 x the super-block's integer sum of
+// pair sums (added over 2 or 4 chunks in int16: q2k_group_sums), times the
+// rows' scale of that group (premultiplied by 16/4/1/1), all add into one
+// int32 per row: 16 x the super-block's integer sum of
 // ref::gemm_q2_k_x8. The mins against the bsums make the other integer, and
 // two float steps per super-block fold both into one float per row: the twin's
 // bits (scaling by 16 is exact), 8 rows per instruction.
@@ -52,6 +53,37 @@ inline __m256 q2k_accumulate(__m256 acc, __m256i isum, __m256i msum, const Block
     return _mm256_fnmadd_ps(_mm256_mul_ps(da, dm), _mm256_cvtepi32_ps(msum), acc);
 }
 
+// The 4 chunks of one half and parity (4 groups of 16 weights per row, one
+// per run) against C activations into isum, with fewer multiplies: a run's
+// int16 pair sums of several chunks are added in int16 before the one
+// vpmaddwd by its scale. The fields in place are at most 3, 12, 48, 48 (runs
+// 0..3), so a pair sum is at most 2 * 48 * 128 = 12288 in size: all 4 chunks
+// of runs 0 and 1 (<= 12288) and 2 chunks of runs 2 and 3 (<= 24576) fit in
+// int16 — the same integers as one vpmaddwd per chunk, 22 multiplies instead
+// of 32 per activation (the AVX2 build's bound on Zen 3 and Alder Lake in
+// llvm-mca). Run by run, the chunks loaded again for each (loads are not the
+// bound; holding them spilled). a[t] points at activation byte
+// 128h + 16 parity: chunk l's run r is at 32r + 4l.
+template <int C>
+inline void q2k_group_sums(__m256i (&isum)[C], const uint8_t* qs, const int8_t* const (&a)[C], const Q2KScales& scale) {
+#pragma GCC unroll 4
+    for (int run = 0; run < 4; ++run) {
+        __m256i part[C];
+#pragma GCC unroll 4
+        for (int l = 0; l < 4; ++l) {
+            const __m256i v = crumbs_in_place(load32(qs + 32 * l), run);
+            for (int t = 0; t < C; ++t) {
+                const __m256i m = _mm256_maddubs_epi16(v, bcast4(a[t] + 32 * run + 4 * l));
+                part[t] = l == 0 || (run >= 2 && l == 2) ? m : _mm256_add_epi16(part[t], m);
+                if (l % 2 == 1 && (run >= 2 || l == 3)) {  // runs 2, 3: every 2 chunks; runs 0, 1: all 4
+                    isum[t] = madd_acc(isum[t], part[t], scale.run[run]);
+                    keep_sum(isum[t]);
+                }
+            }
+        }
+    }
+}
+
 template <int C>
 void gemmc_q2_k_x8(int64_t cols, const void* packed, const void* const* acts, float* out, int64_t ldo) {
     const auto* w = static_cast<const BlockQ2_Kx8*>(packed);
@@ -70,18 +102,9 @@ void gemmc_q2_k_x8(int64_t cols, const void* packed, const void* const* acts, fl
 #pragma GCC unroll 2
             for (int h = 0; h < 2; ++h) {
                 const Q2KScales scale(blk.scales, h, parity);
-#pragma GCC unroll 4
-                for (int l = 4 * parity; l < 4 * parity + 4; ++l) {  // weights 4l..4l+3 of every run
-                    const __m256i q = load32_once(blk.qs + 32 * (8 * h + l));
-#pragma GCC unroll 4
-                    for (int run = 0; run < 4; ++run) {
-                        const __m256i v = crumbs_in_place(q, run);
-                        for (int t = 0; t < C; ++t)
-                            isum[t] = madd_acc(isum[t], _mm256_maddubs_epi16(v, bcast4(y[t][b].qs + 128 * h + 32 * run + 4 * l)),
-                                               scale.run[run]);
-                    }
-                    for (int t = 0; t < C; ++t) keep_sum(isum[t]);
-                }
+                const int8_t* a[C];
+                for (int t = 0; t < C; ++t) a[t] = y[t][b].qs + 128 * h + 16 * parity;
+                q2k_group_sums(isum, blk.qs + 32 * (8 * h + 4 * parity), a, scale);
             }
         const __m256 dw = _mm256_mul_ps(_mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(blk.d))),
                                         _mm256_set1_ps(1.f / 16));
