@@ -165,11 +165,7 @@ void BM_KernelHot(benchmark::State& state, Isa isa, TensorType type, bool pack) 
     ks.activation_quantizer(at)(x.data(), a.data(), kHotCols);
     std::vector<kernels::ActBlockInfo> info(size_t(kHotCols / 32));
     if (at == TensorType::Q8_0)
-        for (size_t b = 0; b < info.size(); ++b) {
-            const auto& blk = reinterpret_cast<const kernels::BlockQ8_0*>(a.data())[b];
-            info[b].d = kernels::fp16_to_fp32(blk.d);
-            for (int k = 0; k < 32; ++k) info[b].sum += blk.qs[k];
-        }
+        kernels::describe_q8_0_blocks(reinterpret_cast<const kernels::BlockQ8_0*>(a.data()), int64_t(info.size()), info.data());
     const void* act = a.data();
     const kernels::ActBlockInfo* act_info = info.data();
     std::vector<float> y(static_cast<size_t>(kHotRows));

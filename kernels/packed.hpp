@@ -8,6 +8,7 @@
 #include <cstdint>
 
 #include "blocks.hpp"
+#include "fp16.hpp"
 #include "lumen/tensor_type.hpp"
 
 namespace lumen::kernels {
@@ -160,6 +161,14 @@ struct ActBlockInfo {
     float d;      // the block's scale, as float
     int32_t sum;  // the sum of its 32 values
 };
+// The ActBlockInfo of n_blocks consecutive Q8_0 blocks (one activation row).
+inline void describe_q8_0_blocks(const BlockQ8_0* blocks, int64_t n_blocks, ActBlockInfo* out) {
+    for (int64_t b = 0; b < n_blocks; ++b) {
+        int32_t s = 0;
+        for (int k = 0; k < 32; ++k) s += blocks[b].qs[k];
+        out[b] = {fp16_to_fp32(blocks[b].d), s};
+    }
+}
 
 // out[c * ldo + r] = dot(row r of the 8-row group, activation c) for c < n_act.
 // acts[c] are the type's activation rows (Q8_0 blocks, Q8_K for Q4_K); for

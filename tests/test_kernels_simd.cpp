@@ -188,12 +188,8 @@ TEST_CASE("packed Q4_0/Q5_0/IQ4_NL/Q8_0/Q4_K/Q5_K/Q6_K/Q2_K/TQ2_0 kernels equal 
                 infos.emplace_back();
                 continue;
             }
-            const auto* blocks = reinterpret_cast<const kernels::BlockQ8_0*>(acts.back().data());
             std::vector<kernels::ActBlockInfo> info(static_cast<size_t>(nb));
-            for (int64_t b = 0; b < nb; ++b) {
-                info[size_t(b)].d = kernels::fp16_to_fp32(blocks[b].d);
-                for (int k = 0; k < 32; ++k) info[size_t(b)].sum += blocks[b].qs[k];
-            }
+            kernels::describe_q8_0_blocks(reinterpret_cast<const kernels::BlockQ8_0*>(acts.back().data()), nb, info.data());
             infos.push_back(info);
         }
         for (int c = 0; c < n_act; ++c) {

@@ -83,13 +83,9 @@ TEST_CASE("packed tiles: each tile is the type's packing of those columns; matmu
             std::vector<kernels::ActBlockInfo> info(size_t(n_tokens * cols / 32));
             for (int64_t c = 0; c < n_tokens; ++c) {
                 ref.activation_quantizer(at)(x.data() + c * cols, aq.data() + size_t(c) * arow, cols);
-                if (at != TensorType::Q8_0) continue;
-                const auto* blocks = reinterpret_cast<const kernels::BlockQ8_0*>(aq.data() + size_t(c) * arow);
-                for (int64_t b = 0; b < cols / 32; ++b) {
-                    auto& in = info[size_t(c * cols / 32 + b)];
-                    in = {kernels::fp16_to_fp32(blocks[b].d), 0};
-                    for (int k = 0; k < 32; ++k) in.sum += blocks[b].qs[k];
-                }
+                if (at == TensorType::Q8_0)
+                    kernels::describe_q8_0_blocks(reinterpret_cast<const kernels::BlockQ8_0*>(aq.data() + size_t(c) * arow),
+                                                  cols / 32, info.data() + c * cols / 32);
             }
             for (int64_t ti = 0; ti < kernels::packed_tile_count(cols); ++ti) {
                 const auto tile = kernels::packed_tile(type, rows, cols, ti);

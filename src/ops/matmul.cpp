@@ -83,13 +83,9 @@ void matmul(const kernels::KernelSet& ks, const WeightView& w, const float* x, i
 #pragma omp parallel for num_threads(n_threads) schedule(static) if (n_threads > 1 && n_tokens > 1)
         for (int64_t t = 0; t < n_tokens; ++t) {
             quantize(x + t * cols, xq + size_t(t) * act_row, cols);
-            if (info == nullptr) continue;
-            const auto* blocks = reinterpret_cast<const kernels::BlockQ8_0*>(xq + size_t(t) * act_row);
-            for (int64_t b = 0; b < nb; ++b) {
-                int32_t s = 0;
-                for (int k = 0; k < 32; ++k) s += blocks[b].qs[k];
-                info[t * nb + b] = {kernels::fp16_to_fp32(blocks[b].d), s};
-            }
+            if (info != nullptr)
+                kernels::describe_q8_0_blocks(reinterpret_cast<const kernels::BlockQ8_0*>(xq + size_t(t) * act_row), nb,
+                                              info + t * nb);
         }
         matmul_packed(ks, w, xq, act_row, info, n_tokens, y, ldy, n_threads);
         return;
