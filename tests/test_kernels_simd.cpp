@@ -7,6 +7,7 @@
 
 #include <cmath>
 #include <cstdlib>
+#include <cstring>
 #include <random>
 #include <string>
 
@@ -251,7 +252,7 @@ TEST_CASE("attention helpers over F16 (ordered and GEMM-order dots, weighted V l
 
             // Many keys / V rows at a stride (positions of a KV cache), several counts
             // (whole blocks of 16 keys and a tail; whole groups of 4 x n_lanes V rows and a rest).
-            const int rows = 300;
+            const int rows = 600;  // (over 8 x 64: the V kernels' whole spans of lanes)
             const size_t stride = size_t(n) + 5;
             std::vector<uint16_t> kv(size_t(rows) * stride);
             const auto kvf = random_floats(kv.size(), 14u + uint32_t(n));
@@ -296,7 +297,7 @@ TEST_CASE("attention helpers over F16 (ordered and GEMM-order dots, weighted V l
             for (size_t i = 0; i < probs.size(); i += 7) probs[i] *= 1e-6f;
             probs[3] = 0.f;
             for (int n_lanes : {16, 64})
-                for (int n_pos : {0, 1, 17, 64, 255, 256, rows}) {
+                for (int n_pos : {0, 1, 17, 64, 255, 256, 530, rows}) {
                     INFO("lanes " << n_lanes << " positions " << n_pos);
                     std::vector<float> w1 = random_floats(size_t(n_lanes * n), 16u), w2 = w1;
                     ks.weighted_lanes_f16(w1.data(), n_lanes, probs.data(), 0.7f, kv.data(), stride, n_pos, n);
@@ -313,6 +314,45 @@ TEST_CASE("attention helpers over F16 (ordered and GEMM-order dots, weighted V l
                                                std::min(n_pos, rows - 2), n);
                     CHECK(g1 == g2);
                 }
+        }
+    }
+}
+
+// A score that is exactly zero is +0 in the reference (its lanes start from +0),
+// also when every product is -0 or the products cancel; the SIMD kernels, which
+// may start a sum from a product, must give the same bits.
+TEST_CASE("F16 scores that are exactly zero are +0 on every ISA, one head and grouped") {
+    const kernels::KernelSet& ref = kernels::kernel_set(Isa::scalar);
+    for (int n : {64, 128, 256}) {
+        const int rows = 37, n_q = 3;
+        std::vector<uint16_t> q(size_t(n_q) * size_t(n)), k(size_t(rows) * size_t(n));
+        for (size_t i = 0; i < q.size(); ++i) {  // head 0 positive, head 1 alternating, head 2 negative
+            const size_t g = i / size_t(n);
+            q[i] = kernels::fp32_to_fp16(g == 0 ? 0.75f : g == 2 ? -1.5f : i % 2 ? -1.5f : 0.75f);
+        }
+        for (int j = 0; j < rows; ++j)
+            for (int i = 0; i < n; ++i) {
+                float v = 0.f;  // row 0 mod 3: +0 (products -0 and +0)
+                if (j % 3 == 1) v = -0.f;
+                if (j % 3 == 2) v = (i / 2) % 2 ? -2.f : 2.f;  // pairs that cancel exactly in every lane order
+                k[size_t(j) * size_t(n) + size_t(i)] = kernels::fp32_to_fp16(v);
+            }
+        std::vector<float> want(size_t(n_q) * size_t(rows));
+        for (int g = 0; g < n_q; ++g) ref.dots_f16_ordered(n, q.data() + g * n, k.data(), size_t(n), rows, want.data() + g * rows);
+        for (float w : want) REQUIRE((w == 0.f && !std::signbit(w)));
+        for (Isa isa : simd_isas()) {
+            INFO(isa_name(isa) << " n=" << n);
+            const kernels::KernelSet& ks = kernels::kernel_set(isa);
+            for (bool gemm : {false, true}) {
+                std::vector<float> one(want.size(), 1.f), group(want.size(), 1.f);
+                const auto one_fn = gemm ? ks.dots_f16_gemm : ks.dots_f16_ordered;
+                const auto group_fn = gemm ? ks.dots_f16_gemm_group : ks.dots_f16_ordered_group;
+                for (int g = 0; g < n_q; ++g) one_fn(n, q.data() + g * n, k.data(), size_t(n), rows, one.data() + g * rows);
+                CHECK(std::memcmp(one.data(), want.data(), want.size() * sizeof(float)) == 0);
+                if (group_fn == nullptr) continue;
+                group_fn(n, q.data(), n_q, k.data(), size_t(n), rows, group.data(), size_t(rows));
+                CHECK(std::memcmp(group.data(), want.data(), want.size() * sizeof(float)) == 0);
+            }
         }
     }
 }

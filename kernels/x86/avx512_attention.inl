@@ -7,50 +7,95 @@
 // so 16 keys are reduced at once by a transposing network that performs, for
 // each key, exactly the additions of the one-vector halving tree (lanes
 // l + 8, then + 4, + 2, + 1), 15 additions for 16 keys instead of 16 trees.
-// V sums: each lane row is loaded once per four chunks of positions and the
+// The arithmetic is fused multiply-adds and those additions: at 4 x 512-bit
+// FMAs per 64-element score, the FMA units are the bound (docs/kernels.md).
+// V sums: each lane row is loaded once per four (one head) or eight (a group of
+// heads, whose wider V step is shared) chunks of positions, and the
 // V rows are read in position order, so the hardware prefetchers follow them.
 
 inline __m512 load_f16x16(const uint16_t* p) {
     return _mm512_cvtph_ps(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(p)));
 }
 
-// out[j] = the halving tree of the 16 lanes of x[j], j < 16.
-inline void halving_sums16(const __m512* x, float* out) {
-    __m512 y[8], z[4], w[2];
-    for (int m = 0; m < 8; ++m)  // + 8: keys 2m, 2m + 1 in lanes 0-7, 8-15
-        y[m] = _mm512_add_ps(_mm512_shuffle_f32x4(x[2 * m], x[2 * m + 1], _MM_SHUFFLE(1, 0, 1, 0)),
-                             _mm512_shuffle_f32x4(x[2 * m], x[2 * m + 1], _MM_SHUFFLE(3, 2, 3, 2)));
-    for (int m = 0; m < 4; ++m)  // + 4: keys 4m .. 4m + 3 one per 128-bit quarter
-        z[m] = _mm512_add_ps(_mm512_shuffle_f32x4(y[2 * m], y[2 * m + 1], _MM_SHUFFLE(2, 0, 2, 0)),
-                             _mm512_shuffle_f32x4(y[2 * m], y[2 * m + 1], _MM_SHUFFLE(3, 1, 3, 1)));
-    for (int m = 0; m < 2; ++m)  // + 2: quarter q holds keys 8m + q, 8m + 4 + q (two lanes each)
-        w[m] = _mm512_add_ps(_mm512_shuffle_ps(z[2 * m], z[2 * m + 1], _MM_SHUFFLE(1, 0, 1, 0)),
-                             _mm512_shuffle_ps(z[2 * m], z[2 * m + 1], _MM_SHUFFLE(3, 2, 3, 2)));
-    // + 1: lane 4q + c holds key 4c + q; put the keys in order.
-    const __m512 s = _mm512_add_ps(_mm512_shuffle_ps(w[0], w[1], _MM_SHUFFLE(2, 0, 2, 0)),
-                                   _mm512_shuffle_ps(w[0], w[1], _MM_SHUFFLE(3, 1, 3, 1)));
+// The halving tree of the 16 lanes of x[t], for 16 keys t, as one vector of 16
+// scores, in four steps: + 8 (keys t, t + 1 in lanes 0-7, 8-15), + 4 (keys t ..
+// t + 3 one per 128-bit quarter), + 2 (quarter c holds keys t + c, t + 4 + c, two
+// lanes each), + 1 (lane 4c + r holds key 4r + c; permuted into key order).
+// Scores16 takes the keys in order and combines each pair as soon as it is
+// complete, so at most four partial vectors per head are live.
+__attribute__((always_inline)) inline __m512 halve8(__m512 u, __m512 v) {
+    return _mm512_add_ps(_mm512_shuffle_f32x4(u, v, _MM_SHUFFLE(1, 0, 1, 0)), _mm512_shuffle_f32x4(u, v, _MM_SHUFFLE(3, 2, 3, 2)));
+}
+__attribute__((always_inline)) inline __m512 halve4(__m512 u, __m512 v) {
+    return _mm512_add_ps(_mm512_shuffle_f32x4(u, v, _MM_SHUFFLE(2, 0, 2, 0)), _mm512_shuffle_f32x4(u, v, _MM_SHUFFLE(3, 1, 3, 1)));
+}
+__attribute__((always_inline)) inline __m512 halve2(__m512 u, __m512 v) {
+    return _mm512_add_ps(_mm512_shuffle_ps(u, v, _MM_SHUFFLE(1, 0, 1, 0)), _mm512_shuffle_ps(u, v, _MM_SHUFFLE(3, 2, 3, 2)));
+}
+// The last step; the final + 0 turns a -0 into the +0 the reference gets (its
+// lanes start from +0; ours from a product, which may be -0): the same bits.
+__attribute__((always_inline)) inline __m512 halve1(__m512 u, __m512 v) {
+    const __m512 s = _mm512_add_ps(_mm512_shuffle_ps(u, v, _MM_SHUFFLE(2, 0, 2, 0)), _mm512_shuffle_ps(u, v, _MM_SHUFFLE(3, 1, 3, 1)));
     const __m512i order = _mm512_setr_epi32(0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15);
-    _mm512_storeu_ps(out, _mm512_permutexvar_ps(order, s));
+    return _mm512_add_ps(_mm512_permutexvar_ps(order, s), _mm512_setzero_ps());
 }
 
-// The 16 lanes whose halving tree is one score, head size 64 * S; q(i) and
-// k(i) give query and key elements i .. i + 15 as floats. The vec_dot order
-// (kGemm false): 64 lanes as 4 accumulators, added 0+2, 1+3, 0+1 (no
-// remainder: n % 64 == 0). The prompt GEMM's (kGemm true, batch_dot_f16): one
-// 16-lane accumulator of fused multiply-adds from zero.
-template <int S, bool kGemm, class Q, class K>
-inline __m512 score_lanes(Q q, K k) {
+template <int G>
+struct Scores16 {
+    __m512 x[G], y[G], z[G], w[G];  // the pending left halves of each step
+    // Adds key t's lanes (per head g < G); after key 15, done(g) holds the scores.
+    __attribute__((always_inline)) inline void add(int t, const __m512* lanes) {
+        for (int g = 0; g < G; ++g) {
+            if (t % 2 == 0) { x[g] = lanes[g]; continue; }
+            const __m512 a = halve8(x[g], lanes[g]);
+            if (t % 4 == 1) { y[g] = a; continue; }
+            const __m512 b = halve4(y[g], a);
+            if (t % 8 == 3) { z[g] = b; continue; }
+            const __m512 c = halve2(z[g], b);
+            if (t == 7) { w[g] = c; continue; }
+            w[g] = halve1(w[g], c);
+        }
+    }
+    __m512 done(int g) const { return w[g]; }
+};
+
+// The 16 lanes whose halving tree is one score, head size 64 * S; q[i] holds
+// query elements 16i .. 16i + 15 as floats, k the key's 64 * S floats. F16 x F16
+// products are exact in float, so a product added to a sum is one fused
+// multiply-add. The vec_dot order (kGemm false): 64 lanes as 4 accumulators,
+// added 0+2, 1+3, 0+1 (no remainder: n % 64 == 0). The prompt GEMM's (kGemm
+// true, batch_dot_f16): one 16-lane accumulator of fused multiply-adds.
+template <int S, bool kGemm>
+__attribute__((always_inline)) inline __m512 score_lanes(const __m512* q, const float* k) {
+    auto key = [k](int i) { return _mm512_load_ps(k + 16 * i); };
     if constexpr (kGemm) {
-        __m512 a = _mm512_setzero_ps();
-        for (int i = 0; i < 64 * S; i += 16) a = _mm512_fmadd_ps(k(i), q(i), a);
+        __m512 a = _mm512_mul_ps(key(0), q[0]);
+        for (int i = 1; i < 4 * S; ++i) a = _mm512_fmadd_ps(key(i), q[i], a);
         return a;
+    } else if constexpr (S == 1) {
+        return _mm512_add_ps(_mm512_fmadd_ps(q[0], key(0), _mm512_mul_ps(q[2], key(2))),
+                             _mm512_fmadd_ps(q[1], key(1), _mm512_mul_ps(q[3], key(3))));
     } else {
         __m512 a[4];
-        for (int c = 0; c < 4; ++c) a[c] = _mm512_fmadd_ps(q(16 * c), k(16 * c), _mm512_setzero_ps());
+        for (int c = 0; c < 4; ++c) a[c] = _mm512_mul_ps(q[c], key(c));
         for (int s = 1; s < S; ++s)
-            for (int c = 0; c < 4; ++c) a[c] = _mm512_fmadd_ps(q(64 * s + 16 * c), k(64 * s + 16 * c), a[c]);
+            for (int c = 0; c < 4; ++c) a[c] = _mm512_fmadd_ps(q[4 * s + c], key(4 * s + c), a[c]);
         return _mm512_add_ps(_mm512_add_ps(a[0], a[2]), _mm512_add_ps(a[1], a[3]));
     }
+}
+
+// The scores of G heads (queries q + g * 4 * S, widened) against 16 widened keys
+// (k + t * 64 * S), into out[g * out_stride + t].
+template <int S, bool kGemm, int G>
+__attribute__((always_inline)) inline void scores16(const __m512* q, const float* k, float* out, size_t out_stride) {
+    Scores16<G> sc;
+#pragma GCC unroll 16
+    for (int t = 0; t < 16; ++t) {
+        __m512 x[G];
+        for (int g = 0; g < G; ++g) x[g] = score_lanes<S, kGemm>(q + g * 4 * S, k + t * 64 * S);
+        sc.add(t, x);
+    }
+    for (int g = 0; g < G; ++g) _mm512_storeu_ps(out + size_t(g) * out_stride, sc.done(g));
 }
 
 // One key's score the one-at-a-time way (the tails past the last 16 keys).
@@ -62,18 +107,17 @@ inline float score_one(int n, const uint16_t* q, const uint16_t* kj) {
 // Scores of one query, head size 64 * S, the query widened in registers.
 template <int S, bool kGemm>
 void dots_regs(const uint16_t* q, const uint16_t* k, size_t k_stride, int count, float* out) {
+    constexpr int W = 64 * S;
     __m512 qf[4 * S];
     for (int i = 0; i < 4 * S; ++i) qf[i] = load_f16x16(q + 16 * i);
+    alignas(64) float kb[16 * W];
     int j = 0;
     for (; j + 16 <= count; j += 16) {
-        __m512 x[16];
-        for (int t = 0; t < 16; ++t) {
-            const uint16_t* kj = k + size_t(j + t) * k_stride;
-            x[t] = score_lanes<S, kGemm>([&](int i) { return qf[i / 16]; }, [kj](int i) { return load_f16x16(kj + i); });
-        }
-        halving_sums16(x, out + j);
+        for (int t = 0; t < 16; ++t)
+            for (int i = 0; i < W; i += 16) _mm512_store_ps(kb + t * W + i, load_f16x16(k + size_t(j + t) * k_stride + i));
+        scores16<S, kGemm, 1>(qf, kb, out + j, 0);
     }
-    for (; j < count; ++j) out[j] = score_one<kGemm>(64 * S, q, k + size_t(j) * k_stride);
+    for (; j < count; ++j) out[j] = score_one<kGemm>(W, q, k + size_t(j) * k_stride);
 }
 
 template <bool kGemm>
@@ -147,27 +191,35 @@ constexpr int kMaxGroup = 16;
 
 // Scores of query heads q + g * n (g < n_q) against keys j < count, head size
 // 64 * S, into out[g * out_stride + j]: the vec_dot order (kGemm false) or the
-// prompt GEMM's (kGemm true).
+// prompt GEMM's (kGemm true). Each block of 16 keys is widened once into kb;
+// G heads at a time (two while their queries fit in registers) share each key
+// vector loaded from it.
 template <int S, bool kGemm>
 void dots_group_regs(const uint16_t* q, int n_q, const uint16_t* k, size_t k_stride, int count, float* out,
                      size_t out_stride) {
-    constexpr int W = 64 * S;
-    alignas(64) float qf[kMaxGroup * W];
+    constexpr int W = 64 * S, G = S <= 2 ? 2 : 1;
     alignas(64) float kb[16 * W];
-    for (int i = 0; i < n_q * W; i += 16) _mm512_store_ps(qf + i, load_f16x16(q + i));
+    alignas(64) float tail[G * 16];  // the scores of a last group short of G heads
     int j = 0;
     for (; j + 16 <= count; j += 16) {
         for (int t = 0; t < 16; ++t)
             for (int i = 0; i < W; i += 16) _mm512_store_ps(kb + t * W + i, load_f16x16(k + size_t(j + t) * k_stride + i));
-        for (int g = 0; g < n_q; ++g) {
-            __m512 x[16];
-            const float* qg = qf + g * W;
-            for (int t = 0; t < 16; ++t) {
-                const float* kj = kb + t * W;
-                x[t] = score_lanes<S, kGemm>([qg](int i) { return _mm512_load_ps(qg + i); },
-                                             [kj](int i) { return _mm512_load_ps(kj + i); });
+        for (int g = 0; g < n_q; g += G) {
+            const int m = std::min(G, n_q - g);
+            __m512 qg[G * 4 * S];
+            for (int i = 0; i < G * 4 * S; ++i)
+                qg[i] = i < m * 4 * S ? load_f16x16(q + size_t(g) * W + 16 * i) : _mm512_setzero_ps();
+            float* o = out + size_t(g) * out_stride + j;
+            // (kb is the same for every head; hidden from the optimizer, which would
+            // otherwise keep all 16 * 4 * S of its vectors across this loop and spill them)
+            const float* kbg = kb;
+            asm("" : "+r"(kbg));
+            if (m == G) {
+                scores16<S, kGemm, G>(qg, kbg, o, out_stride);
+            } else {
+                scores16<S, kGemm, G>(qg, kbg, tail, 16);
+                for (int h = 0; h < m; ++h) std::copy(tail + 16 * h, tail + 16 * h + 16, o + size_t(h) * out_stride);
             }
-            halving_sums16(x, out + size_t(g) * out_stride + j);
         }
     }
     for (; j < count; ++j)
@@ -202,11 +254,12 @@ void dots_f16_gemm_group_512(int n, const uint16_t* q, int n_q, const uint16_t* 
 }
 
 // Weighted V lanes of n_q heads (head size 16 * K): as weighted_lanes_regs, with
-// the four rows of a lane step widened once for all heads.
+// the eight rows of a lane step widened once for all heads (each head's lane row is
+// then loaded and stored once per eight positions).
 template <int K>
 void weighted_lanes_group_regs(float* lanes, size_t lanes_stride, int n_lanes, const float* p, size_t p_stride,
                                const float* scale, int n_q, const uint16_t* v, size_t v_stride, int n_pos) {
-    constexpr int kChunks = 4, W = 16 * K;
+    constexpr int kChunks = 8, W = 16 * K;
     alignas(64) float wt[kMaxGroup * kChunks * 64];
     alignas(64) float vb[kChunks * W];
     auto widen = [&](float* dst, int j) {
