@@ -26,6 +26,8 @@
 //   BM_Attend/<isa>/<cache>/<order>/N  ops::attend as a session calls it: the 8 query heads of one
 //                                     KV head (llama1b's group) over N positions of an F16 or
 //                                     Q8_0 cache, head size 64; GB/s of K and V
+//   BM_AttendStream/<isa>/<cache>/one/N  the same over 64 layers' caches in turn (64 MiB of F16 K
+//                                     and V at N = 4096: from DRAM, as in a session at that depth)
 // Run: build/bench/lumen_bench_kernels [--benchmark_filter=MatVec]
 #include <benchmark/benchmark.h>
 
@@ -266,21 +268,22 @@ void BM_AttendF16(benchmark::State& state, Isa isa, bool prompt_order) {
     report_gbps(state, size_t(n_pos) * 2 * size_t(hd) * 2);
 }
 
-void BM_Attend(benchmark::State& state, Isa isa, TensorType cache_type, bool batch) {
+void BM_Attend(benchmark::State& state, Isa isa, TensorType cache_type, bool batch, int layers) {
     const auto& ks = kernels::kernel_set(isa);
     const int n_pos = int(state.range(0)), hd = 64, group = 8;
     ModelConfig c;
-    c.n_layer = 1;
+    c.n_layer = layers;
     c.n_head_kv = 1;
     c.n_head = group;
     c.head_dim = hd;
     KvCache cache(c, n_pos, cache_type, cache_type);
     const auto kv = random_floats(size_t(2 * hd));
-    for (int p = 0; p < n_pos; ++p) {
-        std::vector<float> k(kv.begin(), kv.begin() + hd), v(kv.begin() + hd, kv.end());
-        for (int i = 0; i < hd; ++i) k[size_t(i)] *= 1.f + 0.001f * float(p % 97), v[size_t(i)] *= 1.f - 0.001f * float(p % 89);
-        cache.store(0, p, k.data(), v.data());
-    }
+    for (int l = 0; l < layers; ++l)
+        for (int p = 0; p < n_pos; ++p) {
+            std::vector<float> k(kv.begin(), kv.begin() + hd), v(kv.begin() + hd, kv.end());
+            for (int i = 0; i < hd; ++i) k[size_t(i)] *= 1.f + 0.001f * float(p % 97), v[size_t(i)] *= 1.f - 0.001f * float(p % 89);
+            cache.store(l, p, k.data(), v.data());
+        }
     ops::AttentionScratch s;
     s.scores.resize(size_t(group * n_pos));
     s.q_cache.resize(size_t(group) * row_bytes(type_traits(cache_type).vec_dot_type, hd));
@@ -292,8 +295,10 @@ void BM_Attend(benchmark::State& state, Isa isa, TensorType cache_type, bool bat
     const auto q = random_floats(size_t(group * hd));
     std::vector<float> out(size_t(group * hd));
     const ops::AttendSpan span{n_pos, 0, 0.125f, 0.f, batch};
+    int layer = 0;
     for (auto _ : state) {
-        ops::attend(ks, cache, 0, 0, q.data(), group, span, hd, s, out.data());
+        ops::attend(ks, cache, layer, 0, q.data(), group, span, hd, s, out.data());
+        layer = (layer + 1) % layers;
         benchmark::DoNotOptimize(out.data());
     }
     report_gbps(state, size_t(n_pos) * size_t(cache.k_pos_stride() + cache.v_pos_stride()));
@@ -317,8 +322,12 @@ const int kRegistered = [] {
             for (bool batch : {false, true})
                 benchmark::RegisterBenchmark(
                     (std::string("BM_Attend/") + isa_name(isa) + "/" + type_name(t) + (batch ? "/batch" : "/one")).c_str(),
-                    BM_Attend, isa, t, batch)
+                    BM_Attend, isa, t, batch, 1)
                     ->Arg(4096);
+        for (TensorType t : {TensorType::F16, TensorType::Q8_0})  // 64 layers' caches: from DRAM, as in a session
+            benchmark::RegisterBenchmark((std::string("BM_AttendStream/") + isa_name(isa) + "/" + type_name(t) + "/one").c_str(),
+                                         BM_Attend, isa, t, false, 64)
+                ->Arg(4096);
     }
     for (const TypeTraits& t : all_type_traits()) {
         if (t.dequantize == nullptr || t.vec_dot == nullptr) continue;
