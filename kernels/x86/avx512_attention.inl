@@ -59,15 +59,30 @@ struct Scores16 {
     __m512 done(int g) const { return w[g]; }
 };
 
+// Where scores16 reads key t's vector i (elements 16i .. 16i + 15): widened
+// keys in an L1 buffer (the grouped kernel, which widens each block once for
+// every head), or the cache's F16 rows, widened as they are read (one head).
+template <int W>
+struct WidenedKeys {
+    const float* k;
+    __attribute__((always_inline)) __m512 operator()(int i) const { return _mm512_load_ps(k + 16 * i); }
+    __attribute__((always_inline)) WidenedKeys at(int t) const { return {k + t * W}; }
+};
+struct CacheKeys {
+    const uint16_t* k;
+    size_t stride;
+    __attribute__((always_inline)) __m512 operator()(int i) const { return load_f16x16(k + 16 * i); }
+    __attribute__((always_inline)) CacheKeys at(int t) const { return {k + size_t(t) * stride, stride}; }
+};
+
 // The 16 lanes whose halving tree is one score, head size 64 * S; q[i] holds
-// query elements 16i .. 16i + 15 as floats, k the key's 64 * S floats. F16 x F16
+// query elements 16i .. 16i + 15 as floats, key(i) the key's. F16 x F16
 // products are exact in float, so a product added to a sum is one fused
 // multiply-add. The vec_dot order (kGemm false): 64 lanes as 4 accumulators,
 // added 0+2, 1+3, 0+1 (no remainder: n % 64 == 0). The prompt GEMM's (kGemm
 // true, batch_dot_f16): one 16-lane accumulator of fused multiply-adds.
-template <int S, bool kGemm>
-__attribute__((always_inline)) inline __m512 score_lanes(const __m512* q, const float* k) {
-    auto key = [k](int i) { return _mm512_load_ps(k + 16 * i); };
+template <int S, bool kGemm, class Key>
+__attribute__((always_inline)) inline __m512 score_lanes(const __m512* q, Key key) {
     if constexpr (kGemm) {
         __m512 a = _mm512_mul_ps(key(0), q[0]);
         for (int i = 1; i < 4 * S; ++i) a = _mm512_fmadd_ps(key(i), q[i], a);
@@ -84,15 +99,15 @@ __attribute__((always_inline)) inline __m512 score_lanes(const __m512* q, const 
     }
 }
 
-// The scores of G heads (queries q + g * 4 * S, widened) against 16 widened keys
-// (k + t * 64 * S), into out[g * out_stride + t].
-template <int S, bool kGemm, int G>
-__attribute__((always_inline)) inline void scores16(const __m512* q, const float* k, float* out, size_t out_stride) {
+// The scores of G heads (queries q + g * 4 * S, widened) against 16 keys
+// (keys.at(t), t < 16), into out[g * out_stride + t].
+template <int S, bool kGemm, int G, class Keys>
+__attribute__((always_inline)) inline void scores16(const __m512* q, Keys keys, float* out, size_t out_stride) {
     Scores16<G> sc;
 #pragma GCC unroll 16
     for (int t = 0; t < 16; ++t) {
         __m512 x[G];
-        for (int g = 0; g < G; ++g) x[g] = score_lanes<S, kGemm>(q + g * 4 * S, k + t * 64 * S);
+        for (int g = 0; g < G; ++g) x[g] = score_lanes<S, kGemm>(q + g * 4 * S, keys.at(t));
         sc.add(t, x);
     }
     for (int g = 0; g < G; ++g) _mm512_storeu_ps(out + size_t(g) * out_stride, sc.done(g));
@@ -107,17 +122,11 @@ inline float score_one(int n, const uint16_t* q, const uint16_t* kj) {
 // Scores of one query, head size 64 * S, the query widened in registers.
 template <int S, bool kGemm>
 void dots_regs(const uint16_t* q, const uint16_t* k, size_t k_stride, int count, float* out) {
-    constexpr int W = 64 * S;
     __m512 qf[4 * S];
     for (int i = 0; i < 4 * S; ++i) qf[i] = load_f16x16(q + 16 * i);
-    alignas(64) float kb[16 * W];
     int j = 0;
-    for (; j + 16 <= count; j += 16) {
-        for (int t = 0; t < 16; ++t)
-            for (int i = 0; i < W; i += 16) _mm512_store_ps(kb + t * W + i, load_f16x16(k + size_t(j + t) * k_stride + i));
-        scores16<S, kGemm, 1>(qf, kb, out + j, 0);
-    }
-    for (; j < count; ++j) out[j] = score_one<kGemm>(W, q, k + size_t(j) * k_stride);
+    for (; j + 16 <= count; j += 16) scores16<S, kGemm, 1>(qf, CacheKeys{k + size_t(j) * k_stride, k_stride}, out + j, 0);
+    for (; j < count; ++j) out[j] = score_one<kGemm>(64 * S, q, k + size_t(j) * k_stride);
 }
 
 template <bool kGemm>
@@ -198,8 +207,10 @@ template <int S, bool kGemm>
 void dots_group_regs(const uint16_t* q, int n_q, const uint16_t* k, size_t k_stride, int count, float* out,
                      size_t out_stride) {
     constexpr int W = 64 * S, G = S <= 2 ? 2 : 1;
+    alignas(64) float qf[kMaxGroup * W];  // the queries, widened once
     alignas(64) float kb[16 * W];
     alignas(64) float tail[G * 16];  // the scores of a last group short of G heads
+    for (int i = 0; i < n_q * W; i += 16) _mm512_store_ps(qf + i, load_f16x16(q + i));
     int j = 0;
     for (; j + 16 <= count; j += 16) {
         for (int t = 0; t < 16; ++t)
@@ -208,16 +219,16 @@ void dots_group_regs(const uint16_t* q, int n_q, const uint16_t* k, size_t k_str
             const int m = std::min(G, n_q - g);
             __m512 qg[G * 4 * S];
             for (int i = 0; i < G * 4 * S; ++i)
-                qg[i] = i < m * 4 * S ? load_f16x16(q + size_t(g) * W + 16 * i) : _mm512_setzero_ps();
+                qg[i] = i < m * 4 * S ? _mm512_load_ps(qf + g * W + 16 * i) : _mm512_setzero_ps();
             float* o = out + size_t(g) * out_stride + j;
             // (kb is the same for every head; hidden from the optimizer, which would
             // otherwise keep all 16 * 4 * S of its vectors across this loop and spill them)
             const float* kbg = kb;
             asm("" : "+r"(kbg));
             if (m == G) {
-                scores16<S, kGemm, G>(qg, kbg, o, out_stride);
+                scores16<S, kGemm, G>(qg, WidenedKeys<W>{kbg}, o, out_stride);
             } else {
-                scores16<S, kGemm, G>(qg, kbg, tail, 16);
+                scores16<S, kGemm, G>(qg, WidenedKeys<W>{kbg}, tail, 16);
                 for (int h = 0; h < m; ++h) std::copy(tail + 16 * h, tail + 16 * h + 16, o + size_t(h) * out_stride);
             }
         }
