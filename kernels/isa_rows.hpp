@@ -36,6 +36,11 @@ const PrefetchPolicy& weight_prefetch_policy();
 // Feature names relevant to the kernels that this CPU has ("avx2", "asimddp", ...).
 std::vector<std::string> detected_cpu_features();
 
+// Vendor, family and model with the core generation where known
+// ("AuthenticAMD family 1Ah model 02h (Zen 5)"); "" where the ISA family has
+// no such number (ARM names its cores in the platform layer's model name).
+std::string cpu_signature();
+
 // The names whose flag is set, in order (for detected_cpu_features).
 inline std::vector<std::string> present_features(std::initializer_list<std::pair<bool, const char*>> flags) {
     std::vector<std::string> out;

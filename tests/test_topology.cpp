@@ -2,9 +2,12 @@
 // the --cpu-mask / --cpu-range parsers.
 #include <catch2/catch.hpp>
 
+#include <regex>
+
 #include "lumen/error.hpp"
 #include "lumen/machine.hpp"
 #include "platform/cpu_topology.hpp"
+#include "x86/cpu_names.hpp"
 
 using namespace lumen;
 
@@ -56,6 +59,28 @@ TEST_CASE("topology: this machine has at least one fast CPU and a thread count")
     CHECK_FALSE(m.fast_cpus.empty());
     CHECK(default_thread_count() >= 1);
     CHECK(default_thread_count() <= m.logical_cpus);
+}
+
+TEST_CASE("cpu names: a CPUID signature names the core generation a figure was measured on") {
+    using kernels::x86_core_name;
+    CHECK(x86_core_name({"AuthenticAMD", 0x19, 0x11}) == "Zen 4");  // EPYC 9004 (sessions 11-15's guests)
+    CHECK(x86_core_name({"AuthenticAMD", 0x19, 0x61}) == "Zen 4");  // Ryzen 7000
+    CHECK(x86_core_name({"AuthenticAMD", 0x19, 0x01}) == "Zen 3");  // EPYC 7003
+    CHECK(x86_core_name({"AuthenticAMD", 0x19, 0x21}) == "Zen 3");  // Ryzen 5000
+    CHECK(x86_core_name({"AuthenticAMD", 0x1A, 0x02}) == "Zen 5");  // EPYC 9005
+    CHECK(x86_core_name({"AuthenticAMD", 0x17, 0x31}) == "Zen 2");
+    CHECK(x86_core_name({"GenuineIntel", 6, 0x8F}) == "Sapphire Rapids");
+    CHECK(x86_core_name({"GenuineIntel", 6, 0x6A}) == "Ice Lake-SP");
+    CHECK(x86_core_name({"GenuineIntel", 6, 0x97}) == "Alder Lake");
+    CHECK(x86_core_name({"GenuineIntel", 6, 0x01}).empty());
+    CHECK(x86_core_name({"GenuineIntel", 0x13, 0x8F}).empty());  // same model number, other family
+    CHECK(x86_core_name({"HygonGenuine", 0x18, 0x02}).empty());
+    CHECK(kernels::x86_signature_text({"AuthenticAMD", 0x1A, 0x02}) == "AuthenticAMD family 1Ah model 02h (Zen 5)");
+    CHECK(kernels::x86_signature_text({"GenuineIntel", 6, 0x01}) == "GenuineIntel family 06h model 01h");
+    // This machine's: empty on ARM (its core is named in cpu_model), else vendor, family, model.
+    const std::string sig = machine_info().cpu_signature;
+    INFO(sig);
+    CHECK((sig.empty() || std::regex_match(sig, std::regex("[ -~]{12} family [0-9A-F]{2,}h model [0-9A-F]{2}h( \\(.+\\))?"))));
 }
 
 TEST_CASE("cpu lists: --cpu-mask and --cpu-range in llama.cpp's spellings") {

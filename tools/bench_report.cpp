@@ -171,6 +171,7 @@ void BenchReport::finish() {
 
 void print_machine(const MachineInfo& m, const std::vector<int>& thread_counts) {
     std::printf("cpu:        %s\n", m.cpu_model.c_str());
+    if (!m.cpu_signature.empty()) std::printf("cpu id:     %s\n", m.cpu_signature.c_str());
     std::printf("cores:      %d physical, %d logical\n", m.physical_cores, m.logical_cpus);
     std::string fast;
     for (int c : m.fast_cpus) {

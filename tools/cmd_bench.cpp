@@ -180,7 +180,8 @@ void run(const BenchCli& o) {
                             r.n_gen = ng;
                             r.n_depth = depth;
                             r.isa = isa_name(s.isa());
-                            r.cpu_info = machine.cpu_model;
+                            r.cpu_info = machine.cpu_signature.empty() ? machine.cpu_model
+                                                                       : machine.cpu_model + " [" + machine.cpu_signature + "]";
                             r.peak_rss = peak_rss_bytes();
                             r.weight_bytes_per_token = per_token;
                             r.bandwidth = bandwidth[threads];

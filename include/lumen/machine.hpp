@@ -12,7 +12,8 @@
 namespace lumen {
 
 struct MachineInfo {
-    std::string cpu_model;
+    std::string cpu_model;      // the OS's name for it ("AMD EPYC" in many virtual machines)
+    std::string cpu_signature;  // x86: "AuthenticAMD family 1Ah model 02h (Zen 5)"; "" elsewhere
     int physical_cores = 1;
     int logical_cpus = 1;
     std::vector<int> fast_cpus;  // one logical CPU per fast core (all cores on a uniform machine)

@@ -62,6 +62,8 @@ constexpr IsaRow kRows[] = {
 
 std::span<const IsaRow> isa_rows() { return kRows; }
 
+std::string cpu_signature() { return {}; }
+
 std::vector<std::string> detected_cpu_features() {
     const CpuFlags& f = cpu();
     return present_features({

@@ -8,6 +8,7 @@ namespace lumen::kernels {
 
 std::span<const IsaRow> isa_rows() { return {}; }
 std::vector<std::string> detected_cpu_features() { return {}; }
+std::string cpu_signature() { return {}; }
 const PrefetchPolicy& weight_prefetch_policy() {
     static const PrefetchPolicy policy{false, "none (scalar kernels only)"};
     return policy;

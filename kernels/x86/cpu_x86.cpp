@@ -6,6 +6,7 @@
 #include <string>
 #include <utility>
 
+#include "cpu_names.hpp"
 #include "isa_rows.hpp"
 #include "lumen/error.hpp"
 #include "stream_sum.hpp"
@@ -23,21 +24,24 @@ struct CpuFlags {
     bool sse42 = false, avx = false, avx2 = false, fma = false, f16c = false;
     bool avx512f = false, avx512bw = false, avx512vl = false, avx512vnni = false;
     bool amd = false;  // vendor AuthenticAMD
+    char vendor[13] = {};  // CPUID 0: "AuthenticAMD", "GenuineIntel", ...
     unsigned family = 0;  // base family + extended family (CPUID 1, EAX)
+    unsigned model = 0;   // base model + extended model (families 6 and 0Fh)
 };
 
 CpuFlags detect_cpu() {
     CpuFlags f;
     unsigned a = 0, b = 0, c = 0, d = 0;
     if (__get_cpuid(0, &a, &b, &c, &d)) {
-        char vendor[12];
-        std::memcpy(vendor, &b, 4);
-        std::memcpy(vendor + 4, &d, 4);
-        std::memcpy(vendor + 8, &c, 4);
-        f.amd = std::memcmp(vendor, "AuthenticAMD", 12) == 0;
+        std::memcpy(f.vendor, &b, 4);
+        std::memcpy(f.vendor + 4, &d, 4);
+        std::memcpy(f.vendor + 8, &c, 4);
+        f.amd = std::memcmp(f.vendor, "AuthenticAMD", 12) == 0;
     }
     if (!__get_cpuid(1, &a, &b, &c, &d)) return f;
-    f.family = (a >> 8 & 0xF) + ((a >> 8 & 0xF) == 0xF ? (a >> 20 & 0xFF) : 0);
+    const unsigned base_family = a >> 8 & 0xF;
+    f.family = base_family + (base_family == 0xF ? (a >> 20 & 0xFF) : 0);
+    f.model = (a >> 4 & 0xF) + (base_family == 0x6 || base_family == 0xF ? (a >> 16 & 0xF) << 4 : 0);
     f.sse42 = c & (1u << 20);
     const bool osxsave = c & (1u << 27);
     uint64_t xcr0 = 0;
@@ -76,7 +80,9 @@ bool has_avx512() {
 // the packed kernels streamed their weights 20-60 % faster with no software
 // prefetch at all than with every line prefetched 1-2 KiB ahead, the default
 // tuned on an Intel Sapphire Rapids core where it was 5-50 % faster than
-// other distances (docs/kernels.md, sessions 8 and 11). Other CPUs keep it.
+// other distances (docs/kernels.md, sessions 8 and 11). A Zen 5 core (EPYC
+// 9005, family 1Ah) agreed on one thread: hardware only was 0-25 % faster
+// (session 16). Other CPUs keep software prefetch.
 PrefetchPolicy decide_prefetch() {
     const CpuFlags& f = cpu();
     if (const char* forced = std::getenv("LUMEN_SOFTWARE_PREFETCH"); forced != nullptr && *forced != '\0') {
@@ -85,7 +91,7 @@ PrefetchPolicy decide_prefetch() {
             throw Error("LUMEN_SOFTWARE_PREFETCH=" + v + ": use 1 (prefetch weights in software) or 0 (hardware prefetchers only)");
         return {v == "1", std::string(v == "1" ? "software" : "hardware only") + " (LUMEN_SOFTWARE_PREFETCH=" + v + ")"};
     }
-    if (f.amd && f.family >= 0x19) return {false, "hardware only (AMD family 19h or later)"};
+    if (f.amd && f.family >= 0x19) return {false, "hardware only (AMD family 19h or later; measured on Zen 4 and Zen 5)"};
     return {true, "software, every line 1-2 KiB ahead"};
 }
 
@@ -110,6 +116,11 @@ std::vector<std::string> detected_cpu_features() {
         {f.f16c, "f16c"},        {f.avx512f, "avx512f"},   {f.avx512bw, "avx512bw"}, {f.avx512vl, "avx512vl"},
         {f.avx512vnni, "avx512vnni"},
     });
+}
+
+std::string cpu_signature() {
+    const CpuFlags& f = cpu();
+    return f.vendor[0] == '\0' ? std::string() : x86_signature_text({f.vendor, f.family, f.model});
 }
 
 // Compiled once per vector width and picked from CPUID (explicit variants

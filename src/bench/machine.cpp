@@ -33,6 +33,7 @@ void pin_to_cpus(const std::vector<int>& cpus) { platform::pin_to_cpus(cpus); }
 MachineInfo machine_info() {
     MachineInfo m;
     m.cpu_model = platform::cpu_model_name();
+    m.cpu_signature = kernels::cpu_signature();
     m.memory_bytes = platform::total_memory_bytes();
     const platform::CpuTopology topo = platform::cpu_topology();
     m.physical_cores = topo.physical;
