@@ -99,6 +99,11 @@ struct KernelSet {
     std::array<VecDot4Fn, kSlots> vec_dot4{};  // nullptr: use vec_dot four times
     std::array<QuantizeRowFn, kSlots> quantize_activation{};
     std::array<PackedGemmFn, kSlots> packed_gemm{};  // for 8-row interleaved weights (packed.hpp)
+    // Optional: the same on 16 rows, two adjacent 8-row groups of one column
+    // tile (the second at packed_group + packed_group_bytes(type, cols)); out
+    // gets 16 floats per activation. Where a set has one, ops::matmul takes
+    // the groups in pairs (the same bits per row as packed_gemm).
+    std::array<PackedGemmFn, kSlots> packed_gemm16{};
     // F32/F16 weights times a prompt batch: the reference multiplies those with
     // its tiled GEMM (one 16-lane FMA accumulator over steps of 16, then the
     // lanes halved 8, 4, 2, 1), not in vec_dot's order. nullptr: use vec_dot.
@@ -108,6 +113,7 @@ struct KernelSet {
     void set4(TensorType t, VecDot4Fn f) { vec_dot4[size_t(t)] = f; }
     VecDot4Fn dot4(TensorType t) const { return vec_dot4[size_t(t)]; }
     PackedGemmFn packed(TensorType t) const { return packed_gemm[size_t(t)]; }
+    PackedGemmFn packed16(TensorType t) const { return packed_gemm16[size_t(t)]; }
     VecDotFn batch(TensorType t) const { return batch_dot[size_t(t)]; }
     void set_activation(TensorType t, QuantizeRowFn f) { quantize_activation[size_t(t)] = f; }
 

@@ -227,6 +227,27 @@ TEST_CASE("packed Q4_0/Q5_0/IQ4_NL/Q8_0/Q4_K/Q5_K/Q6_K/Q2_K/TQ2_0 kernels equal 
                 CHECK(got == want);
             }
         }
+        // A 16-row kernel (two adjacent groups per call) gives both groups' scalar bits, into a wider stride.
+        std::vector<float> want16(size_t(16 * n_act));
+        for (int64_t g = 0; g < 2; ++g) {
+            std::vector<float> part(size_t(8 * n_act));
+            ref.packed(type)(cols, packed.data() + g * group_bytes, ap.data(), sp.data(), n_act, part.data(), 8);
+            for (int c = 0; c < n_act; ++c)
+                for (int r = 0; r < 8; ++r) want16[size_t(c * 16 + g * 8 + r)] = part[size_t(c * 8 + r)];
+        }
+        for (Isa isa : simd_isas()) {
+            const kernels::PackedGemmFn gemm16 = kernels::kernel_set(isa).packed16(type);
+            if (gemm16 == nullptr) continue;
+            INFO(isa_name(isa) << " 16 rows, n_act " << n_act);
+            const int64_t ldo = 19;
+            std::vector<float> wide(size_t(ldo * n_act), -1.f), got(want16.size());
+            gemm16(cols, packed.data(), ap.data(), sp.data(), n_act, wide.data(), ldo);
+            for (int c = 0; c < n_act; ++c) {
+                for (int r = 0; r < 16; ++r) got[size_t(c * 16 + r)] = wide[size_t(c * ldo + r)];
+                for (int r = 16; r < ldo; ++r) CHECK(wide[size_t(c * ldo + r)] == -1.f);
+            }
+            CHECK(got == want16);
+        }
     }
   }
 }

@@ -53,7 +53,8 @@ TEST_CASE("packed tiles: each tile is the type's packing of those columns; matmu
     for (TensorType type : kPackedTypes) {
         INFO(type_name(type));
         const TypeTraits& t = type_traits(type);
-        const int64_t rows = 16, cols = 2 * 2048 + 512, groups = rows / 8;
+        // Three groups: where a kernel set takes groups in pairs (packed_gemm16), one pair and one alone.
+        const int64_t rows = 24, cols = 2 * 2048 + 512, groups = rows / 8;
         const auto wf = normal_floats(size_t(rows * cols), 31);
         const size_t rb = row_bytes(type, cols);
         std::vector<std::byte> w(rb * size_t(rows));

@@ -8,6 +8,7 @@ using SimdArch = xsimd::fma3<xsimd::avx2>;  // the element-wise kernels (simd_el
 #include "x86/x86_kernels.inl"
 #include "x86/avx512_kquant_sums.inl"
 #include "x86/avx512_packed_q2_k.inl"
+#include "x86/avx512_packed_q4_0.inl"
 
 namespace {
 
@@ -102,4 +103,5 @@ void fill_variant(KernelSet& ks) {
     ks.set(lumen::TensorType::Q6_K, dot_q6_k_512);
     ks.set4(lumen::TensorType::Q6_K, dot4_q6_k_512);
     ks.packed_gemm[size_t(lumen::TensorType::Q2_K)] = gemm_q2_k_x8_groups;
+    ks.packed_gemm16[size_t(lumen::TensorType::Q4_0)] = gemm_q4_0_x16;
 }

@@ -10,29 +10,45 @@ namespace lumen::ops {
 
 namespace {
 
-// Packed weights: 8 rows per kernel call, all tokens of the batch at once
-// (the kernel takes them four at a time and writes into y), rows split
+// Packed weights: 8 rows per kernel call (16, two adjacent groups, where the
+// kernel set has a 16-row kernel for the type), all tokens of the batch at
+// once (the kernel takes them four at a time and writes into y), rows split
 // across threads. Wide matrices come in column tiles (kernels/packed.hpp):
 // each thread walks its groups tile after tile, the first tile's sums go
 // straight into y and each later tile's are added to them, so y is
 // ((tile 0 + tile 1) + tile 2) + ... whatever the thread count.
 void matmul_packed(const kernels::KernelSet& ks, const WeightView& w, const std::byte* xq, size_t act_row,
                    const kernels::ActBlockInfo* info, int64_t n_tokens, float* y, int64_t ldy, int n_threads) {
+    // Pairs of groups only for batches of 4 tokens or more: there the kernel is
+    // bound by its dot instructions, and on a full-width AVX-512 core the
+    // 16-row kernel does twice the work per instruction (llama1b Q4_0 pp512 on
+    // one Zen 5 core: 107 -> 169 t/s). A single token streams the weights
+    // from memory, and one group after another is one sequential stream the
+    // hardware prefetchers follow; two groups side by side are two streams of
+    // a group's length (9 KB per tile), which they keep losing (Q4_0
+    // MatVecStream, Zen 5: 27.5 -> 17 GB/s). docs/kernels.md, "Session 16".
     const kernels::PackedGemmFn gemm = ks.packed(w.type);
+    const kernels::PackedGemmFn gemm16 = n_tokens >= 4 ? ks.packed16(w.type) : nullptr;
     const TensorType act_type = type_traits(w.type).vec_dot_type;
     const int64_t nb = w.cols / 32, groups = w.rows / 8, n_tiles = kernels::packed_tile_count(w.cols);
+    const int64_t per_call = gemm16 != nullptr ? 2 : 1;  // groups per kernel call (an odd last one alone)
+    const int64_t calls = (groups + per_call - 1) / per_call;
     constexpr int64_t kChunk = 64;  // tokens per call (bounded stack arrays)
-#pragma omp parallel num_threads(n_threads) if (n_threads > 1 && groups > 1)
+#pragma omp parallel num_threads(n_threads) if (n_threads > 1 && calls > 1)
     for (int64_t t = 0; t < n_tiles; ++t) {
         const kernels::PackedTile tile = kernels::packed_tile(w.type, w.rows, w.cols, t);
         const size_t act_skip = row_bytes(act_type, tile.col0);
         // The same static split in every tile: a thread adds only into its own rows of y.
 #pragma omp for schedule(static) nowait
-        for (int64_t g = 0; g < groups; ++g) {
+        for (int64_t call = 0; call < calls; ++call) {
+            const int64_t g = call * per_call;
+            const bool pair = per_call == 2 && g + 1 < groups;
+            const kernels::PackedGemmFn kernel = pair ? gemm16 : gemm;
+            const int rows = pair ? 16 : 8;
             const void* group = static_cast<const std::byte*>(w.packed) + tile.offset + size_t(g) * tile.group_bytes;
             const void* acts[kChunk];
             const kernels::ActBlockInfo* act_info[kChunk];
-            float part[kChunk * 8];
+            float part[kChunk * 16];
             for (int64_t t0 = 0; t0 < n_tokens; t0 += kChunk) {
                 const int n = int(std::min(kChunk, n_tokens - t0));
                 for (int c = 0; c < n; ++c) {
@@ -41,12 +57,12 @@ void matmul_packed(const kernels::KernelSet& ks, const WeightView& w, const std:
                 }
                 float* out = y + t0 * ldy + g * 8;
                 if (t == 0) {
-                    gemm(tile.cols, group, acts, act_info, n, out, ldy);
+                    kernel(tile.cols, group, acts, act_info, n, out, ldy);
                     continue;
                 }
-                gemm(tile.cols, group, acts, act_info, n, part, 8);
+                kernel(tile.cols, group, acts, act_info, n, part, rows);
                 for (int c = 0; c < n; ++c)
-                    for (int r = 0; r < 8; ++r) out[c * ldy + r] += part[8 * c + r];
+                    for (int r = 0; r < rows; ++r) out[c * ldy + r] += part[rows * c + r];
             }
         }
     }
