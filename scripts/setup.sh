@@ -21,6 +21,7 @@ fi
 
 packages=(
   cmake make g++                     # toolchain
+  ccache                             # a second build of the same sources from the cache (CI's out-of-tree build)
   libeigen3-dev libxsimd-dev         # linear algebra (LoRA merge), portable SIMD
   libomp-dev                         # OpenMP runtime for clang builds (g++ uses libgomp)
   libbenchmark-dev catch2            # microbenchmarks, tests (Catch2 v2)

@@ -9,6 +9,7 @@ using SimdArch = xsimd::fma3<xsimd::avx2>;  // the element-wise kernels (simd_el
 #include "x86/avx512_kquant_sums.inl"
 #include "x86/avx512_packed_q2_k.inl"
 #include "x86/avx512_packed_q4_0.inl"
+#include "x86/avx512_packed_q4_k.inl"  // after avx512_kquant_sums.inl (madd_acc512)
 
 namespace {
 
@@ -104,4 +105,5 @@ void fill_variant(KernelSet& ks) {
     ks.set4(lumen::TensorType::Q6_K, dot4_q6_k_512);
     ks.packed_gemm[size_t(lumen::TensorType::Q2_K)] = gemm_q2_k_x8_groups;
     ks.packed_gemm16[size_t(lumen::TensorType::Q4_0)] = gemm_q4_0_x16;
+    ks.packed_gemm16[size_t(lumen::TensorType::Q4_K)] = gemm_q4_k_x16;
 }
