@@ -33,10 +33,19 @@ void mca_q8_0_x8(int64_t cols, const void* w, const void* const* a, const ActBlo
 }
 
 // The prompt GEMM on four activation rows (weight x token products per
-// iteration: 8 x 32 x 4), and the AVX-512 build's 16-row one (16 x 32 x 4).
+// iteration: 8 x 32 x 4, packed Q4_K 8 x 256 x 4), and the AVX-512 build's
+// 16-row ones (twice that).
 void mca_q4_0_x8c4(int64_t cols, const void* w, const void* const* a, const ActBlockInfo* const* info, float* out) {
     isa::gemmc_q4_0_x8<4>(cols, w, a, info, out, 8);
 }
+void mca_q4_k_x8c4(int64_t cols, const void* w, const void* const* a, float* out) {
+    isa::gemmc_k4_x8<4, lumen::kernels::BlockQ4_Kx8, true>(cols, w, a, out, 8);
+}
+#ifdef MCA_AVX512
+void mca_q4_k_x16c4(int64_t cols, const void* w, const void* const* a, float* out) {
+    isa::gemmc_q4_k_x16<4>(cols, w, a, out, 16);
+}
+#endif
 #ifdef MCA_AVX512
 void mca_q4_0_x16c4(int64_t cols, const void* w, const void* const* a, const ActBlockInfo* const* info, float* out) {
     isa::gemmc_q4_0_x16<4>(cols, w, a, info, out, 16);

@@ -62,10 +62,13 @@ void gemmc_q4_k_x16(int64_t cols, const void* packed, const void* const* acts, f
         const __m512 dw = cvtph16(b0.d, b1.d), dm = cvtph16(b0.dmin, b1.dmin);
         __m512 dd[C];
         for (int t = 0; t < C; ++t) dd[t] = _mm512_mul_ps(_mm512_set1_ps(y[t][b].d), dw);
-        // Lane l of the reference: weights 4l..4l+3 of every sub-block.
+        // Lane l of the reference: weights 4l..4l+3 of every sub-block (lane by lane, as the
+        // 8-row kernel walks with 4 activations: one lane's sums live at a time).
+#pragma GCC unroll 8
         for (int l = 0; l < 8; ++l) {
             __m512i lane[C];
             for (int t = 0; t < C; ++t) lane[t] = _mm512_setzero_si512();
+#pragma GCC unroll 4
             for (int k = 0; k < 4; ++k) {
                 const __m512i q = load_pair(b0.qs + 32 * (8 * k + l), b1.qs + 32 * (8 * k + l));
                 const __m512i lo = _mm512_and_si512(q, mask), hi = _mm512_and_si512(_mm512_srli_epi16(q, 4), mask);
