@@ -9,7 +9,7 @@ using SimdArch = xsimd::fma3<xsimd::avx2>;  // the element-wise kernels (simd_el
 #include "x86/avx512_kquant_sums.inl"
 #include "x86/avx512_packed_q2_k.inl"
 #include "x86/avx512_packed_q4_0.inl"
-#include "x86/avx512_packed_q4_k.inl"  // after avx512_kquant_sums.inl (madd_acc512)
+#include "x86/avx512_packed_q4_k.inl"  // after avx512_kquant_sums.inl (madd_acc512) and the Q4_0 file (load_pair, cvtph16)
 
 namespace {
 

@@ -8,7 +8,7 @@
 // cores, Intel's AVX-512 cores) issues as many 512-bit vpdpbusd per cycle as
 // 256-bit ones, so the prompt GEMM, which is bound by these instructions, takes
 // half the cycles per weight. Zen 4 splits each into two halves: the same work,
-// with half the instructions to decode and retire. docs/kernels.md, "Session 16".
+// with half the instructions to decode and retire. docs/kernels.md, "Session 17".
 //
 // Per row the arithmetic is gemmc_q4_0_x8's (x86_packed.inl): exact int32
 // sums, minus 8 * sum(a), then acc = fma(isum, d_w * d_a, acc) block by block.
@@ -21,12 +21,24 @@ inline __m512i dot_u8s8_acc_bcast4_512(__m512i acc, __m512i w, const int8_t* p) 
     return acc;
 }
 
-// 32 bytes of group 0 in the low half, 32 of group 1 in the high half; the
-// empty asm keeps the pair in a register for its two uses (as load32_once).
+// Helpers of the 16-row kernels (this file and avx512_packed_q4_k.inl).
+// 32 bytes of group 0 in the low half, the same 32 of group 1 in the high half.
+inline __m512i load_pair(const void* p0, const void* p1) {
+    return _mm512_inserti64x4(_mm512_castsi256_si512(load32(p0)), load32(p1), 1);
+}
+
+// The same; the empty asm keeps the pair in a register for its two uses (as load32_once).
 inline __m512i load_pair_once(const void* p0, const void* p1) {
-    __m512i v = _mm512_inserti64x4(_mm512_castsi256_si512(load32(p0)), load32(p1), 1);
+    __m512i v = load_pair(p0, p1);
     asm("" : "+v"(v));
     return v;
+}
+
+// 8 F16 of group 0 and 8 of group 1 -> 16 floats.
+inline __m512 cvtph16(const uint16_t* h0, const uint16_t* h1) {
+    const __m256i h = _mm256_inserti128_si256(_mm256_castsi128_si256(_mm_loadu_si128(reinterpret_cast<const __m128i*>(h0))),
+                                              _mm_loadu_si128(reinterpret_cast<const __m128i*>(h1)), 1);
+    return _mm512_cvtph_ps(h);
 }
 
 template <int C>
@@ -49,10 +61,7 @@ void gemmc_q4_0_x16(int64_t cols, const void* packed, const void* const* acts, c
             lo[k] = _mm512_and_si512(q, mask);
             hi[k] = _mm512_and_si512(_mm512_srli_epi16(q, 4), mask);
         }
-        const __m256i d16 = _mm256_inserti128_si256(
-            _mm256_castsi128_si256(_mm_loadu_si128(reinterpret_cast<const __m128i*>(w0[b].d))),
-            _mm_loadu_si128(reinterpret_cast<const __m128i*>(w1[b].d)), 1);
-        const __m512 dw = _mm512_cvtph_ps(d16);
+        const __m512 dw = cvtph16(w0[b].d, w1[b].d);
         for (int c = 0; c < C; ++c) {
             const int8_t* a = y[c][b].qs;
             __m512i s_lo = _mm512_setzero_si512(), s_hi = _mm512_setzero_si512();

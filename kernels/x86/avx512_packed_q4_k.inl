@@ -13,10 +13,7 @@
 
 namespace {
 
-// 32 bytes of group 0 in the low half, the same 32 of group 1 in the high half.
-inline __m512i load_pair(const void* p0, const void* p1) {
-    return _mm512_inserti64x4(_mm512_castsi256_si512(load32(p0)), load32(p1), 1);
-}
+// load_pair and cvtph16: avx512_packed_q4_0.inl.
 
 // Scale bytes of one sub-block for both groups (8 bytes each) -> int16 pairs
 // (scale_r, scale_r) in int32 lane r (group 0) and 8 + r (group 1).
@@ -31,12 +28,6 @@ inline __m512i q4_k_scale_pairs16(const uint8_t* scales0, const uint8_t* scales1
 inline __m512 sum8_halving512(const __m512 (&a)[8]) {
     const auto add = [](__m512 x, __m512 y) { return _mm512_add_ps(x, y); };
     return add(add(add(a[0], a[4]), add(a[2], a[6])), add(add(a[1], a[5]), add(a[3], a[7])));
-}
-
-inline __m512 cvtph16(const uint16_t* h0, const uint16_t* h1) {
-    const __m256i h = _mm256_inserti128_si256(_mm256_castsi128_si256(_mm_loadu_si128(reinterpret_cast<const __m128i*>(h0))),
-                                              _mm_loadu_si128(reinterpret_cast<const __m128i*>(h1)), 1);
-    return _mm512_cvtph_ps(h);
 }
 
 template <int C>

@@ -26,7 +26,7 @@ void matmul_packed(const kernels::KernelSet& ks, const WeightView& w, const std:
     // from memory, and one group after another is one sequential stream the
     // hardware prefetchers follow; two groups side by side are two streams of
     // a group's length (9 KB per tile), which they keep losing (Q4_0
-    // MatVecStream, Zen 5: 27.5 -> 17 GB/s). docs/kernels.md, "Session 16".
+    // MatVecStream, Zen 5: 27.5 -> 17 GB/s). docs/kernels.md, "Session 17".
     const kernels::PackedGemmFn gemm = ks.packed(w.type);
     const kernels::PackedGemmFn gemm16 = n_tokens >= 4 ? ks.packed16(w.type) : nullptr;
     const TensorType act_type = type_traits(w.type).vec_dot_type;
