@@ -27,6 +27,7 @@
 #include "ops/attention.hpp"
 #include "ops/matmul.hpp"
 #include "ops/norm_rope.hpp"
+#include "ops/parallel.hpp"
 
 #ifdef _OPENMP
 #include <omp.h>
@@ -138,13 +139,12 @@ struct SessionImpl {
                 for (int64_t i = 0; i < p.n_in; ++i) s += a[i] * x[i];
                 lora_tmp[size_t(j)] = s;
             }
-#pragma omp parallel for num_threads(opt.n_threads) schedule(static) if (opt.n_threads > 1 && p.n_out >= 1024)
-            for (int64_t o = 0; o < p.n_out; ++o) {
+            ops::parallel_for(p.n_out >= 1024 ? opt.n_threads : 1, p.n_out, [&](int64_t o) {
                 const float* b = p.b.data() + size_t(o) * size_t(p.rank);
                 float s = 0.f;
                 for (int64_t j = 0; j < p.rank; ++j) s += b[j] * lora_tmp[size_t(j)];
                 y[o] += s * factor;
-            }
+            });
         }
     }
 
@@ -195,8 +195,7 @@ struct SessionImpl {
     // element-wise steps are per token, so any split gives the same bits.
     template <class F>
     void for_tokens(int n, F&& f) {
-#pragma omp parallel for num_threads(opt.n_threads) schedule(static) if (opt.n_threads > 1 && n > 1)
-        for (int t = 0; t < n; ++t) f(t);
+        ops::parallel_for(opt.n_threads, n, [&](int64_t t) { f(int(t)); });
     }
 
     // x += h, where h is a block's output: first normed by `post_norm` (when the
@@ -284,13 +283,10 @@ struct SessionImpl {
             ops::attend(ks, row.owner->cache, layer, kv, &q[size_t(t) * q_dim + size_t(hd) * HD], per, span, HD,
                         att_scratch[size_t(thread)], &att[size_t(t) * q_dim + size_t(hd) * HD]);
         };
-        if (n == 1) {
-#pragma omp parallel for num_threads(opt.n_threads) schedule(static) if (opt.n_threads > 1 && units > 1)
-            for (int i = 0; i < units; ++i) attend_unit(i);
-        } else {
-#pragma omp parallel for num_threads(opt.n_threads) schedule(static, 1) if (opt.n_threads > 1)
-            for (int i = 0; i < units; ++i) attend_unit(i);
-        }
+        if (n == 1)
+            ops::parallel_for(opt.n_threads, units, [&](int64_t i) { attend_unit(int(i)); });
+        else
+            ops::parallel_for_round_robin(opt.n_threads, units, [&](int64_t i) { attend_unit(int(i)); });
         matmul(lw.wo, att.data(), n, h.data());
         add_residual(n, lw.post_attn_norm);
     }

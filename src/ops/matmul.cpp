@@ -4,6 +4,7 @@
 
 #include "fp16.hpp"
 #include "packed.hpp"
+#include "ops/parallel.hpp"
 #include "lumen/error.hpp"
 
 namespace lumen::ops {
@@ -34,38 +35,40 @@ void matmul_packed(const kernels::KernelSet& ks, const WeightView& w, const std:
     const int64_t per_call = gemm16 != nullptr ? 2 : 1;  // groups per kernel call (an odd last one alone)
     const int64_t calls = (groups + per_call - 1) / per_call;
     constexpr int64_t kChunk = 64;  // tokens per call (bounded stack arrays)
-#pragma omp parallel num_threads(n_threads) if (n_threads > 1 && calls > 1)
-    for (int64_t t = 0; t < n_tiles; ++t) {
-        const kernels::PackedTile tile = kernels::packed_tile(w.type, w.rows, w.cols, t);
-        const size_t act_skip = row_bytes(act_type, tile.col0);
-        // The same static split in every tile: a thread adds only into its own rows of y.
+    parallel_region(calls > 1 ? n_threads : 1, [&] {
+        for (int64_t t = 0; t < n_tiles; ++t) {
+            const kernels::PackedTile tile = kernels::packed_tile(w.type, w.rows, w.cols, t);
+            const size_t act_skip = row_bytes(act_type, tile.col0);
+            // The same static split in every tile: a thread adds only into its own rows of y.
 #pragma omp for schedule(static) nowait
-        for (int64_t call = 0; call < calls; ++call) {
-            const int64_t g = call * per_call;
-            const bool pair = per_call == 2 && g + 1 < groups;
-            const kernels::PackedGemmFn kernel = pair ? gemm16 : gemm;
-            const int rows = pair ? 16 : 8;
-            const void* group = static_cast<const std::byte*>(w.packed) + tile.offset + size_t(g) * tile.group_bytes;
-            const void* acts[kChunk];
-            const kernels::ActBlockInfo* act_info[kChunk];
-            float part[kChunk * 16];
-            for (int64_t t0 = 0; t0 < n_tokens; t0 += kChunk) {
-                const int n = int(std::min(kChunk, n_tokens - t0));
-                for (int c = 0; c < n; ++c) {
-                    acts[c] = xq + size_t(t0 + c) * act_row + act_skip;
-                    act_info[c] = info != nullptr ? info + (t0 + c) * nb + tile.col0 / 32 : nullptr;
+            for (int64_t call = 0; call < calls; ++call) {
+                const int64_t g = call * per_call;
+                const bool pair = per_call == 2 && g + 1 < groups;
+                const kernels::PackedGemmFn kernel = pair ? gemm16 : gemm;
+                const int rows = pair ? 16 : 8;
+                const void* group =
+                    static_cast<const std::byte*>(w.packed) + tile.offset + size_t(g) * tile.group_bytes;
+                const void* acts[kChunk];
+                const kernels::ActBlockInfo* act_info[kChunk];
+                float part[kChunk * 16];
+                for (int64_t t0 = 0; t0 < n_tokens; t0 += kChunk) {
+                    const int n = int(std::min(kChunk, n_tokens - t0));
+                    for (int c = 0; c < n; ++c) {
+                        acts[c] = xq + size_t(t0 + c) * act_row + act_skip;
+                        act_info[c] = info != nullptr ? info + (t0 + c) * nb + tile.col0 / 32 : nullptr;
+                    }
+                    float* out = y + t0 * ldy + g * 8;
+                    if (t == 0) {
+                        kernel(tile.cols, group, acts, act_info, n, out, ldy);
+                        continue;
+                    }
+                    kernel(tile.cols, group, acts, act_info, n, part, rows);
+                    for (int c = 0; c < n; ++c)
+                        for (int r = 0; r < rows; ++r) out[c * ldy + r] += part[rows * c + r];
                 }
-                float* out = y + t0 * ldy + g * 8;
-                if (t == 0) {
-                    kernel(tile.cols, group, acts, act_info, n, out, ldy);
-                    continue;
-                }
-                kernel(tile.cols, group, acts, act_info, n, part, rows);
-                for (int c = 0; c < n; ++c)
-                    for (int r = 0; r < rows; ++r) out[c * ldy + r] += part[rows * c + r];
             }
         }
-    }
+    });
 }
 
 }  // namespace
@@ -96,19 +99,17 @@ void matmul(const kernels::KernelSet& ks, const WeightView& w, const float* x, i
     if (packed) {
         auto* info = block_info ? reinterpret_cast<kernels::ActBlockInfo*>(xq + acts_bytes) : nullptr;
         const int64_t nb = cols / 32;
-#pragma omp parallel for num_threads(n_threads) schedule(static) if (n_threads > 1 && n_tokens > 1)
-        for (int64_t t = 0; t < n_tokens; ++t) {
+        parallel_for(n_threads, n_tokens, [&](int64_t t) {
             quantize(x + t * cols, xq + size_t(t) * act_row, cols);
             if (info != nullptr)
                 kernels::describe_q8_0_blocks(reinterpret_cast<const kernels::BlockQ8_0*>(xq + size_t(t) * act_row), nb,
                                               info + t * nb);
-        }
+        });
         matmul_packed(ks, w, xq, act_row, info, n_tokens, y, ldy, n_threads);
         return;
     }
 
-#pragma omp parallel num_threads(n_threads) if (n_threads > 1)
-    {
+    parallel_region(n_threads, [&] {
 #pragma omp for schedule(static)
         for (int64_t t = 0; t < n_tokens; ++t) quantize(x + t * cols, xq + size_t(t) * act_row, cols);
 
@@ -138,7 +139,7 @@ void matmul(const kernels::KernelSet& ks, const WeightView& w, const float* x, i
                 for (int64_t r = r0; r < r1; ++r) out[r] = d(cols, w.row(r), a);
             }
         }
-    }
+    });
 }
 
 }  // namespace lumen::ops
