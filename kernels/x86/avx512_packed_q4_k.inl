@@ -25,11 +25,6 @@ inline __m512i q4_k_scale_pairs16(const uint8_t* scales0, const uint8_t* scales1
     return _mm512_or_si512(s, _mm512_slli_epi32(s, 16));
 }
 
-inline __m512 sum8_halving512(const __m512 (&a)[8]) {
-    const auto add = [](__m512 x, __m512 y) { return _mm512_add_ps(x, y); };
-    return add(add(add(a[0], a[4]), add(a[2], a[6])), add(add(a[1], a[5]), add(a[3], a[7])));
-}
-
 template <int C>
 void gemmc_q4_k_x16(int64_t cols, const void* packed, const void* const* acts, float* out, int64_t ldo) {
     const int64_t nb = cols / QK_K;
@@ -96,7 +91,7 @@ void gemmc_q4_k_x16(int64_t cols, const void* packed, const void* const* acts, f
     for (int t = 0; t < C; ++t) {
         const auto add = [](__m512 x, __m512 y) { return _mm512_add_ps(x, y); };
         const __m512 mins = add(add(acc_min[t][0], acc_min[t][2]), add(acc_min[t][1], acc_min[t][3]));
-        _mm512_storeu_ps(out + t * ldo, add(sum8_halving512(acc[t]), mins));
+        _mm512_storeu_ps(out + t * ldo, add(sum8_halving(acc[t]), mins));
     }
 }
 

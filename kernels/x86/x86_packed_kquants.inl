@@ -56,10 +56,11 @@ inline void walk_lanes(Step&& step, Finish&& finish) {
 }
 
 // The reference's sum of 8 float lanes, here 8 vectors whose lanes are rows:
-// i + (i + 4), then + 2, then + 1.
-inline __m256 sum8_halving(const __m256 (&a)[8]) {
-    const auto add = [](__m256 x, __m256 y) { return _mm256_add_ps(x, y); };
-    return add(add(add(a[0], a[4]), add(a[2], a[6])), add(add(a[1], a[5]), add(a[3], a[7])));
+// i + (i + 4), then + 2, then + 1. V is __m256 or __m512 (GCC and Clang add
+// their vector types lane by lane with +).
+template <class V>
+inline V sum8_halving(const V (&a)[8]) {
+    return ((a[0] + a[4]) + (a[2] + a[6])) + ((a[1] + a[5]) + (a[3] + a[7]));
 }
 
 // Scale bytes of one sub-block (8 rows) -> int16 pairs (scale_r, scale_r) in
