@@ -121,7 +121,12 @@ int HttpServer::bind() {
 }
 
 void HttpServer::run() { server_->listen_after_bind(); }
-void HttpServer::stop() { server_->stop(); }
+void HttpServer::stop() {
+    const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+    while (open_streams_->load() > 0 && std::chrono::steady_clock::now() < give_up)
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    server_->stop();
+}
 
 void HttpServer::routes() {
     httplib::Server& s = *server_;
@@ -212,11 +217,13 @@ void HttpServer::completion(const std::string& body, bool chat, void* response) 
     if (r.stream) {
         auto st = std::make_shared<Stream>(Stream{job, meta, deadline, Clock::now(), r.include_usage});
         st->metrics = &metrics_;
+        ++*open_streams_;
         res.set_header("Cache-Control", "no-cache");
         res.set_header("X-Accel-Buffering", "no");  // nginx: pass events through unbuffered
         res.set_chunked_content_provider(
             "text/event-stream", [st](size_t, httplib::DataSink& sink) { return pump(*st, sink); },
-            [st](bool) {
+            [st, open = open_streams_](bool) {
+                --*open;
                 if (!st->ended) st->job->cancel();  // the client went away: free the slot now
                 if (st->ok) ++st->metrics->requests_ok;
                 else if (st->job->finish_reason() == Finish::error) ++st->metrics->requests_failed;

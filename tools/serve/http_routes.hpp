@@ -3,6 +3,7 @@
 // Generation itself is the Scheduler's; this file only talks to jobs.
 #pragma once
 
+#include <atomic>
 #include <memory>
 #include <string>
 
@@ -37,7 +38,10 @@ public:
     // Binds; throws lumen::Error when the address is taken. Returns the port (for --port 0).
     int bind();
     void run();   // serves until stop()
-    void stop();  // thread-safe
+    // Thread-safe. Streams still open get up to 2 s to send their last events
+    // first (after Scheduler::shutdown they are ending: cancelled answers);
+    // stopping the HTTP server at once cut some before their finish event.
+    void stop();
 
 private:
     void routes();
@@ -51,6 +55,7 @@ private:
     const PageAssets& assets_;
     std::unique_ptr<httplib::Server> server_;
     long long listen_socket_ = -1;  // the listening socket, once bound (see bind())
+    std::shared_ptr<std::atomic<int>> open_streams_ = std::make_shared<std::atomic<int>>(0);
 };
 
 }  // namespace lumen::serve
