@@ -130,7 +130,8 @@ void time_matvec(benchmark::State& state, Isa isa, TensorType type, const std::v
     ops::WeightView view{type, w.data(), rows, cols, row_bytes(type, cols)};
     if (pack) view.packed = w.data();
     const auto& ks = kernels::kernel_set(isa);
-    for (auto _ : state) ops::matmul(ks, view, x.data(), 1, y.data(), rows, scratch, threads);
+    ops::ThreadPool pool(threads);
+    for (auto _ : state) ops::matmul(ks, view, x.data(), 1, y.data(), rows, scratch, pool);
     report_gbps(state, w.size());
 }
 
@@ -206,11 +207,12 @@ void BM_MatVecStream(benchmark::State& state, Isa isa, TensorType type, bool pac
     const auto probe_gbps = [threads] { return measure_read_bandwidth(threads, size_t(256) << 20, 3) / 1e9; };
     const double probe_before = probe_gbps();
     size_t next = 0;
+    ops::ThreadPool pool(threads);
     const auto t0 = std::chrono::steady_clock::now();
     for (auto _ : state) {
         ops::WeightView view{type, mats[next].data(), rows, cols, row_bytes(type, cols)};
         if (pack) view.packed = mats[next].data();
-        ops::matmul(ks, view, x.data(), 1, y.data(), rows, scratch, threads);
+        ops::matmul(ks, view, x.data(), 1, y.data(), rows, scratch, pool);
         next = (next + 1) % count;
     }
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

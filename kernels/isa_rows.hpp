@@ -53,4 +53,8 @@ inline std::vector<std::string> present_features(std::initializer_list<std::pair
 // bandwidth probe's inner loop; n is a multiple of 32).
 uint64_t stream_sum(const uint64_t* p, size_t n);
 
+// One spin-wait hint (x86 `pause`, ARM `yield`): a thread polling a flag
+// gives the core's other hardware thread and the memory system a rest.
+void spin_pause();
+
 }  // namespace lumen::kernels

@@ -122,8 +122,9 @@ TEST_CASE("matmul: SIMD equals scalar, odd row counts, results independent of th
         for (int64_t r = 0; r < rows; ++r) t.quantize(wf.data() + r * cols, wq.data() + r * row_bytes(type, cols), cols);
         const ops::WeightView w{type, wq.data(), rows, cols, row_bytes(type, cols)};
         std::vector<std::byte> scratch;
+        ops::ThreadPool one_thread(1), two_threads(2);
         std::vector<float> y_ref(size_t(rows * n_tokens));
-        ops::matmul(kernels::kernel_set(Isa::scalar), w, x.data(), n_tokens, y_ref.data(), rows, scratch, 1);
+        ops::matmul(kernels::kernel_set(Isa::scalar), w, x.data(), n_tokens, y_ref.data(), rows, scratch, one_thread);
         // Each output equals the scalar dot of that row and token.
         const auto& ref = kernels::kernel_set(Isa::scalar);
         std::vector<std::byte> aq(row_bytes(t.vec_dot_type, cols));
@@ -131,8 +132,8 @@ TEST_CASE("matmul: SIMD equals scalar, odd row counts, results independent of th
         CHECK(y_ref[size_t(2 * rows + 36)] == ref.dot(type)(cols, w.row(36), aq.data()));
         for (Isa isa : simd_isas()) {
             std::vector<float> y1(y_ref.size()), y2(y_ref.size());
-            ops::matmul(kernels::kernel_set(isa), w, x.data(), n_tokens, y1.data(), rows, scratch, 1);
-            ops::matmul(kernels::kernel_set(isa), w, x.data(), n_tokens, y2.data(), rows, scratch, 2);
+            ops::matmul(kernels::kernel_set(isa), w, x.data(), n_tokens, y1.data(), rows, scratch, one_thread);
+            ops::matmul(kernels::kernel_set(isa), w, x.data(), n_tokens, y2.data(), rows, scratch, two_threads);
             INFO(isa_name(isa) << " " << t.name);
             CHECK(y1 == y2);
             for (size_t i = 0; i < y1.size(); ++i) CHECK(y1[i] == Approx(y_ref[i]).margin(1e-3).epsilon(1e-4));
@@ -405,7 +406,8 @@ TEST_CASE("prompt-GEMM-order float dots are bit-identical across ISAs and matmul
         const kernels::KernelSet& ks = kernels::kernel_set(isa);
         std::vector<float> y(size_t(n_tokens * rows));
         std::vector<std::byte> scratch;
-        ops::matmul(ks, w, x.data(), n_tokens, y.data(), rows, scratch, 1, batch_rows);
+        ops::ThreadPool one_thread(1);
+        ops::matmul(ks, w, x.data(), n_tokens, y.data(), rows, scratch, one_thread, batch_rows);
         for (int t = 0; t < n_tokens; ++t)
             for (int r = 0; r < rows; ++r) {
                 const VecDotFn d = batch_rows[t] ? ks.batch(TensorType::F32) : ks.dot(TensorType::F32);

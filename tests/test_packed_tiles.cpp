@@ -109,7 +109,8 @@ TEST_CASE("packed tiles: each tile is the type's packing of those columns; matmu
             }
             std::vector<std::byte> scratch;
             ops::WeightView plain{type, w.data(), rows, cols, rb};
-            ops::matmul(ref, plain, x.data(), n_tokens, unpacked.data(), rows, scratch, 1);
+            ops::ThreadPool one_thread(1), two_threads(2);
+            ops::matmul(ref, plain, x.data(), n_tokens, unpacked.data(), rows, scratch, one_thread);
             ops::WeightView view = plain;
             view.packed = packed.data();
             for (Isa isa : kAllIsas) {
@@ -117,12 +118,79 @@ TEST_CASE("packed tiles: each tile is the type's packing of those columns; matmu
                 INFO(isa_name(isa));
                 for (int threads : {1, 2}) {
                     std::vector<float> got(want.size(), -1.f);
-                    ops::matmul(kernels::kernel_set(isa), view, x.data(), n_tokens, got.data(), rows, scratch, threads);
+                    ops::matmul(kernels::kernel_set(isa), view, x.data(), n_tokens, got.data(), rows, scratch,
+                                threads == 1 ? one_thread : two_threads);
                     CHECK(got == want);
                 }
             }
             // And close to the row-by-row dot of the whole row (one float sum, not three).
             for (size_t i = 0; i < want.size(); ++i) CHECK(want[i] == Approx(unpacked[i]).epsilon(1e-5).margin(1e-4));
+        }
+    }
+}
+
+TEST_CASE("matmul_shared_input: the numbers one matmul per matrix gives, in one step or not, any thread count") {
+    // Q, K and V shaped: 24, 8 and 40 rows (3, 1 and 5 groups: odd counts where
+    // groups go in pairs), two column tiles. One activation type: one step;
+    // mixed types or an unpacked matrix: one matmul each.
+    const int64_t cols = 2048 + 512;
+    const int64_t row_counts[] = {24, 8, 40};
+    struct Case {
+        TensorType types[3];
+        bool pack_all;
+    };
+    const Case cases[] = {{{TensorType::Q4_0, TensorType::Q4_0, TensorType::Q8_0}, true},
+                          {{TensorType::Q4_K, TensorType::Q6_K, TensorType::Q4_K}, true},
+                          {{TensorType::Q2_K, TensorType::TQ2_0, TensorType::Q2_K}, true},
+                          {{TensorType::Q4_0, TensorType::Q4_K, TensorType::Q4_0}, true},
+                          {{TensorType::Q4_0, TensorType::Q4_0, TensorType::Q4_0}, false}};
+    ops::ThreadPool one_thread(1), two_threads(2), three_threads(3);
+    for (const Case& k : cases) {
+        std::vector<std::vector<std::byte>> store(3), packs(3);
+        std::vector<ops::WeightView> views;
+        for (int m = 0; m < 3; ++m) {
+            const TensorType type = k.types[m];
+            const int64_t rows = row_counts[m];
+            const auto wf = normal_floats(size_t(rows * cols), 40u + uint32_t(m));
+            const size_t rb = row_bytes(type, cols);
+            store[size_t(m)].resize(rb * size_t(rows));
+            for (int64_t r = 0; r < rows; ++r)
+                type_traits(type).quantize(wf.data() + r * cols, store[size_t(m)].data() + size_t(r) * rb, cols);
+            ops::WeightView v{type, store[size_t(m)].data(), rows, cols, rb};
+            if (k.pack_all || m != 1) {
+                packs[size_t(m)].resize(kernels::packed_matrix_bytes(type, rows, cols));
+                kernels::pack_matrix(type, store[size_t(m)].data(), packs[size_t(m)].data(), rows, cols);
+                v.packed = packs[size_t(m)].data();
+            }
+            views.push_back(v);
+        }
+        for (Isa isa : kAllIsas) {
+            if (!isa_supported(isa)) continue;
+            const auto& ks = kernels::kernel_set(isa);
+            for (int64_t n_tokens : {int64_t(1), int64_t(5)}) {
+                INFO(isa_name(isa) << ", " << type_name(k.types[0]) << "/" << type_name(k.types[1]) << "/"
+                                   << type_name(k.types[2]) << (k.pack_all ? "" : " (one unpacked)") << ", tokens "
+                                   << n_tokens);
+                const auto x = normal_floats(size_t(n_tokens * cols), 44);
+                std::vector<std::byte> scratch;
+                std::vector<std::vector<float>> want(3);
+                for (int m = 0; m < 3; ++m) {
+                    want[size_t(m)].assign(size_t(n_tokens * row_counts[m]), 0.f);
+                    ops::matmul(ks, views[size_t(m)], x.data(), n_tokens, want[size_t(m)].data(), row_counts[m], scratch,
+                                one_thread);
+                }
+                for (ops::ThreadPool* pool : {&one_thread, &two_threads, &three_threads}) {
+                    std::vector<std::vector<float>> got(3);
+                    ops::MatmulOutput outs[3];
+                    for (int m = 0; m < 3; ++m) {
+                        got[size_t(m)].assign(want[size_t(m)].size(), -1.f);
+                        outs[m] = {&views[size_t(m)], got[size_t(m)].data(), row_counts[m]};
+                    }
+                    ops::matmul_shared_input(ks, outs, x.data(), n_tokens, scratch, *pool);
+                    INFO(pool->size() << " threads");
+                    for (int m = 0; m < 3; ++m) CHECK(got[size_t(m)] == want[size_t(m)]);
+                }
+            }
         }
     }
 }

@@ -79,5 +79,6 @@ const PrefetchPolicy& weight_prefetch_policy() {
 
 // NEON is the baseline: the compiler vectorizes the probe as it is.
 uint64_t stream_sum(const uint64_t* p, size_t n) { return stream_sum_body(p, n); }
+void spin_pause() { __asm__ __volatile__("yield"); }
 
 }  // namespace lumen::kernels

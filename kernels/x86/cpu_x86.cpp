@@ -1,5 +1,6 @@
 // x86-64: CPU features from CPUID + XGETBV, and the x86 dispatch rows.
 #include <cpuid.h>
+#include <immintrin.h>
 
 #include <cstdlib>
 #include <cstring>
@@ -136,5 +137,7 @@ uint64_t stream_sum(const uint64_t* p, size_t n) {
     if (has_avx2()) return stream_sum_avx2(p, n);
     return stream_sum_body(p, n);
 }
+
+void spin_pause() { _mm_pause(); }
 
 }  // namespace lumen::kernels

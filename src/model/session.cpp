@@ -29,10 +29,6 @@
 #include "ops/norm_rope.hpp"
 #include "ops/parallel.hpp"
 
-#ifdef _OPENMP
-#include <omp.h>
-#endif
-
 namespace lumen {
 
 struct SessionImpl {
@@ -43,6 +39,7 @@ struct SessionImpl {
     const kernels::KernelSet& ks;
     KvCache cache;
     ops::Rope rope;
+    ops::ThreadPool pool;  // opt.n_threads threads: this one and the workers
     int n_past = 0;
 
     // Scratch, sized once for n_batch tokens. Shapes are [tokens x width].
@@ -73,7 +70,8 @@ struct SessionImpl {
     SessionImpl(std::shared_ptr<const Model> m, SessionOptions o)
         : model(std::move(m)), c(model->config()), w(model->weights()), opt(resolve(o, c)),
           ks(kernels::kernel_set(opt.isa.value())),
-          cache(c, opt.n_ctx, opt.cache_type_k, opt.cache_type_v), rope(c, rope_factors(w, c, opt.n_ctx)) {
+          cache(c, opt.n_ctx, opt.cache_type_k, opt.cache_type_v), rope(c, rope_factors(w, c, opt.n_ctx)),
+          pool(opt.n_threads) {
         const size_t nb = size_t(opt.n_batch);
         const size_t q_dim = size_t(c.n_head) * size_t(c.head_dim), kv_dim = size_t(c.n_head_kv) * size_t(c.head_dim);
         x.resize(nb * size_t(c.n_embd));
@@ -110,12 +108,27 @@ struct SessionImpl {
         return o;
     }
 
-    void matmul(const ops::WeightView& wv, const float* in, int n, float* out) {
-        if (matmul_observer) matmul_observer(wv.name, in, n, wv.cols);
+    void matmul(const ops::WeightView& wv, const float* in, int n, float* out) { matmuls({{&wv, out}}, in, n); }
+
+    // out_i = W_i in for matrices that share their input (Q, K, V; gate, up):
+    // one parallel step where ops::matmul_shared_input can, then each row's
+    // session's adapters.
+    void matmuls(std::initializer_list<std::pair<const ops::WeightView*, float*>> list, const float* in, int n) {
+        ops::MatmulOutput outs[4];
+        if (list.size() > std::size(outs)) throw Error("internal: too many matrices in one step");
+        size_t count = 0;
+        for (const auto& [wv, out] : list) {
+            if (matmul_observer) matmul_observer(wv->name, in, n, wv->cols);
+            outs[count++] = {wv, out, wv->rows};
+        }
         row_batch.resize(size_t(n));
         for (int t = 0; t < n; ++t) row_batch[size_t(t)] = rows[size_t(t)].batch;
-        ops::matmul(ks, wv, in, n, out, wv.rows, act, opt.n_threads, row_batch.data());
-        // Each row gets its own session's adapters (runs of rows share an owner).
+        ops::matmul_shared_input(ks, {outs, count}, in, n, act, pool, row_batch.data());
+        for (const auto& [wv, out] : list) add_loras(*wv, in, n, out);
+    }
+
+    // Each row gets its own session's adapters (runs of rows share an owner).
+    void add_loras(const ops::WeightView& wv, const float* in, int n, float* out) {
         for (int t0 = 0, t1; t0 < n; t0 = t1) {
             const SessionImpl* owner = rows[size_t(t0)].owner;
             for (t1 = t0 + 1; t1 < n && rows[size_t(t1)].owner == owner;) ++t1;
@@ -139,12 +152,12 @@ struct SessionImpl {
                 for (int64_t i = 0; i < p.n_in; ++i) s += a[i] * x[i];
                 lora_tmp[size_t(j)] = s;
             }
-            ops::parallel_for(p.n_out >= 1024 ? opt.n_threads : 1, p.n_out, [&](int64_t o) {
+            ops::parallel_for(pool, p.n_out, [&](int64_t o) {
                 const float* b = p.b.data() + size_t(o) * size_t(p.rank);
                 float s = 0.f;
                 for (int64_t j = 0; j < p.rank; ++j) s += b[j] * lora_tmp[size_t(j)];
                 y[o] += s * factor;
-            });
+            }, p.n_out >= 1024 ? 0 : 1);
         }
     }
 
@@ -195,7 +208,7 @@ struct SessionImpl {
     // element-wise steps are per token, so any split gives the same bits.
     template <class F>
     void for_tokens(int n, F&& f) {
-        ops::parallel_for(opt.n_threads, n, [&](int64_t t) { f(int(t)); });
+        ops::parallel_for(pool, n, [&](int64_t t) { f(int(t)); });
     }
 
     // x += h, where h is a block's output: first normed by `post_norm` (when the
@@ -234,9 +247,7 @@ struct SessionImpl {
             matmul(lw.wqkv, h.data(), n, att.data());
             split_rows(att.data(), n, {{q.data(), q_dim}, {k.data(), kv_dim}, {v.data(), kv_dim}});
         } else {
-            matmul(lw.wq, h.data(), n, q.data());
-            matmul(lw.wk, h.data(), n, k.data());
-            matmul(lw.wv, h.data(), n, v.data());
+            matmuls({{&lw.wq, q.data()}, {&lw.wk, k.data()}, {&lw.wv, v.data()}}, h.data(), n);
         }
         for_tokens(n, [&](int t) {
             float* qt = &q[size_t(t) * q_dim];
@@ -270,13 +281,10 @@ struct SessionImpl {
         const int runs = group / per, units = n * c.n_head_kv * runs;
         const float scale = c.q_prescale ? 1.0f : c.attn_scale;
         const bool windowed = c.swa == SlidingWindow::all_layers || (c.swa == SlidingWindow::even_layers && layer % 2 == 0);
-        auto attend_unit = [&](int i) {
+        auto attend_unit = [&](int64_t unit, int thread) {
+            const int i = int(unit);
             const int t = i / (c.n_head_kv * runs), r = i % (c.n_head_kv * runs);
             const int kv = r / runs, hd = kv * group + (r % runs) * per;
-            int thread = 0;
-#ifdef _OPENMP
-            thread = omp_get_thread_num();
-#endif
             const Row& row = rows[size_t(t)];
             const int n_pos = row.pos + 1;
             const ops::AttendSpan span{n_pos, windowed ? std::max(0, n_pos - c.n_swa) : 0, scale, c.attn_softcap, row.batch};
@@ -284,9 +292,9 @@ struct SessionImpl {
                         att_scratch[size_t(thread)], &att[size_t(t) * q_dim + size_t(hd) * HD]);
         };
         if (n == 1)
-            ops::parallel_for(opt.n_threads, units, [&](int64_t i) { attend_unit(int(i)); });
+            ops::parallel_for(pool, units, attend_unit);
         else
-            ops::parallel_for_round_robin(opt.n_threads, units, [&](int64_t i) { attend_unit(int(i)); });
+            ops::parallel_for_round_robin(pool, units, attend_unit);
         matmul(lw.wo, att.data(), n, h.data());
         add_residual(n, lw.post_attn_norm);
     }
@@ -304,8 +312,7 @@ struct SessionImpl {
             for (int t = 1; t < n; ++t)
                 std::memmove(&gate[size_t(t) * F], &gate[size_t(t) * 2 * F], size_t(F) * sizeof(float));
         } else {
-            matmul(lw.ffn_gate, h.data(), n, gate.data());
-            matmul(lw.ffn_up, h.data(), n, up.data());
+            matmuls({{&lw.ffn_gate, gate.data()}, {&lw.ffn_up, up.data()}}, h.data(), n);
         }
         const auto act = c.ffn_act == FfnActivation::gelu ? ops::geglu : ks.silu_mul;
         for_tokens(n, [&](int t) { act(&gate[size_t(t) * F], &up[size_t(t) * F], F); });

@@ -1,55 +1,53 @@
-// Splitting work across a session's threads, and not entering OpenMP at all
-// when one thread does it.
+// Splitting work across a session's threads (ops/thread_pool.hpp).
 //
-// An OpenMP region whose `if` clause is false still builds and frees a team
-// of one on every entry (libgomp: a team allocation, and with the POSIX
-// threading layer MinGW-w64 uses, semaphores created and destroyed — kernel
-// objects on Windows, a round trip to the Wine server each under Wine, where
-// one-thread golden tests ran 70x slower than natively). A token passes a few
-// hundred such regions on a small model, so one thread runs plain loops here.
-// Splits are OpenMP's static schedule, so results never depend on the split:
-// every item is computed whole by one thread.
+// Every item is computed whole by one thread, so results never depend on the
+// split or the thread count. One thread, or one item, runs as a plain loop on
+// the caller.
 #pragma once
 
 #include <cstdint>
+#include <type_traits>
+
+#include "ops/thread_pool.hpp"
 
 namespace lumen::ops {
 
-// f(i) for every i in [0, n): contiguous runs of i per thread
-// (schedule(static)); a plain loop when n_threads or n is 1.
+namespace detail {
+// f(i), or f(i, thread) where f wants to know which thread runs it (per-thread scratch).
 template <class F>
-void parallel_for(int n_threads, int64_t n, F&& f) {
-    if (n_threads > 1 && n > 1) {
-#pragma omp parallel for num_threads(n_threads) schedule(static)
-        for (int64_t i = 0; i < n; ++i) f(i);
+void call_item(F& f, int64_t i, int thread) {
+    if constexpr (std::is_invocable_v<F&, int64_t, int>) f(i, thread);
+    else f(i);
+}
+}  // namespace detail
+
+// f(i) for every i in [0, n): contiguous runs of i per thread (OpenMP's
+// schedule(static)), on at most max_threads threads (0: all of the pool's).
+template <class F>
+void parallel_for(ThreadPool& pool, int64_t n, F&& f, int max_threads = 0) {
+    const int threads = int(std::min<int64_t>(max_threads > 0 ? max_threads : pool.size(), n));
+    if (threads <= 1) {
+        for (int64_t i = 0; i < n; ++i) detail::call_item(f, i, 0);
         return;
     }
-    for (int64_t i = 0; i < n; ++i) f(i);
+    pool.run(threads, [&](int thread, int count) {
+        const ItemRange r = static_share(n, thread, count);
+        for (int64_t i = r.begin; i < r.end; ++i) detail::call_item(f, i, thread);
+    });
 }
 
 // The same dealt out round robin (schedule(static, 1)), for items whose cost
 // grows with i.
 template <class F>
-void parallel_for_round_robin(int n_threads, int64_t n, F&& f) {
-    if (n_threads > 1 && n > 1) {
-#pragma omp parallel for num_threads(n_threads) schedule(static, 1)
-        for (int64_t i = 0; i < n; ++i) f(i);
+void parallel_for_round_robin(ThreadPool& pool, int64_t n, F&& f) {
+    const int threads = int(std::min<int64_t>(pool.size(), n));
+    if (threads <= 1) {
+        for (int64_t i = 0; i < n; ++i) detail::call_item(f, i, 0);
         return;
     }
-    for (int64_t i = 0; i < n; ++i) f(i);
-}
-
-// body() run by a team of n_threads, whose `#pragma omp for` loops split
-// across the team; when n_threads is 1, body() once on this thread (a
-// worksharing loop outside any region is a plain loop).
-template <class F>
-void parallel_region(int n_threads, F&& body) {
-    if (n_threads > 1) {
-#pragma omp parallel num_threads(n_threads)
-        body();
-        return;
-    }
-    body();
+    pool.run(threads, [&](int thread, int count) {
+        for (int64_t i = thread; i < n; i += count) detail::call_item(f, i, thread);
+    });
 }
 
 }  // namespace lumen::ops
