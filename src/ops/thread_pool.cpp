@@ -6,6 +6,7 @@
 
 #include "isa_rows.hpp"
 #include "lumen/error.hpp"
+#include "platform/cpu_topology.hpp"
 
 namespace lumen::ops {
 
@@ -18,12 +19,12 @@ namespace {
 constexpr auto kSpinBudget = std::chrono::microseconds(1000);
 constexpr int kPausesPerClockRead = 64;
 constexpr uint64_t kCountMask = 0xffff;
+constexpr uint32_t kPollsBeforeYield = 1u << 14;  // the caller's wait for the workers (~0.5 ms)
 
 }  // namespace
 
 ThreadPool::ThreadPool(int n_threads) : size_(std::clamp(n_threads, 1, int(kCountMask))) {
-    const unsigned cpus = std::thread::hardware_concurrency();
-    oversubscribed_ = cpus != 0 && unsigned(size_) > cpus;
+    oversubscribed_ = size_ > platform::runnable_cpu_count();
     workers_.reserve(size_t(size_ - 1));
     try {
         for (int i = 1; i < size_; ++i) workers_.emplace_back([this, i] { work(i); });
@@ -61,7 +62,8 @@ void ThreadPool::dispatch(int n, Call call, const void* ctx) {
     }
     call(ctx, 0, n);
     for (uint32_t spins = 0; pending_.load(std::memory_order_acquire) != 0; ++spins) {
-        if (oversubscribed_ || spins > (1u << 20)) std::this_thread::yield();  // a worker lost its CPU
+        // A worker that is far behind may have lost its CPU: let it have ours.
+        if (oversubscribed_ || spins > kPollsBeforeYield) std::this_thread::yield();
         else kernels::spin_pause();
     }
 }

@@ -57,7 +57,7 @@ private:
     void stop_workers();
 
     int size_ = 1;
-    bool oversubscribed_ = false;  // more threads than CPUs: sleep at once, never spin
+    bool oversubscribed_ = false;  // more threads than CPUs to run on: sleep at once, never poll
     // (step number << 16) | active threads: one word, so a worker that missed a
     // step never reads the next step's count from a separate field mid-update.
     alignas(64) std::atomic<uint64_t> step_{0};

@@ -35,4 +35,8 @@ std::vector<int> parse_cpu_range(const std::string& list);
 // thread) to `cpus`; throws lumen::Error naming the cause when the OS refuses.
 void pin_to_cpus(const std::vector<int>& cpus);
 
+// CPUs this process may run on now (its affinity mask: fewer than the machine
+// has after pin_to_cpus, taskset or a container's cpuset); at least 1.
+int runnable_cpu_count();
+
 }  // namespace lumen::platform

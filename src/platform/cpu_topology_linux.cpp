@@ -76,4 +76,11 @@ void pin_to_cpus(const std::vector<int>& cpus) {
         throw Error(std::string("cannot run on the CPUs asked for: ") + std::strerror(errno));
 }
 
+int runnable_cpu_count() {
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    if (sched_getaffinity(0, sizeof set, &set) != 0) return std::max(1, int(std::thread::hardware_concurrency()));
+    return std::max(1, CPU_COUNT(&set));
+}
+
 }  // namespace lumen::platform

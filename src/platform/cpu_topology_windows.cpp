@@ -6,6 +6,7 @@
 #include <windows.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <memory>
 #include <thread>
 
@@ -75,6 +76,12 @@ void pin_to_cpus(const std::vector<int>& cpus) {
     if (!SetProcessAffinityMask(GetCurrentProcess(), mask))
         throw Error("cannot run on the CPUs asked for (SetProcessAffinityMask failed, error " +
                     std::to_string(GetLastError()) + ")");
+}
+
+int runnable_cpu_count() {
+    DWORD_PTR process = 0, system = 0;
+    if (!GetProcessAffinityMask(GetCurrentProcess(), &process, &system) || process == 0) return 1;
+    return std::max(1, int(__builtin_popcountll(uint64_t(process))));
 }
 
 }  // namespace lumen::platform
