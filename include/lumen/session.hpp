@@ -21,7 +21,8 @@ namespace lumen {
 struct SessionOptions {
     int n_ctx = 0;       // context length in tokens; 0 = min(training context, 4096)
     int n_batch = 512;   // prompt tokens evaluated per step
-    int n_threads = 0;   // 0 = number of physical cores
+    int n_threads = 0;   // 0 = number of physical cores; the session starts n_threads - 1 workers,
+                         // which poll ~1 ms after each step and then sleep until the next
     TensorType cache_type_k = TensorType::F16;  // F16, F32 or Q8_0
     TensorType cache_type_v = TensorType::F16;
     std::optional<Isa> isa;  // kernels to use; default: best for this CPU (or LUMEN_FORCE_ISA)
