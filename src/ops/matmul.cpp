@@ -121,6 +121,21 @@ const kernels::ActBlockInfo* quantize_activations(QuantizeRowFn quantize, const 
     return info;
 }
 
+bool runs_packed(const kernels::KernelSet& ks, const WeightView& w) {
+    return w.packed != nullptr && ks.packed(w.type) != nullptr;
+}
+
+// x quantized once into the jobs' activation format (act_type), then every
+// job's rows in one parallel step.
+void multiply_packed(std::span<const PackedJob> jobs, QuantizeRowFn quantize, TensorType act_type, const float* x,
+                     int64_t n_tokens, std::vector<std::byte>& scratch, ThreadPool& pool) {
+    const int64_t cols = jobs[0].w->cols;
+    const size_t act_row = row_bytes(act_type, cols);
+    const auto* info =
+        quantize_activations(quantize, x, n_tokens, cols, act_row, act_type == TensorType::Q8_0, scratch, pool);
+    matmul_packed(jobs, scratch.data(), act_row, info, n_tokens, pool);
+}
+
 }  // namespace
 
 void matmul(const kernels::KernelSet& ks, const WeightView& w, const float* x, int64_t n_tokens, float* y,
@@ -136,16 +151,14 @@ void matmul(const kernels::KernelSet& ks, const WeightView& w, const float* x, i
     const QuantizeRowFn quantize = ks.activation_quantizer(wt.vec_dot_type);
     if (dot == nullptr || quantize == nullptr)
         throw Error(std::string("matrix multiplication with ") + wt.name + " weights is not supported");
-    const size_t act_row = row_bytes(wt.vec_dot_type, w.cols);
-    const int64_t cols = w.cols;
-    if (w.packed != nullptr && ks.packed(w.type) != nullptr) {
+    if (runs_packed(ks, w)) {
         const PackedJob job = packed_job(ks, w, y, ldy, n_tokens);
-        const auto* info = quantize_activations(quantize, x, n_tokens, cols, act_row,
-                                                wt.vec_dot_type == TensorType::Q8_0, scratch, pool);
-        matmul_packed({&job, 1}, scratch.data(), act_row, info, n_tokens, pool);
+        multiply_packed({&job, 1}, quantize, wt.vec_dot_type, x, n_tokens, scratch, pool);
         return;
     }
 
+    const size_t act_row = row_bytes(wt.vec_dot_type, w.cols);
+    const int64_t cols = w.cols;
     quantize_activations(quantize, x, n_tokens, cols, act_row, false, scratch, pool);
     const std::byte* xq = scratch.data();
 
@@ -185,7 +198,7 @@ void matmul_shared_input(const kernels::KernelSet& ks, std::span<const MatmulOut
     constexpr size_t kMaxJobs = 4;
     bool together = outs.size() > 1 && outs.size() <= kMaxJobs;
     for (const MatmulOutput& o : outs)
-        together = together && o.w->packed != nullptr && ks.packed(o.w->type) != nullptr && o.w->cols == w0.cols &&
+        together = together && runs_packed(ks, *o.w) && o.w->cols == w0.cols &&
                    type_traits(o.w->type).vec_dot_type == act_type;
     const QuantizeRowFn quantize = ks.activation_quantizer(act_type);
     if (!together || quantize == nullptr) {
@@ -194,10 +207,7 @@ void matmul_shared_input(const kernels::KernelSet& ks, std::span<const MatmulOut
     }
     PackedJob jobs[kMaxJobs];
     for (size_t i = 0; i < outs.size(); ++i) jobs[i] = packed_job(ks, *outs[i].w, outs[i].y, outs[i].ldy, n_tokens);
-    const size_t act_row = row_bytes(act_type, w0.cols);
-    const auto* info = quantize_activations(quantize, x, n_tokens, w0.cols, act_row, act_type == TensorType::Q8_0,
-                                            scratch, pool);
-    matmul_packed({jobs, outs.size()}, scratch.data(), act_row, info, n_tokens, pool);
+    multiply_packed({jobs, outs.size()}, quantize, act_type, x, n_tokens, scratch, pool);
 }
 
 }  // namespace lumen::ops
