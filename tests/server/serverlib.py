@@ -120,12 +120,16 @@ class Server:
                 out[name] = float(value)
         return out
 
-    def rss_kb(self):
+    def status_field(self, name):
+        """A number from /proc/PID/status (VmRSS in kB, Threads, ...); 0 if absent."""
         with open(f"/proc/{self.proc.pid}/status") as f:
             for line in f:
-                if line.startswith("VmRSS:"):
+                if line.startswith(name + ":"):
                     return int(line.split()[1])
         return 0
+
+    def rss_kb(self):
+        return self.status_field("VmRSS")
 
     def stop(self, sig=signal.SIGTERM, timeout=20):
         """Sends `sig`; returns the exit status (None if it had to be killed)."""

@@ -212,6 +212,18 @@ def adapters(lumen):
     check("adapters: exit 0", s.stop() == 0)
 
 
+def threads(lumen):
+    # Only slot 0 runs steps (for every slot's rows), so -t adds its workers once, not once per slot.
+    counts = {}
+    for t in (1, 3):
+        s = Server(lumen, ["-m", STORIES, "-np", "8", "-t", str(t)])
+        st, _, _ = s.post(CHAT, ASK)
+        counts[t] = s.status_field("Threads") if st == 200 else -1
+        s.stop()
+    check("-np 8 -t 3 runs 2 more threads than -t 1 (workers of the stepping slot only)",
+          counts[1] > 0 and counts[3] - counts[1] == 2, counts)
+
+
 if __name__ == "__main__":
     s = Server(LUMEN, ["-m", STORIES, "-np", "8", "-t", "1", "--max-body", "200000"])
     basics(s)
@@ -220,4 +232,5 @@ if __name__ == "__main__":
     check("exit 0", s.stop() == 0)
     limits(LUMEN)
     adapters(LUMEN)
+    threads(LUMEN)
     finish()

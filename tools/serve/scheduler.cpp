@@ -24,8 +24,9 @@ Scheduler::Scheduler(std::shared_ptr<const Model> model, SchedulerOptions option
     if (opt_.n_batch < opt_.n_slots) opt_.n_batch = opt_.n_slots;
     opt_.prompt_chunk = std::clamp(opt_.prompt_chunk, 1, opt_.n_batch);
     for (int i = 0; i < opt_.n_slots; ++i) {
-        // Only slot 0 runs steps, so only it needs scratch for a whole batch.
-        SessionOptions so{.n_ctx = opt_.n_ctx, .n_batch = i == 0 ? opt_.n_batch : 1, .n_threads = opt_.n_threads};
+        // Only slot 0 runs steps (on its own threads, for every slot's rows), so
+        // only it needs scratch for a whole batch and worker threads.
+        SessionOptions so{.n_ctx = opt_.n_ctx, .n_batch = i == 0 ? opt_.n_batch : 1, .n_threads = i == 0 ? opt_.n_threads : 1};
         slots_.push_back(Slot{Session(model_, so)});
     }
     n_ctx_ = slots_[0].session.context_size();
