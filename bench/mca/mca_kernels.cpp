@@ -51,6 +51,28 @@ void mca_q4_0_x16c4(int64_t cols, const void* w, const void* const* a, const Act
     isa::gemmc_q4_0_x16<4>(cols, w, a, info, out, 16);
 }
 #endif
+// Packed Q8_0 (8 x 32 x 4 per iteration; 16 rows: twice that) and TQ2_0 (8 x 256 x 4; 16 rows: twice that).
+void mca_q8_0_x8c4(int64_t cols, const void* w, const void* const* a, const ActBlockInfo* const* info, float* out) {
+    isa::gemmc_q8_0_x8<4>(cols, w, a, info, out, 8);
+}
+void mca_tq2_0_x8c4(int64_t cols, const void* w, const void* const* a, float* out) {
+    isa::gemmc_tq2_0_x8<4>(cols, w, a, out, 8);
+}
+#ifdef MCA_AVX512
+void mca_q8_0_x16c4(int64_t cols, const void* w, const void* const* a, const ActBlockInfo* const* info, float* out) {
+    isa::gemmc_q8_0_x16<4>(cols, w, a, info, out, 16);
+}
+void mca_tq2_0_x16c4(int64_t cols, const void* w, const void* const* a, float* out) {
+    isa::gemmc_tq2_0_x16<4>(cols, w, a, out, 16);
+}
+#endif
+// Packed Q6_K: 8 x 256 x 4 per iteration; 16 rows: twice that.
+void mca_q6_k_x8c4(int64_t cols, const void* w, const void* const* a, float* out) { isa::gemmc_q6_k_x8<4>(cols, w, a, out, 8); }
+#ifdef MCA_AVX512
+void mca_q6_k_x16c4(int64_t cols, const void* w, const void* const* a, float* out) {
+    isa::gemmc_q6_k_x16<4>(cols, w, a, out, 16);
+}
+#endif
 
 // Packed Q4_K and Q5_K: one iteration is one super-block of 8 rows (2048 weights).
 void mca_q4_k_x8(int64_t cols, const void* w, const void* const* a, float* out) {
