@@ -66,7 +66,15 @@ void mca_tq2_0_x16c4(int64_t cols, const void* w, const void* const* a, float* o
     isa::gemmc_tq2_0_x16<4>(cols, w, a, out, 16);
 }
 #endif
-// Packed Q6_K: 8 x 256 x 4 per iteration; 16 rows: twice that.
+// Packed Q2_K (the AVX-512 build's group-sum kernel) and Q6_K: 8 x 256 x 4 per iteration; 16 rows: twice that.
+#ifdef MCA_AVX512
+void mca_q2_k_x8c4(int64_t cols, const void* w, const void* const* a, float* out) {
+    isa::gemmc_q2_k_x8_groups<4>(cols, w, a, out, 8);
+}
+void mca_q2_k_x16c4(int64_t cols, const void* w, const void* const* a, float* out) { isa::gemmc_q2_k_x16<4>(cols, w, a, out, 16); }
+#else
+void mca_q2_k_x8c4(int64_t cols, const void* w, const void* const* a, float* out) { isa::gemmc_q2_k_x8<4>(cols, w, a, out, 8); }
+#endif
 void mca_q6_k_x8c4(int64_t cols, const void* w, const void* const* a, float* out) { isa::gemmc_q6_k_x8<4>(cols, w, a, out, 8); }
 #ifdef MCA_AVX512
 void mca_q6_k_x16c4(int64_t cols, const void* w, const void* const* a, float* out) {
