@@ -87,18 +87,13 @@ void gemm_q2_k_x8_groups(int64_t cols, const void* packed, const void* const* ac
 // The same on 16 rows (the prompt GEMM, 4 tokens or more): two adjacent 8-row
 // groups of one column tile in 512-bit registers, group g in int32 lanes 0-7
 // and g + 1 in lanes 8-15, as the 16-row Q4_0 kernel (avx512_packed_q4_0.inl
-// says why). Every operation stays inside a 32-bit lane (the broadcasts
+// says why, and has load_pair, load8_pair, load16_pair and cvtph16). Every operation stays inside a 32-bit lane (the broadcasts
 // aside), so each row gets the 8-row kernel's bits.
 
 struct Q2KGroupScales16 {  // Q2KGroupScales for both groups
     __m512i run[4];
     Q2KGroupScales16(const uint8_t* scales0, const uint8_t* scales1, int h, int parity) {
-        const auto both = [&](int q) {
-            int64_t s0, s1;
-            std::memcpy(&s0, scales0 + 8 * q, 8);
-            std::memcpy(&s1, scales1 + 8 * q, 8);
-            return _mm512_cvtepu8_epi32(_mm_set_epi64x(s1, s0));
-        };
+        const auto both = [&](int q) { return _mm512_cvtepu8_epi32(load8_pair(scales0 + 8 * q, scales1 + 8 * q)); };
         const __m512i b0 = both(4 * h + parity), b1 = both(4 * h + 2 + parity);
         const __m512i b0x4 = _mm512_slli_epi32(b0, 2);
         run[0] = _mm512_and_si512(b0x4, _mm512_set1_epi32(0x3C0));
@@ -113,9 +108,7 @@ inline __m512i q2k_min_sums16(const BlockQ2_Kx8& b0, const BlockQ2_Kx8& b1, cons
     __m512i sum = _mm512_setzero_si512();
 #pragma GCC unroll 4
     for (int p = 0; p < 4; ++p) {
-        const __m512i m = _mm512_cvtepu8_epi16(_mm256_inserti128_si256(
-            _mm256_castsi128_si256(_mm_loadu_si128(reinterpret_cast<const __m128i*>(b0.mins + 16 * p))),
-            _mm_loadu_si128(reinterpret_cast<const __m128i*>(b1.mins + 16 * p)), 1));
+        const __m512i m = _mm512_cvtepu8_epi16(load16_pair(b0.mins + 16 * p, b1.mins + 16 * p));
         int32_t low_pair, high_pair;
         std::memcpy(&low_pair, y.bsums + 2 * p, 4);
         std::memcpy(&high_pair, y.bsums + 2 * p + 8, 4);

@@ -21,7 +21,7 @@ inline __m512i dot_u8s8_acc_bcast4_512(__m512i acc, __m512i w, const int8_t* p) 
     return acc;
 }
 
-// Helpers of the 16-row kernels (this file and avx512_packed_q4_k.inl).
+// Helpers of the 16-row kernels (this file and the other avx512_packed_*.inl).
 // 32 bytes of group 0 in the low half, the same 32 of group 1 in the high half.
 inline __m512i load_pair(const void* p0, const void* p1) {
     return _mm512_inserti64x4(_mm512_castsi256_si512(load32(p0)), load32(p1), 1);
@@ -34,12 +34,22 @@ inline __m512i load_pair_once(const void* p0, const void* p1) {
     return v;
 }
 
-// 8 F16 of group 0 and 8 of group 1 -> 16 floats.
-inline __m512 cvtph16(const uint16_t* h0, const uint16_t* h1) {
-    const __m256i h = _mm256_inserti128_si256(_mm256_castsi128_si256(_mm_loadu_si128(reinterpret_cast<const __m128i*>(h0))),
-                                              _mm_loadu_si128(reinterpret_cast<const __m128i*>(h1)), 1);
-    return _mm512_cvtph_ps(h);
+// 16 bytes of group 0 in the low half, the same 16 of group 1 in the high half.
+inline __m256i load16_pair(const void* p0, const void* p1) {
+    return _mm256_inserti128_si256(_mm256_castsi128_si256(_mm_loadu_si128(static_cast<const __m128i*>(p0))),
+                                   _mm_loadu_si128(static_cast<const __m128i*>(p1)), 1);
 }
+
+// 8 bytes of group 0 in the low half, the same 8 of group 1 in the high half.
+inline __m128i load8_pair(const void* p0, const void* p1) {
+    int64_t b0, b1;
+    std::memcpy(&b0, p0, 8);
+    std::memcpy(&b1, p1, 8);
+    return _mm_set_epi64x(b1, b0);
+}
+
+// 8 F16 of group 0 and 8 of group 1 -> 16 floats.
+inline __m512 cvtph16(const uint16_t* h0, const uint16_t* h1) { return _mm512_cvtph_ps(load16_pair(h0, h1)); }
 
 template <int C>
 void gemmc_q4_0_x16(int64_t cols, const void* packed, const void* const* acts, const ActBlockInfo* const* info,

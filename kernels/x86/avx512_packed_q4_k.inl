@@ -13,15 +13,12 @@
 
 namespace {
 
-// load_pair and cvtph16: avx512_packed_q4_0.inl.
+// load_pair, load8_pair, load16_pair and cvtph16: avx512_packed_q4_0.inl.
 
 // Scale bytes of one sub-block for both groups (8 bytes each) -> int16 pairs
 // (scale_r, scale_r) in int32 lane r (group 0) and 8 + r (group 1).
 inline __m512i q4_k_scale_pairs16(const uint8_t* scales0, const uint8_t* scales1) {
-    int64_t b0, b1;
-    std::memcpy(&b0, scales0, 8);
-    std::memcpy(&b1, scales1, 8);
-    const __m512i s = _mm512_cvtepu8_epi32(_mm_set_epi64x(b1, b0));
+    const __m512i s = _mm512_cvtepu8_epi32(load8_pair(scales0, scales1));
     return _mm512_or_si512(s, _mm512_slli_epi32(s, 16));
 }
 
@@ -80,9 +77,7 @@ void gemmc_q4_k_x16(int64_t cols, const void* packed, const void* const* acts, f
             const __m512 neg_dm = _mm512_castsi512_ps(_mm512_xor_si512(
                 _mm512_castps_si512(_mm512_mul_ps(_mm512_set1_ps(y[t][b].d), dm)), _mm512_set1_epi32(int32_t(0x80000000u))));
             for (int k = 0; k < 4; ++k) {
-                const __m512i mins = _mm512_cvtepu8_epi16(
-                    _mm256_inserti128_si256(_mm256_castsi128_si256(_mm_loadu_si128(reinterpret_cast<const __m128i*>(b0.mins + 16 * k))),
-                                            _mm_loadu_si128(reinterpret_cast<const __m128i*>(b1.mins + 16 * k)), 1));
+                const __m512i mins = _mm512_cvtepu8_epi16(load16_pair(b0.mins + 16 * k, b1.mins + 16 * k));
                 const __m512i ml = _mm512_madd_epi16(mins, pair[k]);
                 acc_min[t][k] = _mm512_fmadd_ps(neg_dm, _mm512_cvtepi32_ps(ml), acc_min[t][k]);
             }

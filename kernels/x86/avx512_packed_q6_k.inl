@@ -14,15 +14,12 @@
 
 namespace {
 
-// load_pair and cvtph16: avx512_packed_q4_0.inl; madd_acc512: avx512_kquant_sums.inl.
+// load_pair, load8_pair and cvtph16: avx512_packed_q4_0.inl; madd_acc512: avx512_kquant_sums.inl.
 
 // Scale bytes of one group for both 8-row groups (signed) -> int16 pairs
 // (scale_r, scale_r) in int32 lane r (group 0) and 8 + r (group 1).
 inline __m512i q6_k_scale_pairs16(const int8_t* scales0, const int8_t* scales1) {
-    int64_t b0, b1;
-    std::memcpy(&b0, scales0, 8);
-    std::memcpy(&b1, scales1, 8);
-    const __m512i s = _mm512_cvtepu16_epi32(_mm256_cvtepi8_epi16(_mm_set_epi64x(b1, b0)));  // s in the low half
+    const __m512i s = _mm512_cvtepu16_epi32(_mm256_cvtepi8_epi16(load8_pair(scales0, scales1)));  // s in the low half
     return _mm512_or_si512(s, _mm512_slli_epi32(s, 16));
 }
 

@@ -13,7 +13,7 @@
 
 namespace {
 
-// load_pair_once and cvtph16: avx512_packed_q4_0.inl.
+// load_pair and cvtph16: avx512_packed_q4_0.inl.
 
 template <int C>
 void gemmc_q8_0_x16(int64_t cols, const void* packed, const void* const* acts, const ActBlockInfo* const* info,
