@@ -98,6 +98,7 @@ KernelSet scalar_set() {
     ks.packed_gemm[size_t(TensorType::Q5_K)] = ref::gemm_q5_k_x8;
     ks.packed_gemm[size_t(TensorType::Q2_K)] = ref::gemm_q2_k_x8;
     ks.packed_gemm[size_t(TensorType::Q6_K)] = ref::gemm_q6_k_x8;
+    ks.packed_gemm[size_t(TensorType::Q3_K)] = ref::gemm_q3_k_x8;
     ks.packed_gemm[size_t(TensorType::TQ2_0)] = ref::gemm_tq2_0_x8;
     return ks;
 }

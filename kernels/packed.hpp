@@ -114,8 +114,27 @@ struct BlockQ6_Kx8 {
 };
 static_assert(sizeof(BlockQ6_Kx8) == 8 * sizeof(BlockQ6_K));
 
+// 8 rows x 256 weights of Q3_K (one super-block each). Weight 32j + 4l + k
+// (run j, lane l of the per-row x86 kernel) has the 3-bit value q_j = low 2
+// bits + 4 x high bit (the weight is q_j - 4). Triple l of 32-byte chunks
+// holds weights 4l..4l+3 of all 8 runs, byte 4r + k of each chunk row r's:
+//   chunk 0: q0 | q1 << 3 | (q6 & 3) << 6
+//   chunk 1: q2 | q3 << 3 | (q6 >> 2) << 6 | (q7 & 1) << 7
+//   chunk 2: q4 | q5 << 3 | (q7 >> 1) << 6
+// so runs 0-5 are one AND each (values times 1 or 8 in place) and runs 6 and 7
+// a few shifts (times 16). The 16 6-bit scales are stored a byte each as their
+// signed values (-32..31), in pairs: scales[16p + 2r + e] is row r's scale of
+// group 2p + e.
+// 114 bytes per row and super-block where the file has 110 (3.6 % more).
+struct BlockQ3_Kx8 {
+    uint16_t d[8];
+    int8_t scales[128];
+    uint8_t qs[768];
+};
+static_assert(sizeof(BlockQ3_Kx8) == 912);
+
 // Pack `rows` (a multiple of 8) rows of `cols` weights (same bytes in total,
-// except Q4_K and Q5_K: packed_group_bytes).
+// except Q4_K, Q5_K and Q3_K: packed_group_bytes).
 void pack_q4_0_x8(const void* src, void* dst, int64_t rows, int64_t cols);
 void pack_q5_0_x8(const void* src, void* dst, int64_t rows, int64_t cols);
 void pack_iq4_nl_x8(const void* src, void* dst, int64_t rows, int64_t cols);  // into BlockQ4_0x8 (same bytes)
@@ -124,6 +143,7 @@ void pack_q4_k_x8(const void* src, void* dst, int64_t rows, int64_t cols);
 void pack_q5_k_x8(const void* src, void* dst, int64_t rows, int64_t cols);
 void pack_q2_k_x8(const void* src, void* dst, int64_t rows, int64_t cols);
 void pack_q6_k_x8(const void* src, void* dst, int64_t rows, int64_t cols);
+void pack_q3_k_x8(const void* src, void* dst, int64_t rows, int64_t cols);
 void pack_tq2_0_x8(const void* src, void* dst, int64_t rows, int64_t cols);
 
 // Bytes of one packed group of 8 rows of `cols` weights of a type with a packer.
@@ -211,6 +231,14 @@ void gemm_q2_k_x8(int64_t cols, const void* packed_group, const void* const* act
 // super-blocks as acc_l = fma(d_w * d_a, lane_l, acc_l) and reduced by the
 // reference's halving tree: the per-row x86 kernel's bits on every ISA.
 void gemm_q6_k_x8(int64_t cols, const void* packed_group, const void* const* acts, const ActBlockInfo* const* info,
+                  int n_act, float* out, int64_t ldo);
+// The x86 per-row Q3_K kernel (dotc_q3_k), row by row: 8 int32 lanes per
+// row, lane l holding 16 x (sum_j scale * (q . a over weights 4l..4l+3 of run
+// j), the scale that of group 2j + l / 4) minus 64 x (scale_2l * bsum_2l +
+// scale_2l+1 * bsum_2l+1) (the -4 of every weight, from the activations'
+// 16-weight sums); acc_l = fma(d_a * (d_w / 16), lane_l, acc_l) per block,
+// and the halving tree at the end.
+void gemm_q3_k_x8(int64_t cols, const void* packed_group, const void* const* acts, const ActBlockInfo* const* info,
                   int n_act, float* out, int64_t ldo);
 // The x86 per-row TQ2_0 kernel (dotc_tq2_0), row by row: 8 int32 lanes per
 // row, lane l holding 4 x (q - 1) . a over weights 4l..4l+3 of each

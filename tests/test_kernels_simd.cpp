@@ -165,9 +165,9 @@ TEST_CASE("4-token dot kernels equal four single-token dots exactly") {
     }
 }
 
-TEST_CASE("packed Q4_0/Q5_0/IQ4_NL/Q8_0/Q4_K/Q5_K/Q6_K/Q2_K/TQ2_0 kernels equal their scalar twin exactly, and the unpacked dot closely") {
+TEST_CASE("packed Q4_0/Q5_0/IQ4_NL/Q8_0/Q4_K/Q5_K/Q6_K/Q3_K/Q2_K/TQ2_0 kernels equal their scalar twin exactly, and the unpacked dot closely") {
   for (TensorType type : {TensorType::Q4_0, TensorType::Q5_0, TensorType::IQ4_NL, TensorType::Q8_0, TensorType::Q4_K,
-                          TensorType::Q5_K, TensorType::Q6_K, TensorType::Q2_K, TensorType::TQ2_0}) {
+                          TensorType::Q5_K, TensorType::Q6_K, TensorType::Q3_K, TensorType::Q2_K, TensorType::TQ2_0}) {
     INFO(type_name(type));
     const int64_t rows = 16, cols = 1024, nb = cols / 32;
     const auto wf = random_floats(size_t(rows * cols), 21);
@@ -216,7 +216,7 @@ TEST_CASE("packed Q4_0/Q5_0/IQ4_NL/Q8_0/Q4_K/Q5_K/Q6_K/Q2_K/TQ2_0 kernels equal 
                     // Packed K-quants follow the reference's x86 per-row kernel step for step: its bits (not Q2_K,
                     // whose twin adds each super-block exactly, then two float steps).
                     if ((type == TensorType::Q4_K || type == TensorType::Q5_K || type == TensorType::Q6_K ||
-                         type == TensorType::TQ2_0) &&
+                         type == TensorType::Q3_K || type == TensorType::TQ2_0) &&
                         isa_supported(Isa::avx2))
                         CHECK(want[size_t(c * 8 + r)] == kernels::kernel_set(Isa::avx2).dot(type)(cols, row, ap[size_t(c)]));
                 }

@@ -27,7 +27,7 @@ std::vector<float> normal_floats(size_t n, uint32_t seed) {
 
 constexpr TensorType kPackedTypes[] = {TensorType::Q4_0, TensorType::Q5_0, TensorType::IQ4_NL,
                                        TensorType::Q8_0, TensorType::Q4_K, TensorType::Q5_K,
-                                       TensorType::Q6_K, TensorType::Q2_K, TensorType::TQ2_0};
+                                       TensorType::Q6_K, TensorType::Q3_K, TensorType::Q2_K, TensorType::TQ2_0};
 
 }  // namespace
 
@@ -142,6 +142,7 @@ TEST_CASE("matmul_shared_input: the numbers one matmul per matrix gives, in one 
     const Case cases[] = {{{TensorType::Q4_0, TensorType::Q4_0, TensorType::Q8_0}, true},
                           {{TensorType::Q4_K, TensorType::Q6_K, TensorType::Q4_K}, true},
                           {{TensorType::Q2_K, TensorType::TQ2_0, TensorType::Q2_K}, true},
+                          {{TensorType::Q3_K, TensorType::Q2_K, TensorType::Q3_K}, true},
                           {{TensorType::Q4_0, TensorType::Q4_K, TensorType::Q4_0}, true},
                           {{TensorType::Q4_0, TensorType::Q4_0, TensorType::Q4_0}, false}};
     ops::ThreadPool one_thread(1), two_threads(2), three_threads(3);

@@ -115,6 +115,7 @@ void pack_q2_k_x8(const void* src, void* dst, int64_t rows, int64_t cols) {
 size_t packed_group_bytes(TensorType type, int64_t cols) {
     if (type == TensorType::Q4_K) return size_t(cols / QK_K) * sizeof(BlockQ4_Kx8);
     if (type == TensorType::Q5_K) return size_t(cols / QK_K) * sizeof(BlockQ5_Kx8);
+    if (type == TensorType::Q3_K) return size_t(cols / QK_K) * sizeof(BlockQ3_Kx8);
     return 8 * row_bytes(type, cols);
 }
 
@@ -125,6 +126,7 @@ PackFn packer(TensorType type) {
         case TensorType::Q5_K: return pack_q5_k_x8;
         case TensorType::Q2_K: return pack_q2_k_x8;
         case TensorType::Q6_K: return pack_q6_k_x8;
+        case TensorType::Q3_K: return pack_q3_k_x8;
         case TensorType::TQ2_0: return pack_tq2_0_x8;
         case TensorType::IQ4_NL: return pack_iq4_nl_x8;
         case TensorType::Q5_0: return pack_q5_0_x8;
