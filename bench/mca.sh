@@ -12,8 +12,8 @@
 #
 # Output: one markdown row per kernel, ISA build and CPU model: cycles per loop
 # iteration (one block of 256 weights: 8 rows x 32 for the packed layouts, one row's
-# super-block for the K-quants and TQ2_0; 8 rows x 256 for packed Q4_K, Q5_K, Q6_K and Q2_K;
-# for the prompt-GEMM rows *_x8c4 / *_x16c4, weight x token products: 8 or 16 rows x 32 (Q4_K, Q6_K, Q2_K, TQ2_0: 256) x 4 tokens),
+# super-block for the K-quants and TQ2_0; 8 rows x 256 for packed Q4_K, Q5_K, Q6_K, Q3_K and Q2_K;
+# for the prompt-GEMM rows *_x8c4 / *_x16c4, weight x token products: 8 or 16 rows x 32 (Q4_K, Q6_K, Q3_K, Q2_K, TQ2_0: 256) x 4 tokens),
 # the same per 32 weights,
 # instructions per iteration, and the most loaded resource.
 set -euo pipefail
@@ -34,10 +34,10 @@ avx512_flags=(-mavx2 -mfma -mf16c -mavx512f -mavx512bw -mavx512vl -mavx512dq -ma
 "$cxx" "${common[@]}" "${avx512_flags[@]}" -o "$work/avx512.s" "$here/mca/mca_kernels.cpp"
 
 kernels=(${MCA_KERNELS:-q4_0_x8 q4_0_x8c4 q4_0_x16c4 q8_0_x8 q8_0_x8c4 q8_0_x16c4 q4_k_x8 q4_k_x8c4 q4_k_x16c4 q4_k q5_k_x8 q6_k_x8 q6_k q2_k_x8 q2_k
-         tq2_0_x8 tq2_0_x8c4 tq2_0_x16c4 tq2_0 q6_k_x8c4 q6_k_x16c4 q2_k_x8c4 q2_k_x16c4})
+         tq2_0_x8 tq2_0_x8c4 tq2_0_x16c4 tq2_0 q6_k_x8c4 q6_k_x16c4 q2_k_x8c4 q2_k_x16c4 q3_k_x8 q3_k_x8c4 q3_k})
 declare -A weights=([q4_0_x8c4]=1024 [q4_0_x16c4]=2048 [q8_0_x8c4]=1024 [q8_0_x16c4]=2048 [q4_k_x8c4]=8192 [q4_k_x16c4]=16384
                     [tq2_0_x8c4]=8192 [tq2_0_x16c4]=16384 [q6_k_x8c4]=8192 [q6_k_x16c4]=16384
-                    [q2_k_x8c4]=8192 [q2_k_x16c4]=16384 [q4_k_x8]=2048 [q5_k_x8]=2048 [q6_k_x8]=2048 [q2_k_x8]=2048 [tq2_0_x8]=2048)  # weights per loop iteration where not 256
+                    [q2_k_x8c4]=8192 [q2_k_x16c4]=16384 [q3_k_x8c4]=8192 [q3_k_x8]=2048 [q4_k_x8]=2048 [q5_k_x8]=2048 [q6_k_x8]=2048 [q2_k_x8]=2048 [tq2_0_x8]=2048)  # weights per loop iteration where not 256
 declare -A cpus=([avx512]="znver4 sapphirerapids icelake-server" [avx2]="znver3 alderlake znver4")
 
 echo "| kernel | build | -mcpu | cycles / iteration | cycles / 32 weights | instructions / iteration | most loaded resource |"

@@ -142,9 +142,9 @@ TEST_CASE("large buffers for packed weights are aligned, writable to the end, mo
 }
 
 TEST_CASE("weights go into the huge-page buffer only as far as the available memory allows", "[memory]") {
-    // tiny-q3_k_m: Q3_K matrices (no packed layout: copied as they are where
-    // the buffer gets huge pages) beside Q4_K/Q5_K/Q6_K ones (packed).
-    const GgufFile f = GgufFile::open(model_path("synth/tiny-q3_k_m.gguf"));
+    // tiny-iq2_xs: IQ2_XS matrices (no packed layout: copied as they are where
+    // the buffer gets huge pages) beside Q2_K ones (packed).
+    const GgufFile f = GgufFile::open(model_path("synth/iq/tiny-iq2_xs.gguf"));
     ModelConfig c = read_config(f);
     ModelWeights unpacked = bind_weights(f, c);  // every view on the file's bytes
     struct Count {

@@ -98,6 +98,9 @@ void mca_q2_k_x8(int64_t cols, const void* w, const void* const* a, float* out) 
 #endif
 // Packed Q6_K: the same (its inner loops fully unrolled: the loop is the whole super-block).
 void mca_q6_k_x8(int64_t cols, const void* w, const void* const* a, float* out) { isa::gemmc_q6_k_x8<1>(cols, w, a, out, 0); }
+// Packed Q3_K: the same; and 4 tokens (8 x 256 x 4 per iteration).
+void mca_q3_k_x8(int64_t cols, const void* w, const void* const* a, float* out) { isa::gemmc_q3_k_x8<1>(cols, w, a, out, 0); }
+void mca_q3_k_x8c4(int64_t cols, const void* w, const void* const* a, float* out) { isa::gemmc_q3_k_x8<4>(cols, w, a, out, 8); }
 // Packed TQ2_0: one iteration is one block of 8 rows (2048 weights).
 void mca_tq2_0_x8(int64_t cols, const void* w, const void* const* a, float* out) { isa::gemmc_tq2_0_x8<1>(cols, w, a, out, 0); }
 
@@ -110,6 +113,7 @@ void mca_q6_k(int64_t n, const void* w, const void* const* a, float* out) { isa:
 void mca_q6_k(int64_t n, const void* w, const void* const* a, float* out) { isa::dotc_q6_k<1>(n, w, a, out); }
 #endif
 void mca_q2_k(int64_t n, const void* w, const void* const* a, float* out) { isa::dotc_q2_k<1>(n, w, a, out); }
+void mca_q3_k(int64_t n, const void* w, const void* const* a, float* out) { isa::dotc_q3_k<1>(n, w, a, out); }
 void mca_tq2_0(int64_t n, const void* w, const void* const* a, float* out) { isa::dotc_tq2_0<1>(n, w, a, out); }
 
 }  // extern "C"

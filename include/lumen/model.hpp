@@ -65,10 +65,11 @@ class Vocab;
 struct LoadOptions {
     // Copy the matrices into one buffer on huge pages where the OS gives them
     // (Linux), repacked into faster row-interleaved layouts where the type has
-    // one (Q4_0, Q5_0, IQ4_NL, Q8_0, Q4_K, Q5_K, Q6_K, Q2_K). The copies replace
-    // the file's pages in memory, so memory use stays the same (Q4_K: 2.8 %
-    // more, Q5_K 2.3 %, their scales stored a byte each); what would not fit
-    // in the available memory stays in the file's pages.
+    // one (Q4_0, Q5_0, IQ4_NL, Q8_0, Q4_K, Q5_K, Q6_K, Q3_K, Q2_K, TQ2_0). The
+    // copies replace the file's pages in memory, so memory use stays the same
+    // (Q4_K: 2.8 % more, Q5_K 2.3 %, Q3_K 3.6 %, their scales stored a byte
+    // each); what would not fit in the available memory stays in the file's
+    // pages.
     // Also off when the environment has LUMEN_NO_REPACK=1.
     bool repack = true;
     // Called as loading advances with a fraction in [0, 1]; returning false

@@ -165,6 +165,7 @@ float dot_bf16(int64_t n, const void* wv, const void* av) {
 #include "arm/arm_packed_kquants.inl"
 #include "arm/arm_packed_q2_k.inl"
 #include "arm/arm_packed_q6_k.inl"
+#include "arm/arm_packed_q3_k.inl"
 #include "arm/arm_packed_tq2_0.inl"
 #include "arm/arm_q8_cache.inl"
 
@@ -315,6 +316,7 @@ void fill_common(KernelSet& ks) {
     ks.packed_gemm[size_t(T::Q5_K)] = gemm_q5_k_x8;
     ks.packed_gemm[size_t(T::Q2_K)] = gemm_q2_k_x8;
     ks.packed_gemm[size_t(T::Q6_K)] = gemm_q6_k_x8;
+    ks.packed_gemm[size_t(T::Q3_K)] = gemm_q3_k_x8;
     ks.packed_gemm[size_t(T::TQ2_0)] = gemm_tq2_0_x8;
     ks.set(T::F32, dot_f32);
     ks.set(T::F16, dot_f16);
