@@ -34,10 +34,10 @@ avx512_flags=(-mavx2 -mfma -mf16c -mavx512f -mavx512bw -mavx512vl -mavx512dq -ma
 "$cxx" "${common[@]}" "${avx512_flags[@]}" -o "$work/avx512.s" "$here/mca/mca_kernels.cpp"
 
 kernels=(${MCA_KERNELS:-q4_0_x8 q4_0_x8c4 q4_0_x16c4 q8_0_x8 q8_0_x8c4 q8_0_x16c4 q4_k_x8 q4_k_x8c4 q4_k_x16c4 q4_k q5_k_x8 q6_k_x8 q6_k q2_k_x8 q2_k
-         tq2_0_x8 tq2_0_x8c4 tq2_0_x16c4 tq2_0 q6_k_x8c4 q6_k_x16c4 q2_k_x8c4 q2_k_x16c4 q3_k_x8 q3_k_x8c4 q3_k})
+         tq2_0_x8 tq2_0_x8c4 tq2_0_x16c4 tq2_0 q6_k_x8c4 q6_k_x16c4 q2_k_x8c4 q2_k_x16c4 q3_k_x8 q3_k_x8c4 q3_k_x16c4 q3_k})
 declare -A weights=([q4_0_x8c4]=1024 [q4_0_x16c4]=2048 [q8_0_x8c4]=1024 [q8_0_x16c4]=2048 [q4_k_x8c4]=8192 [q4_k_x16c4]=16384
                     [tq2_0_x8c4]=8192 [tq2_0_x16c4]=16384 [q6_k_x8c4]=8192 [q6_k_x16c4]=16384
-                    [q2_k_x8c4]=8192 [q2_k_x16c4]=16384 [q3_k_x8c4]=8192 [q3_k_x8]=2048 [q4_k_x8]=2048 [q5_k_x8]=2048 [q6_k_x8]=2048 [q2_k_x8]=2048 [tq2_0_x8]=2048)  # weights per loop iteration where not 256
+                    [q2_k_x8c4]=8192 [q2_k_x16c4]=16384 [q3_k_x8c4]=8192 [q3_k_x16c4]=16384 [q3_k_x8]=2048 [q4_k_x8]=2048 [q5_k_x8]=2048 [q6_k_x8]=2048 [q2_k_x8]=2048 [tq2_0_x8]=2048)  # weights per loop iteration where not 256
 declare -A cpus=([avx512]="znver4 sapphirerapids icelake-server" [avx2]="znver3 alderlake znver4")
 
 echo "| kernel | build | -mcpu | cycles / iteration | cycles / 32 weights | instructions / iteration | most loaded resource |"

@@ -101,6 +101,11 @@ void mca_q6_k_x8(int64_t cols, const void* w, const void* const* a, float* out) 
 // Packed Q3_K: the same; and 4 tokens (8 x 256 x 4 per iteration).
 void mca_q3_k_x8(int64_t cols, const void* w, const void* const* a, float* out) { isa::gemmc_q3_k_x8<1>(cols, w, a, out, 0); }
 void mca_q3_k_x8c4(int64_t cols, const void* w, const void* const* a, float* out) { isa::gemmc_q3_k_x8<4>(cols, w, a, out, 8); }
+#ifdef MCA_AVX512
+void mca_q3_k_x16c4(int64_t cols, const void* w, const void* const* a, float* out) {
+    isa::gemmc_q3_k_x16<4>(cols, w, a, out, 16);
+}
+#endif
 // Packed TQ2_0: one iteration is one block of 8 rows (2048 weights).
 void mca_tq2_0_x8(int64_t cols, const void* w, const void* const* a, float* out) { isa::gemmc_tq2_0_x8<1>(cols, w, a, out, 0); }
 

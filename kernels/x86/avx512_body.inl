@@ -13,6 +13,7 @@ using SimdArch = xsimd::fma3<xsimd::avx2>;  // the element-wise kernels (simd_el
 #include "x86/avx512_packed_q8_0.inl"  // after the Q4_0 file (load_pair, cvtph16)
 #include "x86/avx512_packed_tq2_0.inl"  // after the Q4_0 file (load_pair, cvtph16)
 #include "x86/avx512_packed_q6_k.inl"  // after avx512_kquant_sums.inl (madd_acc512) and the Q4_0 file
+#include "x86/avx512_packed_q3_k.inl"  // the same
 
 namespace {
 
@@ -113,4 +114,5 @@ void fill_variant(KernelSet& ks) {
     ks.packed_gemm16[size_t(lumen::TensorType::TQ2_0)] = gemm_tq2_0_x16;
     ks.packed_gemm16[size_t(lumen::TensorType::Q6_K)] = gemm_q6_k_x16;
     ks.packed_gemm16[size_t(lumen::TensorType::Q2_K)] = gemm_q2_k_x16;
+    ks.packed_gemm16[size_t(lumen::TensorType::Q3_K)] = gemm_q3_k_x16;
 }
