@@ -22,8 +22,8 @@ inline __m256i q3_k_scale_pairs(const int8_t* pair16) {
     return _mm256_srai_epi16(_mm256_shuffle_epi8(bytes, pick), kShift);
 }
 
-// Run j's scale pairs for lanes with group parity E: shifts 4 (x16) for runs
-// 0, 2, 4, 7 (x2) for runs 1, 3, 5, 8 (x1) for runs 6 and 7.
+// Run j's scale pairs for lanes with group parity E: x16 (shift 4) for runs
+// 0, 2, 4; x2 (shift 7) for runs 1, 3, 5; x1 (shift 8) for runs 6 and 7.
 template <int E>
 inline void q3_k_run_scales(const int8_t* scales, __m256i (&s)[8]) {
     s[0] = q3_k_scale_pairs<E, 4>(scales);
