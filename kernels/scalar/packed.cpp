@@ -8,6 +8,7 @@
 #include "elementwise_math.hpp"
 #include "fp16.hpp"
 #include "packed.hpp"
+#include "scalar/pack_rows.hpp"
 
 namespace lumen::kernels {
 
@@ -15,20 +16,15 @@ namespace {
 
 // Interleaves 8 rows' blocks: chunk k of a packed block holds 4 bytes of each
 // row's quants (bytes 4k..4k+3), row after row.
+template <int Chunks, class Packed, class Block>
+void put_x8(Packed& p, const Block& blk, int r) {
+    p.d[r] = blk.d;
+    for (int k = 0; k < Chunks; ++k) std::memcpy(&p.qs[32 * k + 4 * r], &blk.qs[4 * k], 4);
+}
+
 template <class Block, class Packed, int Chunks>
 void pack_x8(const void* src, void* dst, int64_t rows, int64_t cols) {
-    const auto* in = static_cast<const Block*>(src);
-    auto* out = static_cast<Packed*>(dst);
-    const int64_t nb = cols / QK;
-    for (int64_t g = 0; g < rows / 8; ++g)
-        for (int64_t b = 0; b < nb; ++b) {
-            Packed& p = out[g * nb + b];
-            for (int r = 0; r < 8; ++r) {
-                const Block& blk = in[(g * 8 + r) * nb + b];
-                p.d[r] = blk.d;
-                for (int k = 0; k < Chunks; ++k) std::memcpy(&p.qs[32 * k + 4 * r], &blk.qs[4 * k], 4);
-            }
-        }
+    pack_rows_x8<Block, Packed, QK>(src, dst, rows, cols, put_x8<Chunks, Packed, Block>);
 }
 
 }  // namespace
@@ -40,14 +36,10 @@ void pack_q8_0_x8(const void* src, void* dst, int64_t rows, int64_t cols) {
     pack_x8<BlockQ8_0, BlockQ8_0x8, 8>(src, dst, rows, cols);
 }
 void pack_q5_0_x8(const void* src, void* dst, int64_t rows, int64_t cols) {
-    pack_x8<BlockQ5_0, BlockQ5_0x8, 4>(src, dst, rows, cols);
-    // pack_x8 moved d and qs; the fifth bits go row by row.
-    const auto* in = static_cast<const BlockQ5_0*>(src);
-    auto* out = static_cast<BlockQ5_0x8*>(dst);
-    const int64_t nb = cols / QK;
-    for (int64_t g = 0; g < rows / 8; ++g)
-        for (int64_t b = 0; b < nb; ++b)
-            for (int r = 0; r < 8; ++r) std::memcpy(&out[g * nb + b].qh[r], in[(g * 8 + r) * nb + b].qh, 4);
+    pack_rows_x8<BlockQ5_0, BlockQ5_0x8, QK>(src, dst, rows, cols, [](BlockQ5_0x8& p, const BlockQ5_0& blk, int r) {
+        put_x8<4>(p, blk, r);
+        std::memcpy(&p.qh[r], blk.qh, 4);  // the fifth bits, row by row
+    });
 }
 
 void pack_iq4_nl_x8(const void* src, void* dst, int64_t rows, int64_t cols) {
@@ -68,17 +60,11 @@ void pack_k4_fields(const Block& blk, int r, Packed& p) {
 
 template <class Packed, class Block>
 void pack_k_x8(const void* src, void* dst, int64_t rows, int64_t cols) {
-    const auto* in = static_cast<const Block*>(src);
-    auto* out = static_cast<Packed*>(dst);
-    const int64_t nb = cols / QK_K;
-    for (int64_t g = 0; g < rows / 8; ++g)
-        for (int64_t b = 0; b < nb; ++b)
-            for (int r = 0; r < 8; ++r) {
-                const Block& blk = in[(g * 8 + r) * nb + b];
-                pack_k4_fields(blk, r, out[g * nb + b]);
-                if constexpr (std::is_same_v<Block, BlockQ5_K>)
-                    for (int l = 0; l < 8; ++l) std::memcpy(&out[g * nb + b].qh[32 * l + 4 * r], &blk.qh[4 * l], 4);
-            }
+    pack_rows_x8<Block, Packed, QK_K>(src, dst, rows, cols, [](Packed& p, const Block& blk, int r) {
+        pack_k4_fields(blk, r, p);
+        if constexpr (std::is_same_v<Block, BlockQ5_K>)
+            for (int l = 0; l < 8; ++l) std::memcpy(&p.qh[32 * l + 4 * r], &blk.qh[4 * l], 4);
+    });
 }
 
 }  // namespace
@@ -91,25 +77,19 @@ void pack_q5_k_x8(const void* src, void* dst, int64_t rows, int64_t cols) {
 }
 
 void pack_q2_k_x8(const void* src, void* dst, int64_t rows, int64_t cols) {
-    const auto* in = static_cast<const BlockQ2_K*>(src);
-    auto* out = static_cast<BlockQ2_Kx8*>(dst);
-    const int64_t nb = cols / QK_K;
-    for (int64_t i = 0; i < rows / 8 * nb; ++i)  // packed block i: rows 8(i / nb).., super-block i % nb
-        for (int r = 0; r < 8; ++r) {
-            const BlockQ2_K& blk = in[(i / nb * 8 + r) * nb + i % nb];
-            BlockQ2_Kx8& p = out[i];
-            p.d[r] = blk.d;
-            p.dmin[r] = blk.dmin;
-            for (int q = 0; q < 8; ++q) {  // s_a << 4 | s_a+4, a = 8(q / 4) + q % 4
-                const int a = 8 * (q / 4) + q % 4;
-                p.scales[8 * q + r] = uint8_t((blk.scales[a] & 0xF) << 4 | (blk.scales[a + 4] & 0xF));
-            }
-            for (int k = 0; k < 4; ++k)  // m_2k+e | m_2k+8+e << 4
-                for (int e = 0; e < 2; ++e)
-                    p.mins[16 * k + 2 * r + e] = uint8_t((blk.scales[2 * k + e] >> 4) | (blk.scales[2 * k + 8 + e] & 0xF0));
-            for (int h = 0; h < 2; ++h)
-                for (int l = 0; l < 8; ++l) std::memcpy(&p.qs[32 * (8 * h + l) + 4 * r], &blk.qs[32 * h + 4 * l], 4);
+    pack_rows_x8<BlockQ2_K, BlockQ2_Kx8, QK_K>(src, dst, rows, cols, [](BlockQ2_Kx8& p, const BlockQ2_K& blk, int r) {
+        p.d[r] = blk.d;
+        p.dmin[r] = blk.dmin;
+        for (int q = 0; q < 8; ++q) {  // s_a << 4 | s_a+4, a = 8(q / 4) + q % 4
+            const int a = 8 * (q / 4) + q % 4;
+            p.scales[8 * q + r] = uint8_t((blk.scales[a] & 0xF) << 4 | (blk.scales[a + 4] & 0xF));
         }
+        for (int k = 0; k < 4; ++k)  // m_2k+e | m_2k+8+e << 4
+            for (int e = 0; e < 2; ++e)
+                p.mins[16 * k + 2 * r + e] = uint8_t((blk.scales[2 * k + e] >> 4) | (blk.scales[2 * k + 8 + e] & 0xF0));
+        for (int h = 0; h < 2; ++h)
+            for (int l = 0; l < 8; ++l) std::memcpy(&p.qs[32 * (8 * h + l) + 4 * r], &blk.qs[32 * h + 4 * l], 4);
+    });
 }
 
 size_t packed_group_bytes(TensorType type, int64_t cols) {

@@ -5,6 +5,7 @@
 
 #include "fp16.hpp"
 #include "packed.hpp"
+#include "scalar/pack_rows.hpp"
 #include "scalar/packed_lanes.hpp"
 
 namespace lumen::kernels {
@@ -34,26 +35,18 @@ int packed_q3_k_value(const BlockQ3_Kx8& p, int r, int j, int l, int k) {
 }  // namespace
 
 void pack_q3_k_x8(const void* src, void* dst, int64_t rows, int64_t cols) {
-    const auto* in = static_cast<const BlockQ3_K*>(src);
-    auto* out = static_cast<BlockQ3_Kx8*>(dst);
-    const int64_t nb = cols / QK_K;
-    for (int64_t g = 0; g < rows / 8; ++g)
-        for (int64_t b = 0; b < nb; ++b) {
-            BlockQ3_Kx8& p = out[g * nb + b];
-            for (int r = 0; r < 8; ++r) {
-                const BlockQ3_K& blk = in[(g * 8 + r) * nb + b];
-                p.d[r] = blk.d;
-                for (int s = 0; s < 16; ++s) p.scales[16 * (s / 2) + 2 * r + s % 2] = int8_t(unpack_scale_q3_k(s, blk.scales));
-                for (int l = 0; l < 8; ++l)
-                    for (int k = 0; k < 4; ++k) {
-                        int q[8];
-                        for (int j = 0; j < 8; ++j) q[j] = q3_k_value(blk, 32 * j + 4 * l + k);
-                        p.qs[q3_k_byte(l, 0, r, k)] = uint8_t(q[0] | q[1] << 3 | (q[6] & 3) << 6);
-                        p.qs[q3_k_byte(l, 1, r, k)] = uint8_t(q[2] | q[3] << 3 | (q[6] >> 2) << 6 | (q[7] & 1) << 7);
-                        p.qs[q3_k_byte(l, 2, r, k)] = uint8_t(q[4] | q[5] << 3 | (q[7] >> 1) << 6);
-                    }
+    pack_rows_x8<BlockQ3_K, BlockQ3_Kx8, QK_K>(src, dst, rows, cols, [](BlockQ3_Kx8& p, const BlockQ3_K& blk, int r) {
+        p.d[r] = blk.d;
+        for (int s = 0; s < 16; ++s) p.scales[16 * (s / 2) + 2 * r + s % 2] = int8_t(unpack_scale_q3_k(s, blk.scales));
+        for (int l = 0; l < 8; ++l)
+            for (int k = 0; k < 4; ++k) {
+                int q[8];
+                for (int j = 0; j < 8; ++j) q[j] = q3_k_value(blk, 32 * j + 4 * l + k);
+                p.qs[q3_k_byte(l, 0, r, k)] = uint8_t(q[0] | q[1] << 3 | (q[6] & 3) << 6);
+                p.qs[q3_k_byte(l, 1, r, k)] = uint8_t(q[2] | q[3] << 3 | (q[6] >> 2) << 6 | (q[7] & 1) << 7);
+                p.qs[q3_k_byte(l, 2, r, k)] = uint8_t(q[4] | q[5] << 3 | (q[7] >> 1) << 6);
             }
-        }
+    });
 }
 
 namespace ref {

@@ -5,6 +5,7 @@
 
 #include "fp16.hpp"
 #include "packed.hpp"
+#include "scalar/pack_rows.hpp"
 #include "scalar/packed_lanes.hpp"
 
 namespace lumen::kernels {
@@ -34,26 +35,17 @@ int packed_q6_k_value(const BlockQ6_Kx8& p, int r, int j, int w) {
 }  // namespace
 
 void pack_q6_k_x8(const void* src, void* dst, int64_t rows, int64_t cols) {
-    const auto* in = static_cast<const BlockQ6_K*>(src);
-    auto* out = static_cast<BlockQ6_Kx8*>(dst);
-    const int64_t nb = cols / QK_K;
-    for (int64_t g = 0; g < rows / 8; ++g)
-        for (int64_t b = 0; b < nb; ++b) {
-            BlockQ6_Kx8& p = out[g * nb + b];
-            for (int r = 0; r < 8; ++r) {
-                const BlockQ6_K& blk = in[(g * 8 + r) * nb + b];
-                p.d[r] = blk.d;
-                for (int s = 0; s < 16; ++s) p.scales[8 * s + r] = blk.scales[s];
-                for (int h = 0; h < 2; ++h)
-                    for (int w = 0; w < 32; ++w) {
-                        const int t = 2 * (w / 4) + h, k = w % 4;
-                        const int last = q6_k_value(blk, 128 * h + 96 + w);  // run 4h + 3
-                        for (int c = 0; c < 3; ++c)
-                            p.qs[q6_k_byte(t, c, r, k)] =
-                                uint8_t(q6_k_value(blk, 128 * h + 32 * c + w) | ((last >> (2 * c)) & 3) << 6);
-                    }
+    pack_rows_x8<BlockQ6_K, BlockQ6_Kx8, QK_K>(src, dst, rows, cols, [](BlockQ6_Kx8& p, const BlockQ6_K& blk, int r) {
+        p.d[r] = blk.d;
+        for (int s = 0; s < 16; ++s) p.scales[8 * s + r] = blk.scales[s];
+        for (int h = 0; h < 2; ++h)
+            for (int w = 0; w < 32; ++w) {
+                const int t = 2 * (w / 4) + h, k = w % 4;
+                const int last = q6_k_value(blk, 128 * h + 96 + w);  // run 4h + 3
+                for (int c = 0; c < 3; ++c)
+                    p.qs[q6_k_byte(t, c, r, k)] = uint8_t(q6_k_value(blk, 128 * h + 32 * c + w) | ((last >> (2 * c)) & 3) << 6);
             }
-        }
+    });
 }
 
 namespace ref {

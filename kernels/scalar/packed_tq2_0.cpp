@@ -6,22 +6,17 @@
 
 #include "fp16.hpp"
 #include "packed.hpp"
+#include "scalar/pack_rows.hpp"
 #include "scalar/packed_lanes.hpp"
 
 namespace lumen::kernels {
 
 void pack_tq2_0_x8(const void* src, void* dst, int64_t rows, int64_t cols) {
-    const auto* in = static_cast<const BlockTQ2_0*>(src);
-    auto* out = static_cast<BlockTQ2_0x8*>(dst);
-    const int64_t nb = cols / QK_K;
-    for (int64_t i = 0; i < rows / 8 * nb; ++i)  // packed block i: rows 8(i / nb).., block i % nb
-        for (int r = 0; r < 8; ++r) {
-            const BlockTQ2_0& blk = in[(i / nb * 8 + r) * nb + i % nb];
-            BlockTQ2_0x8& p = out[i];
-            p.d[r] = blk.d;
-            for (int h = 0; h < 2; ++h)
-                for (int l = 0; l < 8; ++l) std::memcpy(&p.qs[32 * (8 * h + l) + 4 * r], &blk.qs[32 * h + 4 * l], 4);
-        }
+    pack_rows_x8<BlockTQ2_0, BlockTQ2_0x8, QK_K>(src, dst, rows, cols, [](BlockTQ2_0x8& p, const BlockTQ2_0& blk, int r) {
+        p.d[r] = blk.d;
+        for (int h = 0; h < 2; ++h)
+            for (int l = 0; l < 8; ++l) std::memcpy(&p.qs[32 * (8 * h + l) + 4 * r], &blk.qs[32 * h + 4 * l], 4);
+    });
 }
 
 namespace ref {
