@@ -21,15 +21,15 @@ namespace {
 // of the second group from lane 8 on).
 inline __m512i q3_k_pairs16(const int8_t* s0, const int8_t* s1) { return _mm512_cvtepi8_epi16(load16_pair(s0, s1)); }
 
-// Scale E of each pair in both halves of its int32 lane, times 2^kShift.
-template <int E, int kShift>
+// Scale E of each pair in both halves of its int32 lane, times 2^kLog2.
+template <int E, int kLog2>
 inline __m512i q3_k_scale_pairs16(const int8_t* s0, const int8_t* s1) {
     constexpr int b = 2 * E;  // the scale's low byte within its int32 lane
     const __m512i pick = _mm512_set4_epi32(((12 + b + 1) << 24) | ((12 + b) << 16) | ((12 + b + 1) << 8) | (12 + b),
                                            ((8 + b + 1) << 24) | ((8 + b) << 16) | ((8 + b + 1) << 8) | (8 + b),
                                            ((4 + b + 1) << 24) | ((4 + b) << 16) | ((4 + b + 1) << 8) | (4 + b),
                                            ((b + 1) << 24) | (b << 16) | ((b + 1) << 8) | b);
-    return _mm512_slli_epi16(_mm512_shuffle_epi8(q3_k_pairs16(s0, s1), pick), kShift);
+    return _mm512_slli_epi16(_mm512_shuffle_epi8(q3_k_pairs16(s0, s1), pick), kLog2);
 }
 
 // Run j's scales (x16, x2, x16, x2, x16, x2, x1, x1: see x86_packed_q3_k.inl).

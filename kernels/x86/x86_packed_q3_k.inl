@@ -10,30 +10,30 @@
 // and one float accumulator per lane and the halving tree at the end give its
 // bits (ref::gemm_q3_k_x8), 8 rows per instruction.
 
-// Row r's scale of group 2j + e (e = 0, 1) as the int16 pair (s, s) in lane
-// r, times 2^(8 - kShift): the byte lands in the high half of each int16 (low
-// half zero), so the arithmetic shift sign-extends and multiplies at once.
-template <int E, int kShift>
+// Row r's scale of group 2j + E (E = 0, 1) as the int16 pair (s, s) in lane
+// r, times 2^kLog2: the byte lands in the high half of each int16 (low half
+// zero), so one arithmetic shift right by 8 - kLog2 sign-extends and multiplies.
+template <int E, int kLog2>
 inline __m256i q3_k_scale_pairs(const int8_t* pair16) {
     const __m256i pick = _mm256_setr_epi8(-1, E, -1, E, -1, 2 + E, -1, 2 + E, -1, 4 + E, -1, 4 + E, -1, 6 + E, -1, 6 + E,
                                           -1, 8 + E, -1, 8 + E, -1, 10 + E, -1, 10 + E, -1, 12 + E, -1, 12 + E, -1,
                                           14 + E, -1, 14 + E);
     const __m256i bytes = _mm256_broadcastsi128_si256(_mm_loadu_si128(reinterpret_cast<const __m128i*>(pair16)));
-    return _mm256_srai_epi16(_mm256_shuffle_epi8(bytes, pick), kShift);
+    return _mm256_srai_epi16(_mm256_shuffle_epi8(bytes, pick), 8 - kLog2);
 }
 
-// Run j's scale pairs for lanes with group parity E: x16 (shift 4) for runs
-// 0, 2, 4; x2 (shift 7) for runs 1, 3, 5; x1 (shift 8) for runs 6 and 7.
+// Run j's scale pairs for lanes with group parity E: x16 for runs 0, 2, 4;
+// x2 for runs 1, 3, 5; x1 for runs 6 and 7.
 template <int E>
 inline void q3_k_run_scales(const int8_t* scales, __m256i (&s)[8]) {
     s[0] = q3_k_scale_pairs<E, 4>(scales);
-    s[1] = q3_k_scale_pairs<E, 7>(scales + 16);
+    s[1] = q3_k_scale_pairs<E, 1>(scales + 16);
     s[2] = q3_k_scale_pairs<E, 4>(scales + 32);
-    s[3] = q3_k_scale_pairs<E, 7>(scales + 48);
+    s[3] = q3_k_scale_pairs<E, 1>(scales + 48);
     s[4] = q3_k_scale_pairs<E, 4>(scales + 64);
-    s[5] = q3_k_scale_pairs<E, 7>(scales + 80);
-    s[6] = q3_k_scale_pairs<E, 8>(scales + 96);
-    s[7] = q3_k_scale_pairs<E, 8>(scales + 112);
+    s[5] = q3_k_scale_pairs<E, 1>(scales + 80);
+    s[6] = q3_k_scale_pairs<E, 0>(scales + 96);
+    s[7] = q3_k_scale_pairs<E, 0>(scales + 112);
 }
 
 template <int C>
